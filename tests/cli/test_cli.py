@@ -1,0 +1,165 @@
+"""The command line, through click's CliRunner: exit status, stdout and stderr, checked apart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from titrate import __version__
+from titrate.cli import cli
+
+BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London"]
+
+
+@pytest.fixture
+def run(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["plan"], ["render"], ["protocols"]])
+def test_help_on_every_command(run, command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_plan_prints_a_table_by_default(run):
+    result = run(*BASE, "--patient", "Jane")
+    assert result.exit_code == 0, result.stderr
+    assert "2026-12-01    1  1.5 mg  22:00  titration" in result.stdout
+    assert result.stderr == ""
+
+
+def test_protocols_lists_the_built_ins_with_parameters(run):
+    result = run("protocols")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[:8] == ["classic", "1.5", "mg", "1.5", "mg", "14", "days", "4.5"]
+    assert any(line.startswith("gentle") for line in lines) and any(line.startswith("low-start") for line in lines)
+
+
+def test_step_every_and_target_tune_the_protocol(run):
+    data = json.loads(run(*BASE, "--protocol", "gentle", "--step", "1", "--every", "10", "--target", "3.5",
+                          "--format", "json").stdout)
+    assert sorted({day["dose_mg"] for day in data["days"]}) == [1.5, 2.5, 3.5]
+    assert data["protocol"]["every_days"] == 10 and data["target_mg"] == 3.5
+
+
+def test_spasticity_without_target_tops_out_at_3_and_says_why(run):
+    result = run(*BASE, "--spasticity")
+    assert result.exit_code == 0
+    assert "4.5 mg" not in result.stdout.split("Date")[1].split("Note")[0]
+    assert "Note (spasticity): target capped at 3 mg" in result.stdout
+
+
+@pytest.mark.parametrize("args, rule", [
+    (["--spasticity", "--target", "4.5"], "spasticity"),
+    (["--target", "5"], "ceiling"),
+    (["--step", "2"], "gradual"),
+    (["--every", "5"], "gradual"),
+    (["--first-dose", "2"], "start"),
+    (["--time", "20:15"], "window"),
+])
+def test_a_refused_plan_exits_3_naming_the_rule(run, args, rule):
+    result = run(*BASE, *args)
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert f"refused by rule '{rule}'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, says", [
+    (["plan", "--start", "2026-02-30"], "not a date in the calendar"),
+    (["plan", "--start", "01/12/2026"], "YYYY-MM-DD"),
+    (["plan", "--start", "2026-12-01", "--tz", "Mars/Olympus"], "unknown time zone"),
+    (["plan", "--start", "2026-12-01", "--time", "25:00"], "HH:MM"),
+    (["plan", "--start", "2026-12-01", "--target", "0"], "more than 0 mg"),
+    (["plan", "--start", "2026-12-01", "--target", "-1.5"], "more than 0 mg"),
+    (["plan", "--start", "2026-12-01", "--target", "lots"], "number of milligrams"),
+    (["plan", "--start", "2026-12-01", "--protocol", "turbo"], "unknown protocol 'turbo'"),
+    (["plan", "--start", "2026-12-01", "--days", "0"], "--days"),
+    (["plan", "--start", "2026-12-01", "--format", "pdf"], "--format"),
+    (["plan"], "Missing option '--start'"),
+    (["render", "missing.json"], "cannot read missing.json"),
+])
+def test_bad_input_exits_2_with_one_line(run, args, says):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_output_file_is_not_overwritten_without_force(run, tmp_path):
+    target = tmp_path / "plan.json"
+    target.write_text("keep me")
+    result = run(*BASE, "--format", "json", "-o", str(target))
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert target.read_text() == "keep me"
+    assert run(*BASE, "--format", "json", "-o", str(target), "--force").exit_code == 0
+    assert json.loads(target.read_text())["schema"] == "titrate.plan/1"
+
+
+def test_render_reproduces_every_format_byte_for_byte(run, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    assert run(*BASE, "--patient", "Ann", "--format", "json", "-o", str(plan_file)).exit_code == 0
+    assert run("render", str(plan_file), "--format", "json").stdout_bytes == plan_file.read_bytes()
+    for fmt in ("table", "csv", "md"):
+        direct = run(*BASE, "--patient", "Ann", "--format", fmt).stdout_bytes
+        first, second = (run("render", str(plan_file), "--format", fmt).stdout_bytes for _ in range(2))
+        assert first == second == direct
+
+
+def test_render_refuses_a_hand_edited_6_mg_day(run, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    run(*BASE, "--format", "json", "-o", str(plan_file))
+    data = json.loads(plan_file.read_text())
+    data["days"][40]["dose_mg"] = 6
+    plan_file.write_text(json.dumps(data))
+    result = run("render", str(plan_file))
+    assert result.exit_code == 3 and result.stdout == ""
+    assert "refused by rule 'ceiling'" in result.stderr and "2027-01-10 (day 41) is 6 mg" in result.stderr
+
+
+def test_render_refuses_a_gap_in_the_dates(run, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    run(*BASE, "--format", "json", "-o", str(plan_file))
+    data = json.loads(plan_file.read_text())
+    del data["days"][10]
+    plan_file.write_text(json.dumps(data))
+    result = run("render", str(plan_file))
+    assert result.exit_code == 2 and "consecutive dates: 2026-12-12 follows 2026-12-10" in result.stderr
+
+
+def test_render_refuses_an_unknown_schema(run, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text('{"schema": "other/2"}')
+    result = run("render", str(plan_file))
+    assert result.exit_code == 2 and "unknown plan schema 'other/2'" in result.stderr
+
+
+def test_source_date_epoch_sets_generated_at(run):
+    data = json.loads(run(*BASE, "--format", "json").stdout)
+    assert data["generated_at"] == "2026-11-18T11:06:40Z"
+
+
+def test_default_zone_comes_from_the_machine(run, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    data = json.loads(run("plan", "--start", "2026-12-01", "--format", "json").stdout)
+    assert data["time_zone"] == "Asia/Kolkata"
+
+
+def test_plan_id_and_revision_are_kept(run):
+    data = json.loads(run(*BASE, "--plan-id", "jd-2026", "--revision", "2", "--format", "json").stdout)
+    assert (data["plan_id"], data["revision"]) == ("jd-2026", 2)

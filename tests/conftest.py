@@ -1,0 +1,12 @@
+"""Hypothesis profiles: `ci` is derandomised (the same examples every run) with no deadline, since a
+shared 2-core CI machine has noisy timings; `dev` explores new examples each run. Chosen by
+HYPOTHESIS_PROFILE (default dev)."""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, max_examples=60)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

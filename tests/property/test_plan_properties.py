@@ -1,0 +1,144 @@
+"""The dosing rules, stated as properties over random protocols, patients, start dates and zones."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from strategies import avoids_skipped_days, dose_times, hundredths, patients, protocols, start_dates, zones
+from titrate import plan_io
+from titrate.engine import build_plan
+from titrate.errors import RefusedError
+from titrate.model import Patient, Phase
+from titrate.protocols import PROTOCOLS
+from titrate.wallclock import EVENING_WINDOW
+
+GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+@st.composite
+def plans(draw: st.DrawFn):
+    protocol, patient = draw(protocols()), draw(patients)
+    start, zone, days = draw(start_dates), draw(zones), draw(st.integers(1, 150))
+    assume(avoids_skipped_days(zone, start, days))
+    return build_plan(protocol, patient, start, time_zone=zone, generated_at=GENERATED,
+                      dose_time=draw(dose_times), days=days)
+
+
+@given(plans())
+def test_first_dose_is_at_most_the_protocols_and_never_above_1_5_mg(plan):  # rule: start
+    assert plan.days[0].dose_mg <= min(plan.protocol.first_dose_mg, Decimal("1.5"))
+
+
+@given(plans())
+def test_no_dose_exceeds_the_ceiling_or_the_target(plan):  # rule: ceiling
+    assert all(day.dose_mg <= plan.target_mg <= Decimal("4.5") for day in plan.days)
+
+
+@given(plans())
+def test_spasticity_keeps_every_dose_at_or_under_3_mg(plan):  # rule: spasticity
+    if plan.patient.spasticity:
+        assert all(day.dose_mg <= Decimal("3") for day in plan.days)
+
+
+@given(plans())
+def test_increases_are_small_and_each_level_is_held_a_week(plan):  # rule: gradual
+    changes = [i for i in range(1, len(plan.days)) if plan.days[i].dose_mg != plan.days[i - 1].dose_mg]
+    for index in changes:
+        assert Decimal(0) < plan.days[index].dose_mg - plan.days[index - 1].dose_mg <= Decimal("1.5")
+    for earlier, later in zip([0, *changes], changes):
+        assert later - earlier >= 7
+
+
+@given(plans())
+def test_every_dose_is_at_a_real_local_time_inside_the_window(plan):  # rule: window
+    zone = ZoneInfo(plan.time_zone)
+    for day in plan.days:
+        assert EVENING_WINDOW.contains(day.time)
+        local = datetime.combine(day.date, day.time, tzinfo=zone)
+        assert local.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None)
+        if day.time != plan.dose_time:
+            assert day.notes, "a dose moved by a clock change says so"
+
+
+@given(plans())
+def test_days_are_consecutive_and_numbered(plan):
+    assert [day.date for day in plan.days] == [plan.start + timedelta(days=i) for i in range(len(plan.days))]
+    assert [day.day for day in plan.days] == list(range(1, len(plan.days) + 1))
+
+
+@given(plans())
+def test_phase_is_maintenance_exactly_from_reaching_the_target(plan):
+    for day in plan.days:
+        assert (day.phase is Phase.MAINTENANCE) == (day.dose_mg == plan.target_mg)
+
+
+@given(plans())
+def test_json_round_trip_gives_the_same_plan(plan):
+    assert plan_io.loads(plan_io.dumps(plan)) == plan
+
+
+@given(protocols(), patients, start_dates, st.integers(-400, 400), st.integers(1, 120), dose_times)
+def test_moving_the_start_moves_only_the_dates(protocol, patient, start, shift, days, dose_time):
+    moved_start = start + timedelta(days=shift)
+    kwargs = dict(time_zone="UTC", generated_at=GENERATED, dose_time=dose_time, days=days, plan_id="p1")
+    plan = build_plan(protocol, patient, start, **kwargs)
+    moved = build_plan(protocol, patient, moved_start, **kwargs)
+    assert [replace(day, date=day.date + timedelta(days=shift)) for day in plan.days] == list(moved.days)
+
+
+@given(protocols(), patients, start_dates, zones, dose_times)
+def test_default_length_is_the_titration_plus_28_days_at_target(protocol, patient, start, zone, dose_time):
+    assume(avoids_skipped_days(zone, start, 400))
+    plan = build_plan(protocol, patient, start, time_zone=zone, generated_at=GENERATED, dose_time=dose_time)
+    at_target = [day for day in plan.days if day.phase is Phase.MAINTENANCE]
+    assert len(at_target) == 28
+    assert plan.days[-1].dose_mg == plan.target_mg
+
+
+@given(protocols(), hundredths("1.51", "4.5"), start_dates)
+def test_a_first_dose_above_1_5_mg_is_refused(protocol, first, start):
+    with pytest.raises(RefusedError) as refused:
+        build_plan(replace(protocol, first_dose_mg=first, target_mg=Decimal("4.5")), Patient(), start,
+                   time_zone="UTC", generated_at=GENERATED)
+    assert refused.value.rule_id == "start"
+
+
+@given(protocols(), hundredths("4.51", "50"), start_dates)
+def test_a_target_above_the_ceiling_is_refused(protocol, target, start):
+    with pytest.raises(RefusedError) as refused:
+        build_plan(protocol, Patient(), start, time_zone="UTC", generated_at=GENERATED, target_mg=target)
+    assert refused.value.rule_id == "ceiling"
+
+
+@given(protocols(), hundredths("3.01", "4.5"), start_dates)
+def test_spasticity_with_an_explicit_target_above_3_mg_is_refused(protocol, target, start):
+    with pytest.raises(RefusedError) as refused:
+        build_plan(protocol, Patient(spasticity=True), start, time_zone="UTC", generated_at=GENERATED,
+                   target_mg=target)
+    assert refused.value.rule_id == "spasticity"
+
+
+@given(protocols(), st.one_of(st.tuples(hundredths("1.51", "4.5"), st.just(7)),
+                              st.tuples(st.just(Decimal("0.5")), st.integers(1, 6))), start_dates)
+def test_big_steps_or_short_levels_are_refused(protocol, step_and_days, start):
+    step, every = step_and_days
+    with pytest.raises(RefusedError) as refused:
+        build_plan(replace(protocol, step_mg=step, every_days=every), Patient(), start, time_zone="UTC",
+                   generated_at=GENERATED, days=1)
+    assert refused.value.rule_id == "gradual"
+
+
+@given(st.times().filter(lambda t: t.hour < 21).map(lambda t: t.replace(second=0, microsecond=0)), zones)
+def test_a_dose_time_outside_the_window_is_refused(dose_time, zone):
+    with pytest.raises(RefusedError) as refused:
+        build_plan(PROTOCOLS["classic"], Patient(), date(2030, 1, 1),
+                   time_zone=zone, generated_at=GENERATED, dose_time=dose_time)
+    assert refused.value.rule_id == "window"
+

@@ -1,0 +1,46 @@
+"""Golden files: each renderer's exact bytes for two plans, read by eye whenever they change.
+
+Run with UPDATE_GOLDEN=1 to rewrite them, then read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+import pytest
+
+from titrate.engine import build_plan
+from titrate.model import Patient
+from titrate.protocols import PROTOCOLS
+from titrate.render import render
+
+GOLDEN = Path(__file__).parent / "golden"
+GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+HOSTILE_LABEL = '=HYPERLINK("http://x") | *Ann* <b>O\'Neil</b>, "Jr"\nline two'
+
+PLANS = {
+    "classic-london": build_plan(PROTOCOLS["classic"], Patient(label="Jane Doe"), date(2026, 12, 1),
+                                 time_zone="Europe/London", generated_at=GENERATED),
+    "nuuk-hostile": build_plan(PROTOCOLS["gentle"], Patient(label=HOSTILE_LABEL, spasticity=True),
+                               date(2026, 3, 20), time_zone="America/Nuuk", dose_time=time(23, 30),
+                               generated_at=GENERATED, days=16),
+}
+EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md"}
+CASES = [(name, fmt) for name in PLANS for fmt in EXTENSIONS]
+
+
+@pytest.mark.parametrize("name, fmt", CASES)
+def test_renderer_matches_its_golden_file(name, fmt):
+    path = GOLDEN / f"{name}.{EXTENSIONS[fmt]}"
+    rendered = render(PLANS[name], fmt).encode("utf-8")
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_bytes(rendered)
+    assert rendered == path.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", EXTENSIONS)
+def test_rendering_twice_gives_the_same_bytes(fmt):
+    plan = PLANS["nuuk-hostile"]
+    assert render(plan, fmt) == render(plan, fmt)

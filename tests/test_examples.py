@@ -1,0 +1,45 @@
+"""examples/ holds real plans made by the tool; this test remakes each one and fails if any is stale.
+
+Run with UPDATE_EXAMPLES=1 to remake them, then read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from titrate.cli import cli
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EPOCH = "1795000000"
+COMMANDS = {
+    "classic-london": "plan --start 2026-12-01 --tz Europe/London --patient 'Jane Doe'",
+    "gentle-spasticity-new-york": "plan --start 2027-02-20 --protocol gentle --spasticity --time 21:30 "
+                                  "--tz America/New_York --patient 'R. Alvarez (MS)'",
+    "low-start-sydney": "plan --start 2027-03-01 --protocol low-start --target 3 --time 22:30 "
+                        "--tz Australia/Sydney --patient 'Patient 0042'",
+}
+RENDERS = {"json": "json", "table": "txt", "csv": "csv", "md": "md"}
+CASES = [(name, fmt) for name in COMMANDS for fmt in RENDERS]
+
+
+@pytest.mark.parametrize("name, fmt", CASES)
+def test_example_is_current(name, fmt, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = CliRunner().invoke(cli, [*shlex.split(COMMANDS[name]), "--format", fmt], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    path = EXAMPLES / f"{name}.{RENDERS[fmt]}"
+    if os.environ.get("UPDATE_EXAMPLES"):
+        path.write_bytes(result.stdout_bytes)
+    assert result.stdout_bytes == path.read_bytes(), f"{path.name} is stale: run with UPDATE_EXAMPLES=1"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_example_renders_agree_with_the_plan_file(name):
+    for fmt in RENDERS:
+        result = CliRunner().invoke(cli, ["render", str(EXAMPLES / f"{name}.json"), "--format", fmt])
+        assert result.stdout_bytes == (EXAMPLES / f"{name}.{RENDERS[fmt]}").read_bytes()

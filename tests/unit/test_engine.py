@@ -1,0 +1,102 @@
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+
+import pytest
+
+from titrate.engine import MAINTENANCE_DAYS, build_plan, derive_plan_id
+from titrate.errors import InputError, RefusedError
+from titrate.model import Patient, Phase
+from titrate.protocols import PROTOCOLS, tune
+
+GENERATED = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
+START = date(2026, 12, 1)
+
+
+def plan(protocol="classic", patient=Patient(), **kwargs):
+    kwargs.setdefault("time_zone", "Europe/London")
+    return build_plan(PROTOCOLS[protocol], patient, START, generated_at=GENERATED, **kwargs)
+
+
+def doses(built):
+    return [str(day.dose_mg) for day in built.days]
+
+
+def test_classic_is_14_days_each_of_1_5_3_and_4_5_then_28_at_target():
+    built = plan()
+    assert doses(built) == ["1.5"] * 14 + ["3.0"] * 14 + ["4.5"] * MAINTENANCE_DAYS
+    assert built.days[-1].date == date(2027, 1, 25)
+    assert [day.phase for day in built.days].index(Phase.MAINTENANCE) == 28
+
+
+def test_gentle_adds_half_a_milligram_a_week():
+    levels = sorted({day.dose_mg for day in plan("gentle").days})
+    assert levels == [Decimal(x) for x in ("1.5", "2.0", "2.5", "3.0", "3.5", "4.0", "4.5")]
+
+
+def test_low_start_starts_at_half_a_milligram():
+    built = plan("low-start")
+    assert built.days[0].dose_mg == Decimal("0.5") and built.days[7].dose_mg == Decimal("1.0")
+    assert len(built.days) == 8 * 7 + MAINTENANCE_DAYS
+
+
+def test_spasticity_without_a_target_caps_at_3_mg_and_says_why():
+    built = plan(patient=Patient(spasticity=True))
+    assert max(day.dose_mg for day in built.days) == Decimal("3")
+    assert built.target_mg == Decimal("3")
+    assert [note.rule for note in built.notes] == ["spasticity"]
+
+
+def test_spasticity_with_an_explicit_target_above_3_is_refused():
+    with pytest.raises(RefusedError, match="spasticity") as refused:
+        plan(patient=Patient(spasticity=True), target_mg=Decimal("4.5"))
+    assert refused.value.rule_id == "spasticity"
+
+
+def test_spasticity_with_an_explicit_target_of_3_is_planned():
+    assert plan(patient=Patient(spasticity=True), target_mg=Decimal("3")).target_mg == Decimal("3")
+
+
+def test_a_target_below_the_first_dose_starts_at_the_target():
+    assert doses(plan(target_mg=Decimal("1"), days=3)) == ["1"] * 3
+
+
+def test_a_step_that_overshoots_the_target_stops_at_it():
+    tuned = tune(PROTOCOLS["classic"], step_mg=Decimal("1"))
+    built = build_plan(tuned, Patient(), START, time_zone="UTC", generated_at=GENERATED)
+    assert sorted({str(day.dose_mg) for day in built.days}) == ["1.5", "2.5", "3.5", "4.5"]
+    assert "customised" in tuned.summary
+
+
+def test_until_and_days_set_the_length():
+    assert len(plan(until=date(2026, 12, 10)).days) == 10
+    assert len(plan(days=5).days) == 5
+
+
+def test_a_short_plan_notes_that_it_ends_before_the_target():
+    built = plan(days=10)
+    assert any(note.rule == "gradual" and "before the target" in note.message for note in built.notes)
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"until": date(2026, 11, 30)}, "before the start date"),
+    ({"days": 0}, "1 to 3660 days"),
+    ({"days": 3661}, "1 to 3660 days"),
+    ({"days": 3, "until": date(2026, 12, 9)}, "not both"),
+    ({"time_zone": "Nowhere/City"}, "unknown time zone"),
+    ({"plan_id": "bad id!"}, "plan id"),
+])
+def test_bad_requests_are_input_errors(kwargs, says):
+    with pytest.raises(InputError, match=says):
+        plan(**kwargs)
+
+
+def test_plan_id_is_derived_from_label_and_start_and_stable():
+    assert plan(patient=Patient(label="A")).plan_id == derive_plan_id("A", START)
+    assert derive_plan_id("A", START) != derive_plan_id("B", START) != derive_plan_id("A", date(2026, 12, 2))
+
+
+def test_dose_time_is_kept_as_local_wall_clock_across_the_spring_change():
+    built = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 3, 20), time_zone="Europe/Berlin",
+                       generated_at=GENERATED, dose_time=time(21, 30), days=20)
+    assert {day.time for day in built.days} == {time(21, 30)}
+    assert built.time_zone == "Europe/Berlin"

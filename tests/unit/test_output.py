@@ -1,0 +1,40 @@
+import pytest
+
+from titrate.errors import InputError
+from titrate.output import write_atomically
+
+
+def test_writes_a_new_file(tmp_path):
+    target = tmp_path / "plan.csv"
+    write_atomically(target, b"a,b\r\n", force=False)
+    assert target.read_bytes() == b"a,b\r\n"
+
+
+def test_does_not_overwrite_without_force_and_leaves_no_temp_file(tmp_path):
+    target = tmp_path / "plan.csv"
+    target.write_bytes(b"old")
+    with pytest.raises(InputError, match="--force"):
+        write_atomically(target, b"new", force=False)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+def test_overwrites_with_force(tmp_path):
+    target = tmp_path / "plan.csv"
+    target.write_bytes(b"old")
+    write_atomically(target, b"new", force=True)
+    assert target.read_bytes() == b"new"
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "plan.csv"
+    target.write_bytes(b"old")
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("titrate.output.os.fsync", broken_fsync)
+    with pytest.raises(OSError):
+        write_atomically(target, b"new", force=True)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]

@@ -1,0 +1,61 @@
+"""Each rule: its data, and its plan check on hand-made breaches (as a hand-edited plan file would be)."""
+
+from dataclasses import replace
+from datetime import datetime, time, timezone, date
+from decimal import Decimal
+
+import pytest
+
+from titrate.engine import build_plan
+from titrate.errors import RefusedError
+from titrate.model import Patient
+from titrate.protocols import PROTOCOLS
+from titrate.rules import RULES, enforce_plan
+from titrate.wallclock import Window
+
+PLAN = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="UTC",
+                  generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
+
+
+def with_day(index, **changes):
+    days = list(PLAN.days)
+    days[index] = replace(days[index], **changes)
+    return replace(PLAN, days=tuple(days))
+
+
+def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference():
+    assert [rule.id for rule in RULES] == ["start", "ceiling", "spasticity", "gradual", "window"]
+    for rule in RULES:
+        assert rule.statement.endswith(".") and rule.source.startswith("domain.md, Dose rules: ")
+
+
+@pytest.mark.parametrize("edited, rule, where", [
+    (with_day(0, dose_mg=Decimal("2")), "start", "2026-12-01 (day 1) is 2 mg"),
+    (with_day(40, dose_mg=Decimal("6")), "ceiling", "2027-01-10 (day 41) is 6 mg"),
+    (with_day(14, dose_mg=Decimal("3.5")), "gradual", "rises 2 mg at once"),
+    (with_day(3, dose_mg=Decimal("3")), "gradual", "held 3 days"),
+    (with_day(5, time=time(20)), "window", "2026-12-06 (day 6) is at 20:00"),
+    (replace(PLAN, window=Window(8 * 60, 9 * 60)), "window", "window 08:00-09:00"),
+    (replace(PLAN, patient=Patient(spasticity=True)), "spasticity", "2026-12-29 (day 29) is 4.5 mg"),
+])
+def test_a_breaking_plan_is_refused_naming_the_rule_and_the_day(edited, rule, where):
+    with pytest.raises(RefusedError) as refused:
+        enforce_plan(edited)
+    assert refused.value.rule_id == rule
+    assert where in str(refused.value)
+
+
+def test_the_built_plan_passes_every_rule():
+    enforce_plan(PLAN)
+
+
+def test_a_step_back_and_resume_is_not_a_gradual_breach():
+    enforce_plan(with_day(20, dose_mg=Decimal("1.5")))
+
+
+def test_a_rise_to_a_new_level_counts_the_hold_from_the_last_new_level():
+    days = list(PLAN.days)
+    days[20] = replace(days[20], dose_mg=Decimal("1.5"))
+    days[21:28] = [replace(day, dose_mg=Decimal("4.5")) for day in days[21:28]]
+    with pytest.raises(RefusedError, match="rises 3 mg at once"):
+        enforce_plan(replace(PLAN, days=tuple(days)))

@@ -1,0 +1,239 @@
+"""The command line: parse, call the core, render, write. The only place that reads the clock, the
+environment or files. Bad input exits 2, a clinical refusal 3 (naming the rule), an I/O failure 1,
+each with one line on stderr and never a traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, plan_io
+from .doses import format_mg, parse_mg
+from .engine import DEFAULT_DOSE_TIME, build_plan
+from .errors import InputError, RefusedError
+from .model import Patient, Plan
+from .output import refuse_clobber, write_atomically
+from .protocols import DEFAULT_PROTOCOL, PROTOCOLS, get_protocol, tune
+from .render import FORMATS, render
+from .wallclock import format_hhmm, load_zone, parse_hhmm
+
+EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
+
+
+class _Cli(click.Group):
+    """Maps every failure to one line on stderr and an exit status."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            where = error.ctx.command_path if getattr(error, "ctx", None) else "titrate"
+            hint = f" (see '{where} --help')" if isinstance(error, click.UsageError) and not isinstance(
+                error, click.BadParameter) else ""
+            _fail(f"{where}: {error.format_message()}{hint}", error.exit_code)
+        except InputError as error:
+            _fail(f"titrate: {error}", EXIT_INPUT)
+        except RefusedError as error:
+            _fail(f"titrate: {error}", EXIT_REFUSED)
+        except OSError as error:
+            _fail(f"titrate: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""),
+                  EXIT_IO)
+        except click.Abort:
+            _fail("titrate: aborted", EXIT_IO)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, status: int) -> None:
+    click.echo(" ".join(message.split()), err=True)
+    sys.exit(status)
+
+
+class _CoreType(click.ParamType):
+    """A click type that reads its value with one of the core's parsers (InputError -> exit 2)."""
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.parse(value)
+        except InputError as error:
+            self.fail(str(error), param, ctx)
+
+
+class _Date(_CoreType):
+    name = "YYYY-MM-DD"
+
+    def parse(self, text: str) -> date:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            try:
+                return date.fromisoformat(text.strip())
+            except ValueError:
+                raise InputError(f"{text!r} is not a date in the calendar") from None
+        raise InputError(f"{text!r} is not a date as YYYY-MM-DD")
+
+
+class _Time(_CoreType):
+    name = "HH:MM"
+
+    def parse(self, text: str) -> time:
+        return parse_hhmm(text, field="the time")
+
+
+class _Mg(_CoreType):
+    name = "MG"
+
+    def parse(self, text: str) -> Decimal:
+        return parse_mg(text, field="the amount")
+
+
+class _Zone(_CoreType):
+    name = "ZONE"
+
+    def parse(self, text: str) -> str:
+        return load_zone(text.strip()).key
+
+
+DATE, TIME, MG, ZONE = _Date(), _Time(), _Mg(), _Zone()
+
+
+def machine_zone() -> str:
+    """This machine's IANA zone: $TZ, /etc/timezone, or where /etc/localtime points."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    except OSError:
+        pass
+    target = os.path.realpath("/etc/localtime")
+    if "zoneinfo/" in target:
+        candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name:
+            try:
+                return load_zone(name).key
+            except InputError:
+                continue
+    raise InputError("cannot tell this machine's time zone; give one with --tz, e.g. --tz Europe/London")
+
+
+def generated_now() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that builds and examples are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
+
+
+def _emit(text: str, output: Path | None, force: bool) -> None:
+    data = text.encode("utf-8")
+    if output is None:
+        click.echo(data, nl=False)  # bytes go to the binary stream: CRLF in calendars stays CRLF
+    else:
+        write_atomically(output, data, force=force)
+
+
+def _output_options(command: Any) -> Any:
+    command = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")(command)
+    command = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                           help="Write to FILE (atomically) instead of standard output.")(command)
+    return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
+                        help="Output format.")(command)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="titrate")
+def cli() -> None:
+    """Plan low-dose naltrexone (LDN) titration day by day, and render the plan.
+
+    titrate supports a clinician's decision and does not replace it.
+    """
+
+
+@cli.command()
+@click.option("--start", type=DATE, required=True, help="Date of the first dose.")
+@click.option("--protocol", "protocol_name", default=DEFAULT_PROTOCOL, show_default=True, metavar="NAME",
+              help=f"One of: {', '.join(PROTOCOLS)} (see 'titrate protocols').")
+@click.option("--spasticity", is_flag=True, help="The patient has spasticity: at most 3 mg a day.")
+@click.option("--target", type=MG, help="Target dose in mg (default: the protocol's).")
+@click.option("--first-dose", type=MG, help="First dose in mg (at most 1.5).")
+@click.option("--step", type=MG, help="Increase per level in mg (at most 1.5).")
+@click.option("--every", type=click.IntRange(min=1), metavar="DAYS", help="Days per level (at least 7).")
+@click.option("--time", "dose_time", type=TIME, default=format_hhmm(DEFAULT_DOSE_TIME), show_default=True,
+              help="Daily dose time, local wall clock, between 21:00 and 23:59.")
+@click.option("--tz", "time_zone", type=ZONE, help="IANA time zone, e.g. Europe/London [default: this machine's].")
+@click.option("--days", type=click.IntRange(min=1), help="Length of the plan in days.")
+@click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus 28 days].")
+@click.option("--patient", "label", metavar="LABEL", help="Free text naming the patient, shown in every format.")
+@click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date].")
+@click.option("--revision", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Revision of the plan; raise it when re-issuing a changed plan under the same id.")
+@_output_options
+def plan(start: date, protocol_name: str, spasticity: bool, target: Decimal | None, first_dose: Decimal | None,
+         step: Decimal | None, every: int | None, dose_time: time, time_zone: str | None, days: int | None,
+         until: date | None, label: str | None, plan_id: str | None, revision: int, fmt: str,
+         output: Path | None, force: bool) -> None:
+    """Make a day-by-day plan."""
+    if output is not None and not force:
+        refuse_clobber(output)
+    protocol = tune(get_protocol(protocol_name), first_dose_mg=first_dose, step_mg=step, every_days=every)
+    built = build_plan(
+        protocol, Patient(label=label, spasticity=spasticity), start,
+        time_zone=time_zone or machine_zone(), generated_at=generated_now(), dose_time=dose_time,
+        target_mg=target, until=until, days=days, plan_id=plan_id, revision=revision,
+    )
+    _emit(render(built, fmt), output, force)
+
+
+@cli.command(name="render")
+@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN.json")
+@_output_options
+def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool) -> None:
+    """Render a plan file (JSON) in any format."""
+    if output is not None and not force:
+        refuse_clobber(output)
+    _emit(render(read_plan(plan_file), fmt), output, force)
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan from a JSON file; unreadable files are bad input (exit 2), naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"cannot read {path}: not UTF-8 text") from None
+    try:
+        return plan_io.loads(text)
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from None
+    except RefusedError as error:
+        raise RefusedError(error.rule_id, f"{path}: {error.detail}") from None
+
+
+@cli.command()
+def protocols() -> None:
+    """List the built-in protocols and their parameters."""
+    click.echo(f"{'name':<10} {'first dose':>10} {'step':>7} {'every':>8} {'target':>7}  about")
+    for protocol in PROTOCOLS.values():
+        click.echo(f"{protocol.name:<10} {format_mg(protocol.first_dose_mg) + ' mg':>10} "
+                   f"{format_mg(protocol.step_mg) + ' mg':>7} {str(protocol.every_days) + ' days':>8} "
+                   f"{format_mg(protocol.target_mg) + ' mg':>7}  {protocol.summary}")
+    click.echo(f"\nDefault: {DEFAULT_PROTOCOL}. Tune with --first-dose, --step, --every and --target.")
+
+
+def main() -> None:
+    cli(prog_name="titrate")
+

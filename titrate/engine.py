@@ -1,0 +1,90 @@
+"""Build a plan from a protocol, a patient and a start date. Pure and deterministic: no clock, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from . import rules
+from .doses import format_mg
+from .errors import InputError
+from .model import DoseDay, Finding, Patient, Phase, Plan, Protocol
+from .wallclock import EVENING_WINDOW, dose_clock, load_zone
+
+#: Without an end date, the plan runs through the titration and this many days at the target.
+MAINTENANCE_DAYS = 28
+#: Ten years of days: long enough for any plan, short enough to catch a typo in --until.
+MAX_DAYS = 3660
+DEFAULT_DOSE_TIME = time(22, 0)
+
+
+def derive_plan_id(label: str | None, start: date) -> str:
+    """A stable id from the patient label and start date, so a re-made plan keeps its id (and its
+    calendar events keep their UIDs)."""
+    digest = hashlib.sha256(f"{label or ''}\n{start.isoformat()}".encode()).hexdigest()
+    return f"ldn-{digest[:12]}"
+
+
+def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: str, generated_at: datetime,
+               dose_time: time = DEFAULT_DOSE_TIME, target_mg: Decimal | None = None,
+               until: date | None = None, days: int | None = None, plan_id: str | None = None,
+               revision: int = 1) -> Plan:
+    """The day-by-day plan, or RefusedError naming the rule the request breaks.
+
+    `target_mg` None means the protocol's target, capped at 3 mg for spasticity (rule: spasticity);
+    an explicit target above the cap is refused. Give `until` (the last day) or `days`, or neither for the titration
+    plus MAINTENANCE_DAYS at the target.
+    """
+    zone = load_zone(time_zone)
+    target, notes = _choose_target(protocol, patient, target_mg)
+    rules.enforce_request(rules.Request(protocol, target, target_mg is not None, patient, dose_time))
+    levels = protocol.levels(target)
+    count = _day_count(start, until, days, titration_days=(len(levels) - 1) * protocol.every_days)
+    plan_days = []
+    for index in range(count):
+        day = start + timedelta(days=index)
+        level = min(index // protocol.every_days, len(levels) - 1)
+        clock = dose_clock(day, dose_time, zone)
+        phase = Phase.MAINTENANCE if level == len(levels) - 1 else Phase.TITRATION
+        plan_days.append(DoseDay(day, index + 1, levels[level], clock.time, phase,
+                                 (clock.note,) if clock.note else ()))
+    if plan_days[-1].dose_mg < target:
+        notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
+                                        f"the target of {format_mg(target)} mg"))
+    plan = Plan(
+        plan_id=plan_id if plan_id is not None else derive_plan_id(patient.label, start),
+        revision=revision, generated_at=generated_at, patient=patient, protocol=protocol,
+        target_mg=target, time_zone=zone.key, dose_time=dose_time, window=EVENING_WINDOW,
+        days=tuple(plan_days), notes=tuple(notes), rules_applied=tuple(rule.id for rule in rules.RULES),
+    )
+    rules.enforce_plan(plan)
+    return plan
+
+
+def _choose_target(protocol: Protocol, patient: Patient, target_mg: Decimal | None
+                   ) -> tuple[Decimal, list[Finding]]:
+    if target_mg is not None:
+        return target_mg, []
+    if patient.spasticity and protocol.target_mg > rules.SPASTICITY_MAX_MG:
+        return rules.SPASTICITY_MAX_MG, [Finding(
+            "spasticity", f"target capped at {format_mg(rules.SPASTICITY_MAX_MG)} mg instead of "
+                          f"{format_mg(protocol.target_mg)} mg: higher doses may add to muscle stiffness")]
+    return protocol.target_mg, []
+
+
+def _day_count(start: date, until: date | None, days: int | None, *, titration_days: int) -> int:
+    if until is not None and days is not None:
+        raise InputError("give the plan's length as days or as an end date, not both")
+    if until is not None:
+        if until < start:
+            raise InputError(f"the end date {until} is before the start date {start}")
+        days = (until - start).days + 1
+    if days is None:
+        days = titration_days + MAINTENANCE_DAYS
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})")
+    if (date.max - start).days < days:
+        raise InputError(f"a plan of {days} days from {start} runs past the last date there is")
+    return days
+

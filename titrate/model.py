@@ -1,0 +1,140 @@
+"""The plan and its parts: frozen values, checked when they are built, not deep in a loop."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import Enum
+
+from .doses import format_mg
+from .errors import InputError
+from .wallclock import Window, format_hhmm, load_zone
+
+PLAN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class Phase(str, Enum):
+    """Titration climbs to the target; maintenance holds it."""
+
+    TITRATION = "titration"
+    MAINTENANCE = "maintenance"
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    """A linear schedule: start at `first_dose_mg`, add `step_mg` every `every_days` up to `target_mg`."""
+
+    name: str
+    first_dose_mg: Decimal
+    step_mg: Decimal
+    every_days: int
+    target_mg: Decimal
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        for label, mg in (("first dose", self.first_dose_mg), ("step", self.step_mg), ("target", self.target_mg)):
+            if not isinstance(mg, Decimal) or not mg.is_finite() or mg <= 0:
+                raise InputError(f"protocol {self.name!r}: the {label} must be more than 0 mg (got {mg})")
+        if isinstance(self.every_days, bool) or not isinstance(self.every_days, int) or self.every_days < 1:
+            raise InputError(f"protocol {self.name!r}: days per level must be a whole number of at least 1 "
+                             f"(got {self.every_days!r})")
+
+    def levels(self, target_mg: Decimal | None = None) -> tuple[Decimal, ...]:
+        """The doses in order, the last one the target; no level exceeds the target."""
+        target = self.target_mg if target_mg is None else target_mg
+        levels = [min(self.first_dose_mg, target)]
+        while levels[-1] < target:
+            levels.append(min(levels[-1] + self.step_mg, target))
+        return tuple(levels)
+
+    def describe(self) -> str:
+        return (f"{format_mg(self.first_dose_mg)} mg, +{format_mg(self.step_mg)} mg every "
+                f"{self.every_days} days to {format_mg(self.target_mg)} mg")
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    """The facts about a patient that the rules read. `label` is free text shown in outputs."""
+
+    label: str | None = None
+    spasticity: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A warning or a note, tied to the rule that raised it."""
+
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoseDay:
+    """One calendar day of the plan: the dose and the local wall-clock time to take it."""
+
+    date: date
+    day: int
+    dose_mg: Decimal
+    time: time
+    phase: Phase
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.dose_mg, Decimal) or not self.dose_mg.is_finite() or self.dose_mg <= 0:
+            raise InputError(f"{self.date}: the dose must be more than 0 mg (got {self.dose_mg})")
+        if self.day < 1:
+            raise InputError(f"{self.date}: day numbers start at 1 (got {self.day})")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A day-by-day plan: what every renderer draws and what the JSON file holds."""
+
+    plan_id: str
+    revision: int
+    generated_at: datetime
+    patient: Patient
+    protocol: Protocol
+    target_mg: Decimal
+    time_zone: str
+    dose_time: time
+    window: Window
+    days: tuple[DoseDay, ...]
+    warnings: tuple[Finding, ...] = ()
+    notes: tuple[Finding, ...] = ()
+    rules_applied: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not PLAN_ID_PATTERN.fullmatch(self.plan_id):
+            raise InputError(f"a plan id is 1-64 letters, digits, '.', '_' or '-', starting with a letter "
+                             f"or digit (got {self.plan_id!r})")
+        load_zone(self.time_zone)
+        if not self.days:
+            raise InputError("a plan needs at least one day")
+        if self.revision < 1:
+            raise InputError(f"revision starts at 1 (got {self.revision})")
+        if self.generated_at.tzinfo is None:
+            raise InputError("generated_at must carry a time zone")
+        for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
+            if after.date != before.date + timedelta(days=1):
+                raise InputError(f"days must be consecutive dates: {after.date} follows {before.date}")
+            if after.day != number:
+                raise InputError(f"{after.date}: expected day {number}, got {after.day}")
+        if self.days[0].day != 1:
+            raise InputError(f"{self.days[0].date}: the first day is day 1 (got {self.days[0].day})")
+
+    @property
+    def start(self) -> date:
+        return self.days[0].date
+
+    @property
+    def end(self) -> date:
+        return self.days[-1].date
+
+    def headline(self) -> str:
+        """One line a clinician reads first: who, what, where and when."""
+        who = f"{self.patient.label}: " if self.patient.label else ""
+        return (f"{who}LDN {self.protocol.name} to {format_mg(self.target_mg)} mg, "
+                f"{self.start} to {self.end}, daily at {format_hhmm(self.dose_time)} {self.time_zone}")

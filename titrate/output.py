@@ -1,0 +1,45 @@
+"""Writing output files: atomically, and never over an existing file without being told to."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def refuse_clobber(path: Path) -> None:
+    """Fail early, before any work, when `path` exists and may not be overwritten."""
+    if path.exists() or path.is_symlink():
+        raise InputError(f"{path} already exists; add --force to overwrite it")
+
+
+def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a half-written one.
+
+    Without `force`, an existing file is left alone: the new file is linked into place, which fails if
+    the name is taken even when another process took it a moment ago. The file is readable by its owner
+    only, since plans name patients.
+    """
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        if force:
+            os.replace(temp_name, path)
+        else:
+            try:
+                os.link(temp_name, path)
+            except FileExistsError:
+                raise InputError(f"{path} already exists; add --force to overwrite it") from None
+            except OSError:
+                # A file system without hard links: check, then rename (a narrow race, but no clobber
+                # of a file that was there when we looked).
+                refuse_clobber(path)
+                os.replace(temp_name, path)
+    finally:
+        if os.path.lexists(temp_name):
+            os.unlink(temp_name)

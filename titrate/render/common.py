@@ -1,0 +1,37 @@
+"""What every human-readable format says besides the days: the facts line by line, findings, disclaimer."""
+
+from __future__ import annotations
+
+from ..doses import format_mg
+from ..model import DoseDay, Plan
+from ..plan_io import format_instant
+from ..wallclock import format_hhmm
+
+DISCLAIMER = ("titrate supports a clinician's decision and does not replace it: check every plan before "
+              "a patient follows it.")
+
+
+def title(plan: Plan) -> str:
+    return "LDN titration plan" + (f": {plan.patient.label}" if plan.patient.label else "")
+
+
+def facts(plan: Plan) -> list[tuple[str, str]]:
+    """(label, value) pairs describing the plan; values may hold user text, which the caller escapes."""
+    pairs = [("Patient", plan.patient.label)] if plan.patient.label else []
+    return pairs + [
+        ("Plan", f"{plan.plan_id}, revision {plan.revision}, generated {format_instant(plan.generated_at)}"),
+        ("Protocol", f"{plan.protocol.name}: {plan.protocol.summary or plan.protocol.describe()}"),
+        ("Target", f"{format_mg(plan.target_mg)} mg" + (" (spasticity)" if plan.patient.spasticity else "")),
+        ("Dose time", f"{format_hhmm(plan.dose_time)} {plan.time_zone}, window {plan.window}"),
+        ("Dates", f"{plan.start} to {plan.end} ({len(plan.days)} days)"),
+    ]
+
+
+def findings(plan: Plan) -> list[str]:
+    """Every warning, then every note, each naming its rule."""
+    return ([f"Warning ({f.rule}): {f.message}" for f in plan.warnings]
+            + [f"Note ({f.rule}): {f.message}" for f in plan.notes])
+
+
+def dose_text(day: DoseDay) -> str:
+    return f"{format_mg(day.dose_mg)} mg"

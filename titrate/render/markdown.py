@@ -1,0 +1,36 @@
+"""Markdown for clinical notes and handouts: a facts list, a table of days, findings, the disclaimer."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Plan
+from ..wallclock import format_hhmm
+from .common import DISCLAIMER, dose_text, facts, findings, title
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+
+
+def markdown_safe(text: str) -> str:
+    """User text as literal Markdown: one line, punctuation escaped, HTML neutralised, pipes kept
+    from splitting a table cell."""
+    text = _LINE_BREAK.sub(" ", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def render_markdown(plan: Plan) -> str:
+    lines = [f"# {markdown_safe(title(plan))}", ""]
+    lines += [f"- **{label}:** {markdown_safe(value)}" for label, value in facts(plan)]
+    lines += ["", "| Date | Day | Dose | Time | Phase | Notes |", "|---|--:|--:|---|---|---|"]
+    lines += [
+        f"| {day.date} | {day.day} | {dose_text(day)} | {format_hhmm(day.time)} | {day.phase.value} "
+        f"| {markdown_safe('; '.join(day.notes))} |"
+        for day in plan.days
+    ]
+    if plan.warnings or plan.notes:
+        lines += ["", "## Warnings and notes", ""]
+        lines += [f"- {markdown_safe(line)}" for line in findings(plan)]
+    lines += ["", f"> {DISCLAIMER}"]
+    return "\n".join(lines) + "\n"

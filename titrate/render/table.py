@@ -1,0 +1,43 @@
+"""The terminal table: what a clinician reads first."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ..model import Plan
+from ..wallclock import format_hhmm
+from .common import DISCLAIMER, dose_text, facts, findings, title
+
+HEADERS = ("Date", "Day", "Dose", "Time", "Phase", "Notes")
+
+
+def terminal_safe(text: str) -> str:
+    """Control characters shown as escapes, so that a label cannot move the cursor or break a line."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in {"Cc", "Zl", "Zp"}
+        else char
+        for char in text
+    )
+
+
+def render_table(plan: Plan) -> str:
+    rows = [
+        (day.date.isoformat(), str(day.day), dose_text(day), format_hhmm(day.time), day.phase.value,
+         "; ".join(day.notes))
+        for day in plan.days
+    ]
+    widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(HEADERS)]
+    right = {1}
+    lines = [terminal_safe(title(plan)), ""]
+    label_width = max(len(label) for label, _ in facts(plan))
+    lines += [f"{label + ':':<{label_width + 1}} {terminal_safe(value)}" for label, value in facts(plan)]
+    lines.append("")
+    for row in (HEADERS, *rows):
+        cells = [cell.rjust(width) if i in right else cell.ljust(width)
+                 for i, (cell, width) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells).rstrip())
+    if plan.warnings or plan.notes:
+        lines.append("")
+        lines += [terminal_safe(line) for line in findings(plan)]
+    lines += ["", DISCLAIMER]
+    return "\n".join(lines) + "\n"

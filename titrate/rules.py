@@ -1,0 +1,157 @@
+"""The dosing rules as data: an id, a one-line statement, a source in shared/domain.md, and checks.
+
+Each rule checks a request (protocol, target, patient, dose time) before a plan is built, so that a bad
+protocol is refused even when the plan is too short to show it, and checks every finished or loaded plan,
+so that no plan that breaks a rule is ever emitted. A check yields one message per breach, saying where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+
+from .doses import format_mg
+from .errors import RefusedError
+from .model import Patient, Plan, Protocol
+from .wallclock import EVENING_WINDOW, format_hhmm
+
+FIRST_DOSE_MAX_MG = Decimal("1.5")
+CEILING_MG = Decimal("4.5")
+SPASTICITY_MAX_MG = Decimal("3")
+STEP_MAX_MG = Decimal("1.5")
+HOLD_MIN_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What a plan is built from, as far as the rules care."""
+
+    protocol: Protocol
+    target_mg: Decimal
+    target_is_explicit: bool
+    patient: Patient
+    dose_time: time
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    statement: str
+    source: str
+    check_request: Callable[[Request], Iterator[str]]
+    check_plan: Callable[[Plan], Iterator[str]]
+
+
+def _start_request(request: Request) -> Iterator[str]:
+    if request.protocol.first_dose_mg > FIRST_DOSE_MAX_MG:
+        yield (f"protocol {request.protocol.name!r} starts at {format_mg(request.protocol.first_dose_mg)} mg; "
+               f"the first dose is at most {format_mg(FIRST_DOSE_MAX_MG)} mg")
+
+
+def _start_plan(plan: Plan) -> Iterator[str]:
+    first = plan.days[0]
+    if first.dose_mg > FIRST_DOSE_MAX_MG:
+        yield f"{first.date} (day 1) is {format_mg(first.dose_mg)} mg; the first dose is at most 1.5 mg"
+
+
+def _ceiling_request(request: Request) -> Iterator[str]:
+    if request.target_mg > CEILING_MG:
+        yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
+
+
+def _ceiling_plan(plan: Plan) -> Iterator[str]:
+    for day in plan.days:
+        if day.dose_mg > CEILING_MG:
+            yield f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the 4.5 mg ceiling"
+
+
+def _spasticity_request(request: Request) -> Iterator[str]:
+    if request.patient.spasticity and request.target_is_explicit and request.target_mg > SPASTICITY_MAX_MG:
+        yield (f"the target {format_mg(request.target_mg)} mg is above the {format_mg(SPASTICITY_MAX_MG)} mg "
+               "limit for a patient with spasticity")
+
+
+def _spasticity_plan(plan: Plan) -> Iterator[str]:
+    if plan.patient.spasticity:
+        for day in plan.days:
+            if day.dose_mg > SPASTICITY_MAX_MG:
+                yield (f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the 3 mg limit "
+                       "for a patient with spasticity")
+
+
+def _gradual_request(request: Request) -> Iterator[str]:
+    protocol = request.protocol
+    if protocol.step_mg > STEP_MAX_MG:
+        yield f"a step of {format_mg(protocol.step_mg)} mg is more than {format_mg(STEP_MAX_MG)} mg at once"
+    if protocol.every_days < HOLD_MIN_DAYS:
+        yield f"{protocol.every_days} days per level is shorter than the {HOLD_MIN_DAYS}-day minimum"
+
+
+def _gradual_plan(plan: Plan) -> Iterator[str]:
+    # Returning to a level already reached (after a step-back) is a resume, not a new level, so the
+    # 7-day hold counts from when the current highest level began; every rise is still at most 1.5 mg.
+    peak, peak_began = plan.days[0].dose_mg, plan.days[0].day
+    for before, day in zip(plan.days, plan.days[1:]):
+        if day.dose_mg <= before.dose_mg:
+            continue
+        rise = day.dose_mg - before.dose_mg
+        if rise > STEP_MAX_MG:
+            yield (f"{day.date} (day {day.day}) rises {format_mg(rise)} mg at once "
+                   f"(from {format_mg(before.dose_mg)} to {format_mg(day.dose_mg)} mg); at most 1.5 mg")
+        if day.dose_mg > peak:
+            held = day.day - peak_began
+            if held < HOLD_MIN_DAYS:
+                yield (f"{day.date} (day {day.day}) rises to {format_mg(day.dose_mg)} mg after "
+                       f"{format_mg(peak)} mg was held {held} days; each level is held at least "
+                       f"{HOLD_MIN_DAYS} days")
+            peak, peak_began = day.dose_mg, day.day
+
+
+def _window_request(request: Request) -> Iterator[str]:
+    if not EVENING_WINDOW.contains(request.dose_time):
+        yield (f"the dose time {format_hhmm(request.dose_time)} is outside {EVENING_WINDOW}, "
+               "the patient's local time")
+
+
+def _window_plan(plan: Plan) -> Iterator[str]:
+    if plan.window != EVENING_WINDOW:
+        yield f"the plan's window {plan.window} is not the rule's {EVENING_WINDOW}"
+    for day in plan.days:
+        if not EVENING_WINDOW.contains(day.time):
+            yield f"{day.date} (day {day.day}) is at {format_hhmm(day.time)}, outside {EVENING_WINDOW}"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
+         "domain.md, Dose rules: start", _start_request, _start_plan),
+    Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
+         "domain.md, Dose rules: ceiling", _ceiling_request, _ceiling_plan),
+    Rule("spasticity", "A patient with any form of spasticity takes at most 3 mg a day.",
+         "domain.md, Dose rules: spasticity", _spasticity_request, _spasticity_plan),
+    Rule("gradual", "Each increase is at most 1.5 mg, and each level is held at least 7 days.",
+         "domain.md, Dose rules: gradual", _gradual_request, _gradual_plan),
+    Rule("window", "The dose is taken once a day between 21:00 and midnight, the patient's local time.",
+         "domain.md, Dose rules: window", _window_request, _window_plan),
+)
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+
+def enforce_request(request: Request) -> None:
+    """Raise RefusedError naming the first rule the request breaks."""
+    for rule in RULES:
+        _refuse_if_any(rule, list(rule.check_request(request)))
+
+
+def enforce_plan(plan: Plan) -> None:
+    """Raise RefusedError naming the first rule the plan breaks, and where."""
+    for rule in RULES:
+        _refuse_if_any(rule, list(rule.check_plan(plan)))
+
+
+def _refuse_if_any(rule: Rule, breaches: list[str]) -> None:
+    if breaches:
+        more = f" (and {len(breaches) - 1} more)" if len(breaches) > 1 else ""
+        raise RefusedError(rule.id, f"{breaches[0]}{more}. Rule: {rule.statement}")
