@@ -23,7 +23,7 @@ COMMANDS = {
     "low-start-sydney": "plan --start 2027-03-01 --protocol low-start --target 3 --time 22:30 "
                         "--tz Australia/Sydney --patient 'Patient 0042'",
 }
-RENDERS = {"json": "json", "table": "txt", "csv": "csv", "md": "md"}
+RENDERS = {"json": "json", "table": "txt", "csv": "csv", "md": "md", "ics": "ics"}
 CASES = [(name, fmt) for name in COMMANDS for fmt in RENDERS]
 
 

@@ -137,6 +137,17 @@ def generated_now() -> datetime:
         raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
 
 
+def _render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool) -> dict[str, Any]:
+    """The options the chosen renderer takes; calendar options with another format are a mistake."""
+    if fmt != "ics":
+        if alarm_minutes is not None or no_alarm:
+            raise click.UsageError("--alarm-minutes and --no-alarm apply only to --format ics")
+        return {}
+    if alarm_minutes is not None and no_alarm:
+        raise click.UsageError("--alarm-minutes and --no-alarm contradict each other; give one")
+    return {"alarm_minutes": None if no_alarm else (alarm_minutes or 0)}
+
+
 def _emit(text: str, output: Path | None, force: bool) -> None:
     data = text.encode("utf-8")
     if output is None:
@@ -146,6 +157,9 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
 
 
 def _output_options(command: Any) -> Any:
+    command = click.option("--no-alarm", is_flag=True, help="ics: leave the reminders out.")(command)
+    command = click.option("--alarm-minutes", type=click.IntRange(0, 1440), metavar="N",
+                           help="ics: remind N minutes before each dose [default: 0, at the dose time].")(command)
     command = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")(command)
     command = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                            help="Write to FILE (atomically) instead of standard output.")(command)
@@ -184,8 +198,9 @@ def cli() -> None:
 def plan(start: date, protocol_name: str, spasticity: bool, target: Decimal | None, first_dose: Decimal | None,
          step: Decimal | None, every: int | None, dose_time: time, time_zone: str | None, days: int | None,
          until: date | None, label: str | None, plan_id: str | None, revision: int, fmt: str,
-         output: Path | None, force: bool) -> None:
+         output: Path | None, force: bool, alarm_minutes: int | None, no_alarm: bool) -> None:
     """Make a day-by-day plan."""
+    options = _render_options(fmt, alarm_minutes, no_alarm)
     if output is not None and not force:
         refuse_clobber(output)
     protocol = tune(get_protocol(protocol_name), first_dose_mg=first_dose, step_mg=step, every_days=every)
@@ -194,17 +209,19 @@ def plan(start: date, protocol_name: str, spasticity: bool, target: Decimal | No
         time_zone=time_zone or machine_zone(), generated_at=generated_now(), dose_time=dose_time,
         target_mg=target, until=until, days=days, plan_id=plan_id, revision=revision,
     )
-    _emit(render(built, fmt), output, force)
+    _emit(render(built, fmt, **options), output, force)
 
 
 @cli.command(name="render")
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN.json")
 @_output_options
-def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool) -> None:
+def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool, alarm_minutes: int | None,
+                   no_alarm: bool) -> None:
     """Render a plan file (JSON) in any format."""
+    options = _render_options(fmt, alarm_minutes, no_alarm)
     if output is not None and not force:
         refuse_clobber(output)
-    _emit(render(read_plan(plan_file), fmt), output, force)
+    _emit(render(read_plan(plan_file), fmt, **options), output, force)
 
 
 def read_plan(path: Path) -> Plan:

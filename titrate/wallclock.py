@@ -106,10 +106,11 @@ def _exists(local: datetime) -> bool:
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
-def local_midnight_after(day: date, zone: ZoneInfo) -> datetime:
-    """The instant the window of `day` closes: the next local midnight, or the first minute after it
-    when the clocks skip midnight (as in America/Santiago)."""
-    midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    if _exists(midnight):
-        return midnight
-    return midnight.astimezone(timezone.utc).astimezone(zone)
+def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
+    """The instant the window of `day` closes. A closing time the clocks skip (midnight in
+    America/Santiago, say) closes at the first minute after the jump."""
+    end = datetime.combine(day, time(0)) + timedelta(minutes=window.end)
+    local = end.replace(tzinfo=zone)
+    if _exists(local):
+        return local
+    return local.astimezone(timezone.utc).astimezone(zone)

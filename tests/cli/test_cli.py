@@ -163,3 +163,38 @@ def test_default_zone_comes_from_the_machine(run, monkeypatch):
 def test_plan_id_and_revision_are_kept(run):
     data = json.loads(run(*BASE, "--plan-id", "jd-2026", "--revision", "2", "--format", "json").stdout)
     assert (data["plan_id"], data["revision"]) == ("jd-2026", 2)
+
+
+def test_plan_writes_a_calendar_with_crlf_and_alarm_options(run, tmp_path):
+    result = run(*BASE, "--days", "3", "--format", "ics", "--alarm-minutes", "30")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert result.stdout_bytes.count(b"TRIGGER:-PT30M\r\n") == 3
+    plan_file = tmp_path / "plan.json"
+    run(*BASE, "--days", "3", "--format", "json", "-o", str(plan_file))
+    rendered = run("render", str(plan_file), "--format", "ics", "--alarm-minutes", "30").stdout_bytes
+    assert rendered == result.stdout_bytes
+    assert b"VALARM" not in run("render", str(plan_file), "--format", "ics", "--no-alarm").stdout_bytes
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--alarm-minutes", "10"], "apply only to --format ics"),
+    (["--format", "ics", "--alarm-minutes", "10", "--no-alarm"], "contradict"),
+    (["--format", "ics", "--alarm-minutes", "-5"], "--alarm-minutes"),
+])
+def test_calendar_options_are_checked(run, args, says):
+    result = run(*BASE, *args)
+    assert result.exit_code == 2 and says in result.stderr
+
+
+def test_a_plain_text_plan_never_imports_icalendar():
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom titrate.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('icalendar', 'titrate.render.'))), "
+             "file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe, *BASE, "--format", "csv"], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.startswith("plan_id,patient,date")
+    assert done.stderr.strip() == "['titrate.render.common', 'titrate.render.csv_format']"

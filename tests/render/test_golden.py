@@ -27,7 +27,7 @@ PLANS = {
                                date(2026, 3, 20), time_zone="America/Nuuk", dose_time=time(23, 30),
                                generated_at=GENERATED, days=16),
 }
-EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md"}
+EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md", "ics": "ics"}
 CASES = [(name, fmt) for name in PLANS for fmt in EXTENSIONS]
 
 

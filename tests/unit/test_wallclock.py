@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from titrate.errors import InputError
-from titrate.wallclock import EVENING_WINDOW, Window, dose_clock, load_zone, local_midnight_after, parse_hhmm
+from titrate.wallclock import EVENING_WINDOW, Window, dose_clock, load_zone, parse_hhmm, window_close
 
 
 def test_a_time_that_exists_is_kept():
@@ -42,8 +42,13 @@ def test_window_must_run_forward():
 
 def test_santiago_midnight_that_does_not_exist_ends_the_window_at_01_00():
     # Chile springs forward at local midnight: 2026-09-06 00:00 does not exist.
-    end = local_midnight_after(date(2026, 9, 5), ZoneInfo("America/Santiago"))
+    end = window_close(date(2026, 9, 5), EVENING_WINDOW, ZoneInfo("America/Santiago"))
     assert (end.date(), end.hour) == (date(2026, 9, 6), 1)
+
+
+def test_the_evening_window_closes_at_the_next_local_midnight():
+    end = window_close(date(2026, 10, 24), EVENING_WINDOW, ZoneInfo("Europe/London"))
+    assert end.isoformat() == "2026-10-25T00:00:00+01:00"
 
 
 @pytest.mark.parametrize("name", ["Mars/Base", "", "../etc/passwd", "America"])

@@ -14,6 +14,7 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "csv": ("titrate.render.csv_format", "render_csv", "CSV for spreadsheets, one row a day"),
     "json": ("titrate.plan_io", "dumps", "the plan file, from which every other format renders"),
     "md": ("titrate.render.markdown", "render_markdown", "Markdown for notes and handouts"),
+    "ics": ("titrate.render.ics", "render_ics", "iCalendar for phone calendars, with reminders"),
 }
 
 

@@ -1,0 +1,155 @@
+"""The phone calendar, read back with independent parsers and checked against the plan day by day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from ics_reading import parse, unescape_text, tzinfo_from_icalendar_vtimezone, utc_from_vtimezone
+from strategies import FIXED_ZONES, avoids_skipped_days, dose_times, protocols, zones
+from test_golden import HOSTILE_LABEL, PLANS
+from titrate.engine import build_plan
+from titrate.model import Patient
+from titrate.protocols import PROTOCOLS
+from titrate.render import render
+
+GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+
+
+def assert_calendar_matches_plan(plan, text):
+    """Every dose day is exactly one event at the plan's local time, dose and zone, and the file's own
+    VTIMEZONE puts it at the same instant as zoneinfo."""
+    calendar = parse(text)
+    zone = ZoneInfo(plan.time_zone)
+    events = sorted(calendar.events, key=lambda event: event.dtstart)
+    assert len(events) == len(plan.days)
+    starts = re.findall(r"^DTSTART;TZID=([^:]+):(\d{8}T\d{6})\r$", text, flags=re.M)
+    tzid = "Etc/UTC" if plan.time_zone == "UTC" else plan.time_zone
+    assert len(starts) == len(plan.days) and {found for found, _ in starts} == {tzid}
+    for day, event, (_, raw) in zip(plan.days, events, starts):
+        local = datetime.strptime(raw, "%Y%m%dT%H%M%S")
+        assert (local.date(), local.time()) == (day.date, day.time)
+        assert event.dtstart.replace(tzinfo=None) == local
+        assert event.summary == f"LDN {day.dose_mg.normalize():f} mg"
+        expected = datetime.combine(day.date, day.time, tzinfo=zone).astimezone(timezone.utc)
+        assert utc_from_vtimezone(calendar, tzid, local) == expected
+        assert event.dtend > event.dtstart
+        assert event.uid == f"{plan.plan_id}-{day.date:%Y%m%d}@titrate"
+    return calendar, events
+
+
+def calendar_names(calendar):
+    """NAME (RFC 7986) and X-WR-CALNAME, which must agree."""
+    (x_wr,) = [unescape_text(extra.value) for extra in calendar.extras if extra.name == "x-wr-calname"]
+    assert calendar.name == [x_wr]
+    return x_wr
+
+
+def test_structure_crlf_folding_and_header():
+    text = render(PLANS["classic-london"], "ics")
+    data = text.encode("utf-8")
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 75
+    head = text.split("BEGIN:VTIMEZONE")[0]
+    for line in ("VERSION:2.0", "PRODID:-//titrate//LDN titration plan//EN", "CALSCALE:GREGORIAN",
+                 "METHOD:PUBLISH", "X-WR-CALNAME:LDN plan: Jane Doe"):
+        assert line + "\r\n" in head
+    assert "RDATE" not in text and "RRULE" not in text
+
+
+def test_every_day_is_one_event_at_the_local_dose_time():
+    plan = PLANS["classic-london"]
+    calendar, events = assert_calendar_matches_plan(plan, render(plan, "ics"))
+    assert calendar_names(calendar) == "LDN plan: Jane Doe"
+    first = events[0]
+    assert first.dtend == datetime(2026, 12, 2, tzinfo=ZoneInfo("Europe/London"))
+    assert "Take 1.5 mg of low-dose naltrexone (LDN), once, between 21:00 and midnight." in first.description
+
+
+def test_moved_dose_and_warnings_reach_the_description():
+    plan = PLANS["nuuk-hostile"]
+    calendar, events = assert_calendar_matches_plan(plan, render(plan, "ics"))
+    moved = events[8]
+    assert moved.dtstart.time() == time(22, 30)
+    assert "the clocks skip 23:30 on 2026-03-28, so this dose is at 22:30" in moved.description
+    assert all("Note (spasticity): target capped at 3 mg" in event.description for event in events)
+
+
+def test_hostile_label_is_escaped_and_reads_back_whole():
+    calendar = parse(render(PLANS["nuuk-hostile"], "ics"))
+    assert calendar_names(calendar) == "LDN plan: " + HOSTILE_LABEL
+
+
+def test_control_characters_in_a_label_do_not_break_the_file():
+    plan = build_plan(PROTOCOLS["classic"], Patient(label="A\x07B\r\nC;D,E\\F"), date(2026, 12, 1),
+                      time_zone="UTC", generated_at=GENERATED, days=2)
+    assert calendar_names(parse(render(plan, "ics"))) == "LDN plan: A B\nC;D,E\\F"
+
+
+@pytest.mark.parametrize("options, trigger", [({}, timedelta(0)), ({"alarm_minutes": 15}, timedelta(minutes=-15))])
+def test_a_display_alarm_with_a_description_fires_at_or_before_the_dose(options, trigger):
+    events = parse(render(PLANS["classic-london"], "ics", **options)).events
+    for event in events:
+        (alarm,) = event.alarm
+        assert (alarm.action, alarm.trigger) == ("DISPLAY", trigger)
+        assert alarm.description.startswith("Time for your LDN dose: ")
+
+
+def test_no_alarm_leaves_reminders_out():
+    assert "VALARM" not in render(PLANS["classic-london"], "ics", alarm_minutes=None)
+
+
+def test_same_plan_same_bytes_and_dtstamp_from_the_plan():
+    plan = PLANS["classic-london"]
+    text = render(plan, "ics")
+    assert text == render(plan, "ics")
+    assert set(re.findall(r"^DTSTAMP:(.*)\r$", text, flags=re.M)) == {"20261125T093000Z"}
+
+
+def test_a_revised_plan_keeps_uids_and_raises_the_sequence():
+    first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2026, 12, 1), time_zone="UTC",
+                       generated_at=GENERATED)
+    revised = build_plan(PROTOCOLS["gentle"], Patient(label="Ann"), date(2026, 12, 1), time_zone="UTC",
+                         generated_at=GENERATED + timedelta(days=3), revision=2)
+    old = {event.uid: event for event in parse(render(first, "ics")).events}
+    new = {event.uid: event for event in parse(render(revised, "ics")).events}
+    shared = old.keys() & new.keys()
+    assert len(shared) == len(first.days)
+    assert {old[uid].sequence for uid in shared} == {0} and {new[uid].sequence for uid in shared} == {1}
+
+
+def test_vtimezone_agrees_with_icalendars_own_reading_of_it():
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 3, 1), time_zone="America/New_York",
+                      generated_at=GENERATED, days=300)
+    from_file = tzinfo_from_icalendar_vtimezone(render(plan, "ics"), plan.time_zone)
+    zone = ZoneInfo(plan.time_zone)
+    for day in plan.days:
+        local = datetime.combine(day.date, day.time)
+        assert local.replace(tzinfo=from_file).astimezone(timezone.utc) == \
+            local.replace(tzinfo=zone).astimezone(timezone.utc)
+
+
+dst_season_starts = st.builds(date, st.integers(2000, 2100), st.sampled_from([2, 3, 4, 9, 10, 11]),
+                              st.integers(1, 28))
+
+
+@settings(max_examples=25)
+@given(protocols(), st.booleans(), st.one_of(st.sampled_from(FIXED_ZONES), zones),
+       st.one_of(dst_season_starts, st.dates(date(2000, 1, 1), date(2100, 12, 31))),
+       st.one_of(st.integers(1, 60), st.integers(300, 366)), dose_times)
+@example(PROTOCOLS["classic"], False, "Australia/Lord_Howe", date(2027, 3, 30), 366, time(23, 45))
+@example(PROTOCOLS["gentle"], True, "America/Nuuk", date(2026, 3, 1), 366, time(23, 30))
+@example(PROTOCOLS["low-start"], False, "Asia/Kathmandu", date(2026, 12, 31), 365, time(21, 0))
+@example(PROTOCOLS["classic"], False, "America/Santiago", date(2026, 8, 1), 365, time(23, 59))
+def test_calendar_occurrences_equal_the_plan_in_any_zone(protocol, spasticity, zone, start, days, dose_time):
+    assume(avoids_skipped_days(zone, start, days))
+    plan = build_plan(protocol, Patient(spasticity=spasticity), start, time_zone=zone, generated_at=GENERATED,
+                      dose_time=dose_time, days=days)
+    assert_calendar_matches_plan(plan, render(plan, "ics"))
