@@ -87,6 +87,17 @@ def test_hostile_label_is_escaped_and_reads_back_whole():
     assert calendar_names(calendar) == "LDN plan: " + HOSTILE_LABEL
 
 
+def test_lines_fold_at_75_octets_without_splitting_a_character():
+    label = "Zoë Ångström-Øverby 山田太郎 " * 6
+    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
+                      generated_at=GENERATED, days=2)
+    data = render(plan, "ics").encode("utf-8")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # each folded line is whole UTF-8 on its own
+    assert calendar_names(parse(data.decode("utf-8"))) == "LDN plan: " + label
+
+
 def test_control_characters_in_a_label_do_not_break_the_file():
     plan = build_plan(PROTOCOLS["classic"], Patient(label="A\x07B\r\nC;D,E\\F"), date(2026, 12, 1),
                       time_zone="UTC", generated_at=GENERATED, days=2)
