@@ -22,6 +22,11 @@ COMMANDS = {
                                   "--tz America/New_York --patient 'R. Alvarez (MS)'",
     "low-start-sydney": "plan --start 2027-03-01 --protocol low-start --target 3 --time 22:30 "
                         "--tz Australia/Sydney --patient 'Patient 0042'",
+    "patient-file-london": "plan --start 2026-12-01 --patient-file {examples}/patient.toml "
+                           "--medication Avonex",
+    "morning-dose-override": "plan --start 2027-03-15 --protocol gentle --tz America/Chicago --time 07:30 "
+                             "--override window --reason 'vivid dreams and insomnia on evening doses' "
+                             "--patient 'T. Nguyen'",
 }
 RENDERS = {"json": "json", "table": "txt", "csv": "csv", "md": "md", "ics": "ics"}
 CASES = [(name, fmt) for name in COMMANDS for fmt in RENDERS]
@@ -30,7 +35,8 @@ CASES = [(name, fmt) for name in COMMANDS for fmt in RENDERS]
 @pytest.mark.parametrize("name, fmt", CASES)
 def test_example_is_current(name, fmt, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    result = CliRunner().invoke(cli, [*shlex.split(COMMANDS[name]), "--format", fmt], catch_exceptions=False)
+    args = shlex.split(COMMANDS[name].format(examples=EXAMPLES))
+    result = CliRunner().invoke(cli, [*args, "--format", fmt], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     path = EXAMPLES / f"{name}.{RENDERS[fmt]}"
     if os.environ.get("UPDATE_EXAMPLES"):

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
-from . import __version__, plan_io
+from . import __version__, plan_io, rules, screen
 from .doses import format_mg, parse_mg
 from .engine import DEFAULT_DOSE_TIME, build_plan
 from .errors import InputError, RefusedError
-from .model import Patient, Plan
+from .model import Override, Patient, Plan
+from .patient_file import PatientFile, parse_patient_file
 from .output import refuse_clobber, write_atomically
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS, get_protocol, tune
 from .render import FORMATS, render
@@ -176,40 +178,103 @@ def cli() -> None:
     """
 
 
+def _plan_inputs(command: Any) -> Any:
+    """The options that describe a plan, shared by `plan` and `explain` (applied bottom-up)."""
+    options = [
+        click.option("--start", type=DATE, help="Date of the first dose (required to make a plan)."),
+        click.option("--protocol", "protocol_name", default=DEFAULT_PROTOCOL, show_default=True, metavar="NAME",
+                     help=f"One of: {', '.join(PROTOCOLS)} (see 'titrate protocols')."),
+        click.option("--spasticity", is_flag=True, help="The patient has spasticity: at most 3 mg a day."),
+        click.option("--condition", "conditions", multiple=True, metavar="NAME",
+                     help="A condition of the patient (repeatable), e.g. 'multiple sclerosis', 'hepatitis'."),
+        click.option("--medication", "medications", multiple=True, metavar="NAME",
+                     help="A medication the patient takes (repeatable), brand or generic."),
+        click.option("--override", "override_rules", multiple=True, metavar="RULE",
+                     help=f"Go past a rule that allows it ({', '.join(rules.OVERRIDABLE)}); needs --reason."),
+        click.option("--reason", "override_reasons", multiple=True, metavar="TEXT",
+                     help="Why, for the --override in the same position (repeatable)."),
+        click.option("--patient-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     help="A TOML file of patient facts; flags given here win."),
+        click.option("--target", type=MG, help="Target dose in mg (default: the protocol's)."),
+        click.option("--first-dose", type=MG, help="First dose in mg (at most 1.5)."),
+        click.option("--step", type=MG, help="Increase per level in mg (at most 1.5)."),
+        click.option("--every", type=click.IntRange(min=1), metavar="DAYS", help="Days per level (at least 7)."),
+        click.option("--time", "dose_time", type=TIME,
+                     help=f"Daily dose time, local wall clock, 21:00-23:59 [default: {format_hhmm(DEFAULT_DOSE_TIME)}]."),
+        click.option("--tz", "time_zone", type=ZONE,
+                     help="IANA time zone, e.g. Europe/London [default: this machine's]."),
+        click.option("--days", type=click.IntRange(min=1), help="Length of the plan in days."),
+        click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus 28 days]."),
+        click.option("--patient", "label", metavar="LABEL", help="Free text naming the patient, shown in every format."),
+        click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
+        click.option("--revision", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Revision of the plan; raise it when re-issuing a changed plan under the same id."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, conditions: tuple[str, ...],
+                      medications: tuple[str, ...], override_rules: tuple[str, ...],
+                      override_reasons: tuple[str, ...], patient_file: Path | None, target: Decimal | None,
+                      first_dose: Decimal | None, step: Decimal | None, every: int | None,
+                      dose_time: time | None, time_zone: str | None, days: int | None, until: date | None,
+                      label: str | None, plan_id: str | None, revision: int) -> Plan:
+    """The plan the options describe: patient-file facts, then flags on top (flags win; conditions,
+    medications and overrides add up, so that no medication is ever dropped from the screen)."""
+    if start is None:
+        raise click.UsageError("Missing option '--start'.")
+    if len(override_rules) != len(override_reasons):
+        raise click.UsageError("each --override needs its own --reason, in the same order")
+    facts = PatientFile()
+    if patient_file is not None:
+        try:
+            facts = parse_patient_file(_read_text(patient_file))
+        except InputError as error:
+            raise InputError(f"{patient_file}: {error}") from None
+    vocabulary = screen.vocabulary()
+    for condition in conditions:
+        vocabulary.match_condition(condition)
+    given = {rule.strip(): Override(rule.strip(), reason) for rule, reason in zip(override_rules, override_reasons)}
+    kept = tuple(o for o in facts.overrides if o.rule not in given)
+    protocol = tune(get_protocol(protocol_name), first_dose_mg=first_dose, step_mg=step, every_days=every)
+    patient = Patient(label=label if label is not None else facts.label, spasticity=spasticity,
+                      conditions=facts.conditions + conditions, medications=facts.medications + medications)
+    return build_plan(
+        protocol, patient, start, time_zone=time_zone or facts.time_zone or machine_zone(),
+        generated_at=generated_now(), dose_time=dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
+        target_mg=target, until=until, days=days, plan_id=plan_id, revision=revision,
+        overrides=kept + tuple(given.values()),
+    )
+
+
 @cli.command()
-@click.option("--start", type=DATE, required=True, help="Date of the first dose.")
-@click.option("--protocol", "protocol_name", default=DEFAULT_PROTOCOL, show_default=True, metavar="NAME",
-              help=f"One of: {', '.join(PROTOCOLS)} (see 'titrate protocols').")
-@click.option("--spasticity", is_flag=True, help="The patient has spasticity: at most 3 mg a day.")
-@click.option("--target", type=MG, help="Target dose in mg (default: the protocol's).")
-@click.option("--first-dose", type=MG, help="First dose in mg (at most 1.5).")
-@click.option("--step", type=MG, help="Increase per level in mg (at most 1.5).")
-@click.option("--every", type=click.IntRange(min=1), metavar="DAYS", help="Days per level (at least 7).")
-@click.option("--time", "dose_time", type=TIME, default=format_hhmm(DEFAULT_DOSE_TIME), show_default=True,
-              help="Daily dose time, local wall clock, between 21:00 and 23:59.")
-@click.option("--tz", "time_zone", type=ZONE, help="IANA time zone, e.g. Europe/London [default: this machine's].")
-@click.option("--days", type=click.IntRange(min=1), help="Length of the plan in days.")
-@click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus 28 days].")
-@click.option("--patient", "label", metavar="LABEL", help="Free text naming the patient, shown in every format.")
-@click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date].")
-@click.option("--revision", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Revision of the plan; raise it when re-issuing a changed plan under the same id.")
+@_plan_inputs
 @_output_options
-def plan(start: date, protocol_name: str, spasticity: bool, target: Decimal | None, first_dose: Decimal | None,
-         step: Decimal | None, every: int | None, dose_time: time, time_zone: str | None, days: int | None,
-         until: date | None, label: str | None, plan_id: str | None, revision: int, fmt: str,
-         output: Path | None, force: bool, alarm_minutes: int | None, no_alarm: bool) -> None:
+def plan(fmt: str, output: Path | None, force: bool, alarm_minutes: int | None, no_alarm: bool,
+         **inputs: Any) -> None:
     """Make a day-by-day plan."""
     options = _render_options(fmt, alarm_minutes, no_alarm)
     if output is not None and not force:
         refuse_clobber(output)
-    protocol = tune(get_protocol(protocol_name), first_dose_mg=first_dose, step_mg=step, every_days=every)
-    built = build_plan(
-        protocol, Patient(label=label, spasticity=spasticity), start,
-        time_zone=time_zone or machine_zone(), generated_at=generated_now(), dose_time=dose_time,
-        target_mg=target, until=until, days=days, plan_id=plan_id, revision=revision,
-    )
-    _emit(render(built, fmt, **options), output, force)
+    _emit(render(build_from_inputs(**inputs), fmt, **options), output, force)
+
+
+@cli.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="[PLAN.json]")
+@_plan_inputs
+def explain(plan_file: Path | None, **inputs: Any) -> None:
+    """Explain, level by level, which rules set the dose and the time, with every warning, note and
+    override. Give a plan file, or the same options as 'plan'."""
+    if plan_file is not None:
+        context = click.get_current_context()
+        if any(context.get_parameter_source(name) is ParameterSource.COMMANDLINE for name in inputs):
+            raise click.UsageError("give a plan file or plan options, not both")
+        built = read_plan(plan_file)
+    else:
+        built = build_from_inputs(**inputs)
+    _emit(render(built, "explain"), None, False)
 
 
 @cli.command(name="render")
@@ -224,14 +289,19 @@ def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool, 
     _emit(render(read_plan(plan_file), fmt, **options), output, force)
 
 
-def read_plan(path: Path) -> Plan:
-    """A plan from a JSON file; unreadable files are bad input (exit 2), naming the file."""
+def _read_text(path: Path) -> str:
+    """A file's text; a missing or unreadable file is bad input (exit 2), naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise InputError(f"cannot read {path}: not UTF-8 text") from None
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan from a JSON file: errors name the file, and what and where in it."""
+    text = _read_text(path)
     try:
         return plan_io.loads(text)
     except InputError as error:

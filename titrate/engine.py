@@ -9,11 +9,13 @@ from decimal import Decimal
 from . import rules
 from .doses import format_mg
 from .errors import InputError
-from .model import DoseDay, Finding, Patient, Phase, Plan, Protocol
-from .wallclock import EVENING_WINDOW, dose_clock, load_zone
+from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
+from .wallclock import EVENING_WINDOW, MINUTES_PER_DAY, Window, dose_clock, load_zone
 
 #: Without an end date, the plan runs through the titration and this many days at the target.
 MAINTENANCE_DAYS = 28
+#: A moved dose (override window) keeps a window as long as the evening one, from the dose time.
+MOVED_WINDOW_MINUTES = EVENING_WINDOW.end - EVENING_WINDOW.start
 #: Ten years of days: long enough for any plan, short enough to catch a typo in --until.
 MAX_DAYS = 3660
 DEFAULT_DOSE_TIME = time(22, 0)
@@ -29,16 +31,24 @@ def derive_plan_id(label: str | None, start: date) -> str:
 def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: str, generated_at: datetime,
                dose_time: time = DEFAULT_DOSE_TIME, target_mg: Decimal | None = None,
                until: date | None = None, days: int | None = None, plan_id: str | None = None,
-               revision: int = 1) -> Plan:
+               revision: int = 1, overrides: tuple[Override, ...] = ()) -> Plan:
     """The day-by-day plan, or RefusedError naming the rule the request breaks.
 
     `target_mg` None means the protocol's target, capped at 3 mg for spasticity (rule: spasticity);
     an explicit target above the cap is refused. Give `until` (the last day) or `days`, or neither for the titration
-    plus MAINTENANCE_DAYS at the target.
+    plus MAINTENANCE_DAYS at the target. `overrides` go past the rules that allow it, each with a reason.
     """
     zone = load_zone(time_zone)
-    target, notes = _choose_target(protocol, patient, target_mg)
-    rules.enforce_request(rules.Request(protocol, target, target_mg is not None, patient, dose_time))
+    if dose_time.tzinfo is not None or dose_time.second or dose_time.microsecond:
+        raise InputError(f"the dose time is a wall-clock hour and minute, with no zone or seconds (got {dose_time})")
+    # A wall-clock time that happens twice (clocks going back) is the first, as RFC 5545 reads it.
+    dose_time = dose_time.replace(fold=0)
+    rules.check_overrides(overrides)
+    overridden = frozenset(override.rule for override in overrides)
+    target, notes = _choose_target(protocol, patient, target_mg, overridden)
+    rules.enforce_request(rules.Request(protocol, target, target_mg is not None, patient, dose_time, overridden))
+    warnings, screen_notes = rules.screen_findings(patient)
+    notes += screen_notes
     levels = protocol.levels(target)
     count = _day_count(start, until, days, titration_days=(len(levels) - 1) * protocol.every_days)
     plan_days = []
@@ -55,18 +65,26 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     plan = Plan(
         plan_id=plan_id if plan_id is not None else derive_plan_id(patient.label, start),
         revision=revision, generated_at=generated_at, patient=patient, protocol=protocol,
-        target_mg=target, time_zone=zone.key, dose_time=dose_time, window=EVENING_WINDOW,
-        days=tuple(plan_days), notes=tuple(notes), rules_applied=tuple(rule.id for rule in rules.RULES),
+        target_mg=target, time_zone=zone.key, dose_time=dose_time, window=_window(dose_time, overridden),
+        days=tuple(plan_days), warnings=tuple(warnings), notes=tuple(notes), overrides=overrides,
+        rules_applied=tuple(rule.id for rule in rules.RULES),
     )
     rules.enforce_plan(plan)
     return plan
 
 
-def _choose_target(protocol: Protocol, patient: Patient, target_mg: Decimal | None
-                   ) -> tuple[Decimal, list[Finding]]:
+def _window(dose_time: time, overridden: frozenset[str]) -> Window:
+    if "window" not in overridden:
+        return EVENING_WINDOW
+    start = dose_time.hour * 60 + dose_time.minute
+    return Window(start, min(start + MOVED_WINDOW_MINUTES, MINUTES_PER_DAY))
+
+
+def _choose_target(protocol: Protocol, patient: Patient, target_mg: Decimal | None,
+                   overridden: frozenset[str]) -> tuple[Decimal, list[Finding]]:
     if target_mg is not None:
         return target_mg, []
-    if patient.spasticity and protocol.target_mg > rules.SPASTICITY_MAX_MG:
+    if patient.spasticity and "spasticity" not in overridden and protocol.target_mg > rules.SPASTICITY_MAX_MG:
         return rules.SPASTICITY_MAX_MG, [Finding(
             "spasticity", f"target capped at {format_mg(rules.SPASTICITY_MAX_MG)} mg instead of "
                           f"{format_mg(protocol.target_mg)} mg: higher doses may add to muscle stiffness")]

@@ -10,7 +10,7 @@ from enum import Enum
 
 from .doses import format_mg
 from .errors import InputError
-from .wallclock import Window, format_hhmm, load_zone
+from .wallclock import Window, load_zone
 
 PLAN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -56,10 +56,41 @@ class Protocol:
 
 @dataclass(frozen=True, slots=True)
 class Patient:
-    """The facts about a patient that the rules read. `label` is free text shown in outputs."""
+    """The facts about a patient that the rules read. `label` is free text shown in outputs.
+
+    `spasticity` and the condition "spasticity" are one fact: either sets both.
+    """
 
     label: str | None = None
     spasticity: bool = False
+    conditions: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        conditions = tuple(dict.fromkeys(" ".join(c.split()) for c in self.conditions))
+        medications = tuple(dict.fromkeys(" ".join(m.split()) for m in self.medications))
+        if "" in conditions or "" in medications:
+            raise InputError("a condition or medication name cannot be empty")
+        has_condition = any(c.casefold() == "spasticity" for c in conditions)
+        if self.spasticity and not has_condition:
+            conditions += ("spasticity",)
+        # Frozen, so normalise through object.__setattr__, once, at construction.
+        object.__setattr__(self, "conditions", conditions)
+        object.__setattr__(self, "medications", medications)
+        object.__setattr__(self, "spasticity", self.spasticity or has_condition)
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A clinician's decision to go past a rule that allows it, with the reason, kept in the plan."""
+
+    rule: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise InputError(f"an override of rule '{self.rule}' needs a reason: --override {self.rule} "
+                             "--reason TEXT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +135,7 @@ class Plan:
     days: tuple[DoseDay, ...]
     warnings: tuple[Finding, ...] = ()
     notes: tuple[Finding, ...] = ()
+    overrides: tuple[Override, ...] = ()
     rules_applied: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -126,15 +158,13 @@ class Plan:
             raise InputError(f"{self.days[0].date}: the first day is day 1 (got {self.days[0].day})")
 
     @property
+    def overridden(self) -> frozenset[str]:
+        return frozenset(override.rule for override in self.overrides)
+
+    @property
     def start(self) -> date:
         return self.days[0].date
 
     @property
     def end(self) -> date:
         return self.days[-1].date
-
-    def headline(self) -> str:
-        """One line a clinician reads first: who, what, where and when."""
-        who = f"{self.patient.label}: " if self.patient.label else ""
-        return (f"{who}LDN {self.protocol.name} to {format_mg(self.target_mg)} mg, "
-                f"{self.start} to {self.end}, daily at {format_hhmm(self.dose_time)} {self.time_zone}")

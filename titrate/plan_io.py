@@ -13,7 +13,7 @@ from typing import Any
 
 from . import rules
 from .errors import InputError
-from .model import DoseDay, Finding, Patient, Phase, Plan, Protocol
+from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
 from .wallclock import Window, format_hhmm, format_minutes, parse_hhmm, parse_minutes
 
 SCHEMA = "titrate.plan/1"
@@ -39,7 +39,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "plan_id": plan.plan_id,
         "revision": plan.revision,
         "generated_at": format_instant(plan.generated_at),
-        "patient": {"label": plan.patient.label, "spasticity": plan.patient.spasticity},
+        "patient": {
+            "label": plan.patient.label,
+            "spasticity": plan.patient.spasticity,
+            "conditions": list(plan.patient.conditions),
+            "medications": list(plan.patient.medications),
+        },
         "protocol": {
             "name": plan.protocol.name,
             "summary": plan.protocol.summary,
@@ -55,6 +60,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "rules_applied": list(plan.rules_applied),
         "warnings": [{"rule": f.rule, "message": f.message} for f in plan.warnings],
         "notes": [{"rule": f.rule, "message": f.message} for f in plan.notes],
+        "overrides": [{"rule": o.rule, "reason": o.reason} for o in plan.overrides],
         "days": [
             {
                 "date": day.date.isoformat(),
@@ -148,7 +154,10 @@ class _Reader:
         except InputError:
             raise InputError(f"{field.path} must run forward within one day") from None
 
-    def items(self, key: str) -> list[_Reader]:
+    def items(self, key: str, *, optional: bool = False) -> list[_Reader]:
+        """The list at `key`; with `optional`, a missing key is an empty list (fields added within v1)."""
+        if optional and isinstance(self.value, dict) and key not in self.value:
+            return []
         field = self._field(key)
         if not isinstance(field.value, list):
             raise InputError(f"{field.path} must be a list")
@@ -192,7 +201,9 @@ def _plan(data: _Reader) -> Plan:
         plan_id=data.text("plan_id"),
         revision=data.whole("revision"),
         generated_at=generated_at,
-        patient=Patient(label=patient.text("label", optional=True), spasticity=patient.flag("spasticity")),
+        patient=Patient(label=patient.text("label", optional=True), spasticity=patient.flag("spasticity"),
+                        conditions=tuple(_texts(patient, "conditions", optional=True)),
+                        medications=tuple(_texts(patient, "medications", optional=True))),
         protocol=Protocol(protocol.text("name"), protocol.mg("first_dose_mg"), protocol.mg("step_mg"),
                           protocol.whole("every_days"), protocol.mg("target_mg"), protocol.text("summary")),
         target_mg=data.mg("target_mg"),
@@ -202,6 +213,8 @@ def _plan(data: _Reader) -> Plan:
         days=tuple(days),
         warnings=tuple(_findings(data, "warnings")),
         notes=tuple(_findings(data, "notes")),
+        overrides=tuple(Override(item.text("rule"), item.text("reason"))
+                        for item in data.items("overrides", optional=True)),
         rules_applied=tuple(_texts(data, "rules_applied")),
     )
 
@@ -210,8 +223,8 @@ def _findings(data: _Reader, key: str) -> list[Finding]:
     return [Finding(item.text("rule"), item.text("message")) for item in data.items(key)]
 
 
-def _texts(data: _Reader, key: str) -> list[str]:
-    values = [item.value for item in data.items(key)]
+def _texts(data: _Reader, key: str, *, optional: bool = False) -> list[str]:
+    values = [item.value for item in data.items(key, optional=optional)]
     if not all(isinstance(value, str) for value in values):
-        raise InputError(f"plan.{key} must be a list of text")
+        raise InputError(f"{data.path}.{key} must be a list of text")
     return values

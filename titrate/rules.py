@@ -1,8 +1,9 @@
-"""The dosing rules as data: an id, a one-line statement, a source in shared/domain.md, and checks.
+"""The rules as data: an id, a one-line statement, a source in shared/domain.md, and checks.
 
-Each rule checks a request (protocol, target, patient, dose time) before a plan is built, so that a bad
-protocol is refused even when the plan is too short to show it, and checks every finished or loaded plan,
-so that no plan that breaks a rule is ever emitted. A check yields one message per breach, saying where.
+Each rule checks a request (protocol, target, patient, dose time, overrides) before a plan is built, so
+that a bad protocol is refused even when the plan is too short to show it, and checks every finished or
+loaded plan, so that no plan that breaks a rule is ever emitted. A check yields one message per breach,
+saying where. Screen rules that only warn check that their warning is in the plan.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
+from . import screen
 from .doses import format_mg
-from .errors import RefusedError
-from .model import Patient, Plan, Protocol
+from .errors import InputError, RefusedError
+from .model import Finding, Override, Patient, Plan, Protocol
 from .wallclock import EVENING_WINDOW, format_hhmm
 
 FIRST_DOSE_MAX_MG = Decimal("1.5")
@@ -33,6 +35,7 @@ class Request:
     target_is_explicit: bool
     patient: Patient
     dose_time: time
+    overridden: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,11 @@ class Rule:
     source: str
     check_request: Callable[[Request], Iterator[str]]
     check_plan: Callable[[Plan], Iterator[str]]
+    overridable: bool = False
+
+
+def _nothing(_: object) -> Iterator[str]:
+    return iter(())
 
 
 def _start_request(request: Request) -> Iterator[str]:
@@ -68,13 +76,15 @@ def _ceiling_plan(plan: Plan) -> Iterator[str]:
 
 
 def _spasticity_request(request: Request) -> Iterator[str]:
+    if "spasticity" in request.overridden:
+        return
     if request.patient.spasticity and request.target_is_explicit and request.target_mg > SPASTICITY_MAX_MG:
         yield (f"the target {format_mg(request.target_mg)} mg is above the {format_mg(SPASTICITY_MAX_MG)} mg "
-               "limit for a patient with spasticity")
+               "limit for a patient with spasticity; to go ahead, add --override spasticity --reason TEXT")
 
 
 def _spasticity_plan(plan: Plan) -> Iterator[str]:
-    if plan.patient.spasticity:
+    if plan.patient.spasticity and "spasticity" not in plan.overridden:
         for day in plan.days:
             if day.dose_mg > SPASTICITY_MAX_MG:
                 yield (f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the 3 mg limit "
@@ -110,12 +120,14 @@ def _gradual_plan(plan: Plan) -> Iterator[str]:
 
 
 def _window_request(request: Request) -> Iterator[str]:
-    if not EVENING_WINDOW.contains(request.dose_time):
-        yield (f"the dose time {format_hhmm(request.dose_time)} is outside {EVENING_WINDOW}, "
-               "the patient's local time")
+    if "window" not in request.overridden and not EVENING_WINDOW.contains(request.dose_time):
+        yield (f"the dose time {format_hhmm(request.dose_time)} is outside {EVENING_WINDOW}, the patient's "
+               "local time; for a morning dose (persistent sleep problems), add --override window --reason TEXT")
 
 
 def _window_plan(plan: Plan) -> Iterator[str]:
+    if "window" in plan.overridden:
+        return  # the clinician chose the time (rule timing-exception); clock changes may move it
     if plan.window != EVENING_WINDOW:
         yield f"the plan's window {plan.window} is not the rule's {EVENING_WINDOW}"
     for day in plan.days:
@@ -123,20 +135,109 @@ def _window_plan(plan: Plan) -> Iterator[str]:
             yield f"{day.date} (day {day.day}) is at {format_hhmm(day.time)}, outside {EVENING_WINDOW}"
 
 
+def _opioid(patient: Patient) -> Iterator[str]:
+    for medication in patient.medications:
+        drug = screen.vocabulary().match_medication(medication)
+        if drug and drug.drug_class.action == "refuse":
+            yield f"{medication!r} is {drug.generic}, an {drug.drug_class.name}: {drug.drug_class.reason}"
+
+
+def _liver(patient: Patient, overridden: frozenset[str]) -> Iterator[str]:
+    if "liver" in overridden:
+        return
+    for condition in patient.conditions:
+        group = screen.vocabulary().match_condition(condition)
+        if group.rule == "liver":
+            yield (f"{condition!r} is a liver condition: {group.reason}; to go ahead, add --override liver "
+                   "--reason TEXT")
+
+
+def screen_findings(patient: Patient) -> tuple[list[Finding], list[Finding]]:
+    """The warnings and notes the safety screen gives for `patient` (refusals are rules' breaches)."""
+    vocabulary = screen.vocabulary()
+    warnings, notes = [], []
+    for medication in patient.medications:
+        drug = vocabulary.match_medication(medication)
+        if drug is None:
+            warnings.append(Finding("unscreened", f"{medication!r} is not a medication titrate knows, so it "
+                                                  "was not screened; check it for interactions"))
+        elif drug.drug_class.action == "warn":
+            warnings.append(Finding(drug.drug_class.rule, f"{medication!r} is {drug.generic}: "
+                                                          f"{drug.drug_class.reason}"))
+        elif drug.drug_class.action == "note":
+            notes.append(Finding(drug.drug_class.rule, f"{medication!r} is {drug.generic}: "
+                                                       f"{drug.drug_class.reason}"))
+    for condition in patient.conditions:
+        group = vocabulary.match_condition(condition)
+        if group.action == "warn":
+            warnings.append(Finding(group.rule, f"{condition}: {group.reason}"))
+    return warnings, notes
+
+
+def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
+    """A plan check: every warning and note of `rule_id` that the screen gives is in the plan."""
+    def check(plan: Plan) -> Iterator[str]:
+        warnings, notes = screen_findings(plan.patient)
+        for finding in warnings:
+            if finding.rule == rule_id and finding not in plan.warnings:
+                yield f"the warning is missing: {finding.message}"
+        for finding in notes:
+            if finding.rule == rule_id and finding not in plan.notes:
+                yield f"the note is missing: {finding.message}"
+    return check
+
+
 RULES: tuple[Rule, ...] = (
+    Rule("opioid", "A patient taking any opioid is not given LDN; this cannot be overridden.",
+         "domain.md, Safety screen: any opioid",
+         lambda request: _opioid(request.patient), lambda plan: _opioid(plan.patient)),
+    Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
+                  "with a reason.",
+         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
+         lambda request: _liver(request.patient, request.overridden),
+         lambda plan: _liver(plan.patient, plan.overridden), overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
          "domain.md, Dose rules: start", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
          "domain.md, Dose rules: ceiling", _ceiling_request, _ceiling_plan),
     Rule("spasticity", "A patient with any form of spasticity takes at most 3 mg a day.",
-         "domain.md, Dose rules: spasticity", _spasticity_request, _spasticity_plan),
+         "domain.md, Dose rules: spasticity", _spasticity_request, _spasticity_plan, overridable=True),
     Rule("gradual", "Each increase is at most 1.5 mg, and each level is held at least 7 days.",
          "domain.md, Dose rules: gradual", _gradual_request, _gradual_plan),
-    Rule("window", "The dose is taken once a day between 21:00 and midnight, the patient's local time.",
-         "domain.md, Dose rules: window", _window_request, _window_plan),
+    Rule("window", "The dose is taken once a day between 21:00 and midnight, the patient's local time; "
+                   "a clinician may move it (timing-exception) with a reason.",
+         "domain.md, Dose rules: window and timing-exception", _window_request, _window_plan,
+         overridable=True),
+    Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
+         "domain.md, Safety screen: interferon beta", _nothing, _findings_present("interferon")),
+    Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
+         "domain.md, Safety screen: glatiramer", _nothing, _findings_present("glatiramer")),
+    Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
+                      "doctor.",
+         "domain.md, Safety screen: pregnancy, breastfeeding", _nothing, _findings_present("pregnancy")),
+    Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
+         "domain.md, Safety screen: a medication titrate does not know", _nothing,
+         _findings_present("unscreened")),
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}
+OVERRIDABLE = tuple(rule.id for rule in RULES if rule.overridable)
+
+
+def check_overrides(overrides: tuple[Override, ...]) -> None:
+    """InputError for an unknown rule or a repeated one; RefusedError for a rule that allows none."""
+    seen = set()
+    for override in overrides:
+        rule = RULES_BY_ID.get(override.rule)
+        if rule is None:
+            raise InputError(f"--override {override.rule!r}: no such rule; these can be overridden: "
+                             f"{', '.join(OVERRIDABLE)}")
+        if not rule.overridable:
+            raise RefusedError(rule.id, f"rule '{rule.id}' cannot be overridden; these can: "
+                                        f"{', '.join(OVERRIDABLE)}")
+        if rule.id in seen:
+            raise InputError(f"rule '{rule.id}' is overridden twice; give one reason")
+        seen.add(rule.id)
 
 
 def enforce_request(request: Request) -> None:
@@ -147,6 +248,7 @@ def enforce_request(request: Request) -> None:
 
 def enforce_plan(plan: Plan) -> None:
     """Raise RefusedError naming the first rule the plan breaks, and where."""
+    check_overrides(plan.overrides)
     for rule in RULES:
         _refuse_if_any(rule, list(rule.check_plan(plan)))
 

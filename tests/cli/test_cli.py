@@ -198,3 +198,126 @@ def test_a_plain_text_plan_never_imports_icalendar():
                           text=True, check=True)
     assert done.stdout.startswith("plan_id,patient,date")
     assert done.stderr.strip() == "['titrate.render.common', 'titrate.render.csv_format']"
+
+
+@pytest.mark.parametrize("medication, generic", [
+    ("Ultram", "tramadol"), ("tramadol", "tramadol"), ("Tylenol with codeine", "codeine"),
+    ("  oxycontin ", "oxycodone"), ("Suboxone", "buprenorphine"), ("methadone", "methadone"),
+])
+def test_an_opioid_is_refused_naming_drug_class_and_rule(run, medication, generic):
+    result = run(*BASE, "--medication", "vitamin D", "--medication", medication)
+    assert result.exit_code == 3 and result.stdout == ""
+    assert f"refused by rule 'opioid': {medication.strip()!r} is {generic}, an opioid" in result.stderr
+
+
+def test_liver_disease_is_refused_unless_overridden_with_a_reason(run):
+    refused = run(*BASE, "--condition", "Cirrhosis")
+    assert refused.exit_code == 3 and "refused by rule 'liver'" in refused.stderr
+    assert "--override liver --reason" in refused.stderr
+    no_reason = run(*BASE, "--condition", "cirrhosis", "--override", "liver")
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.stderr
+    empty_reason = run(*BASE, "--condition", "cirrhosis", "--override", "liver", "--reason", " ")
+    assert empty_reason.exit_code == 2 and "needs a reason" in empty_reason.stderr
+    planned = run(*BASE, "--condition", "cirrhosis", "--override", "liver", "--reason", "LFTs normal", "--format", "json")
+    assert planned.exit_code == 0
+    assert json.loads(planned.stdout)["overrides"] == [{"rule": "liver", "reason": "LFTs normal"}]
+
+
+def test_opioid_and_ceiling_cannot_be_overridden(run):
+    for rule in ("opioid", "ceiling"):
+        result = run(*BASE, "--override", rule, "--reason", "please")
+        assert result.exit_code == 3 and f"rule '{rule}' cannot be overridden" in result.stderr
+    unknown = run(*BASE, "--override", "bedtime", "--reason", "x")
+    assert unknown.exit_code == 2 and "these can be overridden: liver, spasticity, window" in unknown.stderr
+
+
+def test_warnings_and_notes_for_ms_drugs_pregnancy_and_unknown_medication(run):
+    data = json.loads(run(*BASE, "--medication", "Avonex", "--medication", "Copaxone", "--medication", "Zyrtec",
+                          "--condition", "Breastfeeding", "--format", "json").stdout)
+    assert [w["rule"] for w in data["warnings"]] == ["interferon", "unscreened", "pregnancy"]
+    assert [n["rule"] for n in data["notes"]] == ["glatiramer"]
+    assert "'Zyrtec' is not a medication titrate knows" in data["warnings"][1]["message"]
+
+
+def test_unknown_condition_exits_2_listing_known_ones(run):
+    result = run(*BASE, "--condition", "gout")
+    assert result.exit_code == 2 and "known conditions:" in result.stderr and "multiple sclerosis" in result.stderr
+
+
+def test_condition_spasticity_is_the_spasticity_flag(run):
+    by_flag = json.loads(run(*BASE, "--spasticity", "--format", "json").stdout)
+    by_condition = json.loads(run(*BASE, "--condition", "spasticity", "--format", "json").stdout)
+    assert by_flag == by_condition and by_flag["target_mg"] == 3.0
+
+
+def test_override_spasticity_lifts_the_3_mg_cap_but_not_the_ceiling(run):
+    lifted = run(*BASE, "--spasticity", "--target", "4.5", "--override", "spasticity", "--reason", "neurologist")
+    assert lifted.exit_code == 0 and "4.5 mg" in lifted.stdout
+    ceiling = run(*BASE, "--spasticity", "--target", "6", "--override", "spasticity", "--reason", "neurologist")
+    assert ceiling.exit_code == 3 and "rule 'ceiling'" in ceiling.stderr
+
+
+def test_override_window_allows_a_morning_dose_shown_in_every_format(run):
+    args = [*BASE, "--time", "08:00", "--override", "window", "--reason", "vivid dreams", "--days", "2"]
+    data = json.loads(run(*args, "--format", "json").stdout)
+    assert data["days"][0]["time"] == "08:00" and data["window"] == {"start": "08:00", "end": "11:00"}
+    for fmt in ("table", "csv"):
+        assert "Override (window): vivid dreams" in run(*args, "--format", fmt).stdout
+    assert "Override \\(window\\): vivid dreams" in run(*args, "--format", "md").stdout
+    assert "Override (window): vivid dreams" in run(*args, "--format", "ics").stdout.replace("\r\n ", "")
+
+
+def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
+    facts = tmp_path / "patient.toml"
+    facts.write_text('label = "From file"\nconditions = ["multiple sclerosis"]\nmedications = ["Copaxone"]\n'
+                     'time_zone = "Asia/Tokyo"\ndose_time = "21:30"\n')
+    data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--format", "json").stdout)
+    assert (data["patient"]["label"], data["time_zone"], data["dose_time"]) == ("From file", "Asia/Tokyo", "21:30")
+    assert data["patient"]["medications"] == ["Copaxone"]
+    data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--patient", "Flag",
+                          "--tz", "Europe/Paris", "--time", "22:45", "--medication", "Avonex", "--format", "json").stdout)
+    assert (data["patient"]["label"], data["time_zone"], data["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
+    assert data["patient"]["medications"] == ["Copaxone", "Avonex"]
+
+
+def test_a_malformed_patient_file_names_the_file_and_line(run, tmp_path):
+    facts = tmp_path / "patient.toml"
+    facts.write_text('label = "x"\nconditions = ["gout"]\n')
+    result = run(*BASE, "--patient-file", str(facts))
+    assert result.exit_code == 2 and f"{facts}: line 2: unknown condition 'gout'" in result.stderr
+
+
+def test_example_patient_file_plans(run):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "patient.toml"
+    result = run("plan", "--start", "2026-12-01", "--patient-file", str(example))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_explain_from_options_and_from_a_plan_file_agree(run, tmp_path):
+    args = ["--spasticity", "--medication", "Avonex", "--patient", "Ann"]
+    from_options = run("explain", "--start", "2026-12-01", "--tz", "Europe/London", *args)
+    assert from_options.exit_code == 0, from_options.stderr
+    out = from_options.stdout
+    assert "1.5 mg  2026-12-01 to 2026-12-14 (14 days): the first dose" in out and "[start]" in out
+    assert "+1.5 mg after 14 days" in out and "[gradual]" in out
+    assert "at or under the 3 mg limit for spasticity [spasticity]" in out
+    assert "inside the window 21:00-24:00 [window]" in out
+    assert "Warning [interferon]: 'Avonex' is interferon beta-1a" in out
+    assert "Source: domain.md, Safety screen: interferon beta." in out
+    plan_file = tmp_path / "plan.json"
+    run(*BASE, *args, "--format", "json", "-o", str(plan_file))
+    assert run("explain", str(plan_file)).stdout == out
+    both = run("explain", str(plan_file), "--start", "2026-12-01")
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_render_refuses_a_plan_file_with_an_opioid_added_by_hand(run, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    run(*BASE, "--format", "json", "-o", str(plan_file))
+    data = json.loads(plan_file.read_text())
+    data["patient"]["medications"] = ["Percocet"]
+    plan_file.write_text(json.dumps(data))
+    result = run("render", str(plan_file))
+    assert result.exit_code == 3 and "'Percocet' is oxycodone, an opioid" in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from titrate.engine import build_plan
-from titrate.model import Patient
+from titrate.model import Override, Patient
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
 
@@ -26,8 +26,16 @@ PLANS = {
     "nuuk-hostile": build_plan(PROTOCOLS["gentle"], Patient(label=HOSTILE_LABEL, spasticity=True),
                                date(2026, 3, 20), time_zone="America/Nuuk", dose_time=time(23, 30),
                                generated_at=GENERATED, days=16),
+    "berlin-morning-overrides": build_plan(
+        PROTOCOLS["classic"],
+        Patient(label="K. Müller", conditions=("Hepatitis C", "multiple sclerosis"),
+                medications=("Rebif", "Copaxone", "=1+1 | *magnesium*")),
+        date(2027, 3, 20), time_zone="Europe/Berlin", dose_time=time(8, 0), generated_at=GENERATED, days=12,
+        overrides=(Override("liver", "hepatologist agrees; LFTs normal, 2027-03-01"),
+                   Override("window", "persistent vivid dreams on evening doses")),
+    ),
 }
-EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md", "ics": "ics"}
+EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md", "ics": "ics", "explain": "explain.txt"}
 CASES = [(name, fmt) for name in PLANS for fmt in EXTENSIONS]
 
 

@@ -100,3 +100,16 @@ def test_dose_time_is_kept_as_local_wall_clock_across_the_spring_change():
                        generated_at=GENERATED, dose_time=time(21, 30), days=20)
     assert {day.time for day in built.days} == {time(21, 30)}
     assert built.time_zone == "Europe/Berlin"
+
+
+def test_an_ambiguous_dose_time_is_the_first_of_the_two():
+    # America/Santiago went back from 24:00 to 23:00 on 2000-03-11: 23:00 happened twice.
+    built = build_plan(PROTOCOLS["classic"], Patient(), date(2000, 3, 10), time_zone="America/Santiago",
+                       generated_at=GENERATED, dose_time=time(23, 0, fold=1), days=3)
+    assert all(day.time.fold == 0 for day in built.days) and built.dose_time.fold == 0
+
+
+def test_a_dose_time_with_seconds_or_a_zone_is_bad_input():
+    for bad in (time(22, 0, 30), time(22, tzinfo=timezone.utc)):
+        with pytest.raises(InputError, match="wall-clock hour and minute"):
+            plan(dose_time=bad)

@@ -20,7 +20,9 @@ def test_the_schema_names_its_version_and_each_day_has_the_promised_fields():
     assert DATA["time_zone"] == "Australia/Sydney" and DATA["dose_time"] == "22:00"
     assert DATA["days"][0] == {"date": "2026-12-01", "day": 1, "dose_mg": 1.5, "time": "22:00",
                                "window": {"start": "21:00", "end": "24:00"}, "phase": "titration", "notes": []}
-    assert DATA["rules_applied"] == ["start", "ceiling", "spasticity", "gradual", "window"]
+    assert DATA["rules_applied"][:7] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual", "window"]
+    assert DATA["patient"] == {"label": "Ann", "spasticity": True, "conditions": ["spasticity"], "medications": []}
+    assert DATA["overrides"] == []
     assert DATA["notes"][0]["rule"] == "spasticity"
 
 

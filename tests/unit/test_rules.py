@@ -1,6 +1,8 @@
 """Each rule: its data, and its plan check on hand-made breaches (as a hand-edited plan file would be)."""
 
+import re
 from dataclasses import replace
+from pathlib import Path
 from datetime import datetime, time, timezone, date
 from decimal import Decimal
 
@@ -24,9 +26,17 @@ def with_day(index, **changes):
 
 
 def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference():
-    assert [rule.id for rule in RULES] == ["start", "ceiling", "spasticity", "gradual", "window"]
+    assert [rule.id for rule in RULES] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual",
+                                           "window", "interferon", "glatiramer", "pregnancy", "unscreened"]
+    domain = (Path(__file__).resolve().parents[3] / "shared" / "domain.md")
+    headings = re.findall(r"^#+ (.+)$", domain.read_text(encoding="utf-8"), flags=re.M) if domain.exists() else []
     for rule in RULES:
-        assert rule.statement.endswith(".") and rule.source.startswith("domain.md, Dose rules: ")
+        assert rule.statement.endswith(".")
+        section, _, topic = rule.source.removeprefix("domain.md, ").partition(": ")
+        assert section in ("Dose rules", "Safety screen") and topic
+        if headings:
+            assert any(section in heading for heading in headings)
+    assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window"]
 
 
 @pytest.mark.parametrize("edited, rule, where", [

@@ -18,6 +18,10 @@ def title(plan: Plan) -> str:
 def facts(plan: Plan) -> list[tuple[str, str]]:
     """(label, value) pairs describing the plan; values may hold user text, which the caller escapes."""
     pairs = [("Patient", plan.patient.label)] if plan.patient.label else []
+    if plan.patient.conditions:
+        pairs.append(("Conditions", ", ".join(plan.patient.conditions)))
+    if plan.patient.medications:
+        pairs.append(("Medications", ", ".join(plan.patient.medications)))
     return pairs + [
         ("Plan", f"{plan.plan_id}, revision {plan.revision}, generated {format_instant(plan.generated_at)}"),
         ("Protocol", f"{plan.protocol.name}: {plan.protocol.summary or plan.protocol.describe()}"),
@@ -28,8 +32,10 @@ def facts(plan: Plan) -> list[tuple[str, str]]:
 
 
 def findings(plan: Plan) -> list[str]:
-    """Every warning, then every note, each naming its rule."""
+    """Every warning, override and note, each naming its rule; user text in them is the caller's to
+    escape."""
     return ([f"Warning ({f.rule}): {f.message}" for f in plan.warnings]
+            + [f"Override ({o.rule}): {o.reason}" for o in plan.overrides]
             + [f"Note ({f.rule}): {f.message}" for f in plan.notes])
 
 

@@ -1,0 +1,76 @@
+"""`titrate explain`: level by level, which rule set each dose and the time, then every finding with the
+rule's statement and its source, so a clinician can check the reasoning, not only the result."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from ..doses import format_mg
+from ..model import DoseDay, Plan
+from ..rules import CEILING_MG, RULES, RULES_BY_ID, SPASTICITY_MAX_MG
+from ..wallclock import format_hhmm
+from .common import DISCLAIMER, title
+from .table import terminal_safe
+
+
+def render_explain(plan: Plan) -> str:
+    lines = [terminal_safe(title(plan)),
+             f"Plan {plan.plan_id}, revision {plan.revision}; protocol {plan.protocol.name}: "
+             f"{plan.protocol.summary or plan.protocol.describe()}", "", "Dose, level by level:"]
+    levels = [list(days) for _, days in groupby(plan.days, key=lambda day: day.dose_mg)]
+    width = max(len(f"{format_mg(level[0].dose_mg)} mg") for level in levels)
+    previous: list[DoseDay] | None = None
+    for level in levels:
+        first, last = level[0], level[-1]
+        dose = f"{format_mg(first.dose_mg)} mg"
+        lines.append(f"  {dose:<{width}}  {first.date} to {last.date} ({len(level)} days): "
+                     f"{_why_level(plan, level, previous)}")
+        previous = level
+    lines += ["", "Time:", f"  {_why_time(plan)}"]
+    lines += [f"  {day.date}: {terminal_safe(note)}" for day in plan.days for note in day.notes]
+    lines += ["", "Warnings, overrides and notes:"]
+    entries = ([("Warning", f.rule, f.message) for f in plan.warnings]
+               + [("Override", o.rule, o.reason) for o in plan.overrides]
+               + [("Note", f.rule, f.message) for f in plan.notes])
+    for kind, rule_id, text in entries:
+        lines.append(f"  {kind} [{rule_id}]: {terminal_safe(text)}")
+        rule = RULES_BY_ID.get(rule_id)
+        if rule:
+            lines.append(f"      Rule: {rule.statement} Source: {rule.source}.")
+    if not entries:
+        lines.append("  none")
+    lines += ["", "Rules checked:"]
+    lines += [f"  {rule.id}: {rule.statement} ({rule.source})" for rule in RULES if rule.id in plan.rules_applied]
+    lines += ["", DISCLAIMER]
+    return "\n".join(lines) + "\n"
+
+
+def _why_level(plan: Plan, level: list[DoseDay], previous: list[DoseDay] | None) -> str:
+    dose = level[0].dose_mg
+    reasons = []
+    if previous is None:
+        reasons.append(f"the first dose, protocol {plan.protocol.name} (at most 1.5 mg) [start]")
+    elif dose > previous[0].dose_mg:
+        reasons.append(f"+{format_mg(dose - previous[0].dose_mg)} mg after {len(previous)} days "
+                       "(at most 1.5 mg a step, each level held at least 7 days) [gradual]")
+    else:
+        reasons.append(f"lowered by {format_mg(previous[0].dose_mg - dose)} mg (a step back)")
+    if dose == plan.target_mg:
+        reasons.append(f"the target, at or under the {format_mg(CEILING_MG)} mg ceiling [ceiling]")
+        if plan.patient.spasticity:
+            if "spasticity" in plan.overridden:
+                reasons.append(f"above the {format_mg(SPASTICITY_MAX_MG)} mg spasticity limit by override "
+                               "[spasticity]")
+            else:
+                reasons.append(f"at or under the {format_mg(SPASTICITY_MAX_MG)} mg limit for spasticity "
+                               "[spasticity]")
+    return "; ".join(reasons)
+
+
+def _why_time(plan: Plan) -> str:
+    at = f"{format_hhmm(plan.dose_time)} {plan.time_zone}, local wall-clock time"
+    if "window" in plan.overridden:
+        reason = next(o.reason for o in plan.overrides if o.rule == "window")
+        return (f"{at}, moved out of 21:00-24:00 by the clinician's override [window]: "
+                f"{terminal_safe(reason)}; window {plan.window}")
+    return f"{at}, inside the window {plan.window} [window]"

@@ -1,0 +1,90 @@
+"""The safety screen: a patient's medications and conditions against the vocabulary in data/screen.toml.
+
+The vocabulary is package data that a pharmacist reviews, not code; this module only reads it. Matching
+ignores case and spacing, and a known name also matches as whole words inside a longer entry, so that
+"Tylenol with codeine #3" or "oxycodone/acetaminophen 5/325" is still an opioid.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from .errors import InputError
+
+SEVERITY = {"refuse": 0, "warn": 1, "note": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class DrugClass:
+    name: str
+    action: str
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Drug:
+    generic: str
+    drug_class: DrugClass
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionGroup:
+    name: str
+    action: str
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    drugs: dict[tuple[str, ...], Drug]
+    conditions: dict[str, ConditionGroup]
+
+    def match_medication(self, name: str) -> Drug | None:
+        """The known drug `name` refers to, the most severe if it names several; None if unknown."""
+        words = tuple(words_of(name))
+        found = [drug for key, drug in self.drugs.items() if _contains(words, key)]
+        return min(found, key=lambda drug: SEVERITY[drug.drug_class.action], default=None)
+
+    def match_condition(self, name: str) -> ConditionGroup:
+        """The group of a condition name, or InputError listing the known names."""
+        try:
+            return self.conditions[normalise(name)]
+        except KeyError:
+            known = ", ".join(sorted(self.conditions))
+            raise InputError(f"unknown condition {name.strip()!r}; known conditions: {known}") from None
+
+
+def normalise(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def words_of(name: str) -> list[str]:
+    return re.findall(r"[^\W_]+(?:['#][^\W_]+)*|#\d+", name.casefold())
+
+
+def _contains(words: tuple[str, ...], key: tuple[str, ...]) -> bool:
+    return any(words[i:i + len(key)] == key for i in range(len(words) - len(key) + 1))
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The packaged vocabulary, read once."""
+    data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
+    classes = {name: DrugClass(name, c["action"], c["rule"], c["reason"]) for name, c in data["classes"].items()}
+    drugs = {}
+    for entry in data["drugs"]:
+        drug = Drug(entry["generic"], classes[entry["class"]])
+        for name in [entry["generic"], *entry["names"]]:
+            drugs[tuple(words_of(name))] = drug
+    conditions = {}
+    for group_name, group in data["conditions"].items():
+        condition = ConditionGroup(group_name, group["action"], group["rule"], group["reason"])
+        for name in group["names"]:
+            conditions[normalise(name)] = condition
+    return Vocabulary(drugs, conditions)
