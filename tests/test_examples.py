@@ -24,11 +24,13 @@ COMMANDS = {
                         "--tz Australia/Sydney --patient 'Patient 0042'",
     "patient-file-london": "plan --start 2026-12-01 --patient-file {examples}/patient.toml "
                            "--medication Avonex",
+    "liquid-gentle-toronto": "plan --start 2027-01-04 --protocol gentle --tz America/Toronto --form liquid "
+                             "--concentration 1 --supply-days 28 --lead-days 5 --patient 'A. Tremblay'",
     "morning-dose-override": "plan --start 2027-03-15 --protocol gentle --tz America/Chicago --time 07:30 "
                              "--override window --reason 'vivid dreams and insomnia on evening doses' "
                              "--patient 'T. Nguyen'",
 }
-RENDERS = {"json": "json", "table": "txt", "csv": "csv", "md": "md", "ics": "ics"}
+RENDERS = {"json": "json", "table": "txt", "csv": "csv", "md": "md", "ics": "ics", "order": "order.txt"}
 CASES = [(name, fmt) for name in COMMANDS for fmt in RENDERS]
 
 

@@ -19,11 +19,13 @@ from . import __version__, plan_io, rules, screen
 from .doses import format_mg, parse_mg
 from .engine import DEFAULT_DOSE_TIME, build_plan
 from .errors import InputError, RefusedError
+from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
 from .model import Override, Patient, Plan
 from .patient_file import PatientFile, parse_patient_file
 from .output import refuse_clobber, write_atomically
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS, get_protocol, tune
 from .render import FORMATS, render
+from .supply import Supply
 from .wallclock import format_hhmm, load_zone, parse_hhmm
 
 EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
@@ -206,6 +208,18 @@ def _plan_inputs(command: Any) -> Any:
         click.option("--days", type=click.IntRange(min=1), help="Length of the plan in days."),
         click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus 28 days]."),
         click.option("--patient", "label", metavar="LABEL", help="Free text naming the patient, shown in every format."),
+        click.option("--form", type=click.Choice(FORMS), default="capsule", show_default=True,
+                     help="What the patient measures."),
+        click.option("--strength", "strengths", type=MG, multiple=True, metavar="MG",
+                     help="Capsule strength (repeatable) [default: one capsule of each level's dose]."),
+        click.option("--concentration", type=MG, metavar="MG",
+                     help="mg per mL (liquid [default 1], cream [default 0.5]) or mg per drop (drops)."),
+        click.option("--supply-days", type=click.IntRange(1, 366), default=30, show_default=True,
+                     help="Days each pharmacy fill covers."),
+        click.option("--lead-days", type=click.IntRange(0, 90), default=7, show_default=True,
+                     help="Days before a fill runs out to re-order (compounding takes time)."),
+        click.option("--shelf-life-days", type=click.IntRange(1, 366), default=30, show_default=True,
+                     help="Days a liquid fill keeps; no liquid fill covers more."),
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
         click.option("--revision", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Revision of the plan; raise it when re-issuing a changed plan under the same id."),
@@ -220,7 +234,9 @@ def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, 
                       override_reasons: tuple[str, ...], patient_file: Path | None, target: Decimal | None,
                       first_dose: Decimal | None, step: Decimal | None, every: int | None,
                       dose_time: time | None, time_zone: str | None, days: int | None, until: date | None,
-                      label: str | None, plan_id: str | None, revision: int) -> Plan:
+                      label: str | None, form: str, strengths: tuple[Decimal, ...], concentration: Decimal | None,
+                      supply_days: int, lead_days: int, shelf_life_days: int, plan_id: str | None,
+                      revision: int) -> Plan:
     """The plan the options describe: patient-file facts, then flags on top (flags win; conditions,
     medications and overrides add up, so that no medication is ever dropped from the screen)."""
     if start is None:
@@ -245,8 +261,22 @@ def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, 
         protocol, patient, start, time_zone=time_zone or facts.time_zone or machine_zone(),
         generated_at=generated_now(), dose_time=dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
         target_mg=target, until=until, days=days, plan_id=plan_id, revision=revision,
-        overrides=kept + tuple(given.values()),
+        overrides=kept + tuple(given.values()), formulation=_formulation(form, strengths, concentration),
+        supply=Supply(supply_days, lead_days, shelf_life_days),
     )
+
+
+def _formulation(form: str, strengths: tuple[Decimal, ...], concentration: Decimal | None) -> Formulation | None:
+    """The formulation the options name; None for the default capsules (one of each level's dose)."""
+    if form == "capsule":
+        if concentration is not None:
+            raise click.UsageError("--concentration is for liquid, drops and cream; capsules take --strength")
+        return Formulation("capsule", strengths_mg=strengths) if strengths else None
+    if strengths:
+        raise click.UsageError(f"--strength is for capsules; {form} takes --concentration")
+    if concentration is None and form not in DEFAULT_CONCENTRATION:
+        raise click.UsageError(f"--form {form} needs --concentration (mg per drop, from the pharmacy's label)")
+    return Formulation(form, concentration_mg=concentration or DEFAULT_CONCENTRATION[form])
 
 
 @cli.command()

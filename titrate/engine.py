@@ -9,7 +9,9 @@ from decimal import Decimal
 from . import rules
 from .doses import format_mg
 from .errors import InputError
+from .formulations import Formulation, default_capsules
 from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
+from .supply import Supply, plan_refills
 from .wallclock import EVENING_WINDOW, MINUTES_PER_DAY, Window, dose_clock, load_zone
 
 #: Without an end date, the plan runs through the titration and this many days at the target.
@@ -31,12 +33,15 @@ def derive_plan_id(label: str | None, start: date) -> str:
 def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: str, generated_at: datetime,
                dose_time: time = DEFAULT_DOSE_TIME, target_mg: Decimal | None = None,
                until: date | None = None, days: int | None = None, plan_id: str | None = None,
-               revision: int = 1, overrides: tuple[Override, ...] = ()) -> Plan:
+               revision: int = 1, overrides: tuple[Override, ...] = (), formulation: Formulation | None = None,
+               supply: Supply = Supply()) -> Plan:
     """The day-by-day plan, or RefusedError naming the rule the request breaks.
 
     `target_mg` None means the protocol's target, capped at 3 mg for spasticity (rule: spasticity);
     an explicit target above the cap is refused. Give `until` (the last day) or `days`, or neither for the titration
     plus MAINTENANCE_DAYS at the target. `overrides` go past the rules that allow it, each with a reason.
+    `formulation` (default: a capsule of each level's dose) says what the patient measures; `supply` how
+    the pharmacy fills are cut and re-ordered.
     """
     zone = load_zone(time_zone)
     if dose_time.tzinfo is not None or dose_time.second or dose_time.microsecond:
@@ -46,10 +51,13 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     rules.check_overrides(overrides)
     overridden = frozenset(override.rule for override in overrides)
     target, notes = _choose_target(protocol, patient, target_mg, overridden)
-    rules.enforce_request(rules.Request(protocol, target, target_mg is not None, patient, dose_time, overridden))
+    levels = protocol.levels(target)
+    formulation = formulation or default_capsules(list(levels))
+    rules.enforce_request(rules.Request(protocol, target, target_mg is not None, patient, dose_time, formulation,
+                                        overridden))
+    portions = {level: formulation.measure(level) for level in levels}
     warnings, screen_notes = rules.screen_findings(patient)
     notes += screen_notes
-    levels = protocol.levels(target)
     count = _day_count(start, until, days, titration_days=(len(levels) - 1) * protocol.every_days)
     plan_days = []
     for index in range(count):
@@ -57,16 +65,23 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
         level = min(index // protocol.every_days, len(levels) - 1)
         clock = dose_clock(day, dose_time, zone)
         phase = Phase.MAINTENANCE if level == len(levels) - 1 else Phase.TITRATION
-        plan_days.append(DoseDay(day, index + 1, levels[level], clock.time, phase,
-                                 (clock.note,) if clock.note else ()))
+        dose = levels[level]
+        plan_days.append(DoseDay(day, index + 1, dose, clock.time, phase, formulation.amount_text(portions[dose]),
+                                 portions[dose], (clock.note,) if clock.note else ()))
     if plan_days[-1].dose_mg < target:
         notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
                                         f"the target of {format_mg(target)} mg"))
+    refills = plan_refills([(day.date, day.dispense) for day in plan_days], supply, formulation.form)
+    made_on = generated_at.astimezone(zone).date()
+    if refills[0].reorder_on < made_on:
+        warnings.append(Finding("supply", f"fill 1 should be ordered by {refills[0].reorder_on}, {supply.lead_days} "
+                                          f"days before the start, and it is {made_on}: the start on "
+                                          f"{start} may have to wait for the pharmacy"))
     plan = Plan(
         plan_id=plan_id if plan_id is not None else derive_plan_id(patient.label, start),
         revision=revision, generated_at=generated_at, patient=patient, protocol=protocol,
         target_mg=target, time_zone=zone.key, dose_time=dose_time, window=_window(dose_time, overridden),
-        days=tuple(plan_days), warnings=tuple(warnings), notes=tuple(notes), overrides=overrides,
+        formulation=formulation, supply=supply, days=tuple(plan_days), refills=refills, warnings=tuple(warnings), notes=tuple(notes), overrides=overrides,
         rules_applied=tuple(rule.id for rule in rules.RULES),
     )
     rules.enforce_plan(plan)

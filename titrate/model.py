@@ -10,6 +10,8 @@ from enum import Enum
 
 from .doses import format_mg
 from .errors import InputError
+from .formulations import Formulation, Portion
+from .supply import Refill, Supply
 from .wallclock import Window, load_zone
 
 PLAN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -110,6 +112,8 @@ class DoseDay:
     dose_mg: Decimal
     time: time
     phase: Phase
+    amount: str
+    dispense: tuple[Portion, ...]
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -132,7 +136,10 @@ class Plan:
     time_zone: str
     dose_time: time
     window: Window
+    formulation: Formulation
+    supply: Supply
     days: tuple[DoseDay, ...]
+    refills: tuple[Refill, ...] = ()
     warnings: tuple[Finding, ...] = ()
     notes: tuple[Finding, ...] = ()
     overrides: tuple[Override, ...] = ()

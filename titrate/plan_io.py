@@ -13,7 +13,9 @@ from typing import Any
 
 from . import rules
 from .errors import InputError
+from .formulations import Formulation, Portion
 from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
+from .supply import Refill, Supply
 from .wallclock import Window, format_hhmm, format_minutes, parse_hhmm, parse_minutes
 
 SCHEMA = "titrate.plan/1"
@@ -57,6 +59,18 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "time_zone": plan.time_zone,
         "dose_time": format_hhmm(plan.dose_time),
         "window": window,
+        "formulation": {
+            "form": plan.formulation.form,
+            "strengths_mg": [_mg(mg) for mg in plan.formulation.strengths_mg],
+            "concentration_mg": None if plan.formulation.concentration_mg is None
+            else _mg(plan.formulation.concentration_mg),
+            "description": plan.formulation.describe(),
+        },
+        "supply": {
+            "supply_days": plan.supply.supply_days,
+            "lead_days": plan.supply.lead_days,
+            "shelf_life_days": plan.supply.shelf_life_days,
+        },
         "rules_applied": list(plan.rules_applied),
         "warnings": [{"rule": f.rule, "message": f.message} for f in plan.warnings],
         "notes": [{"rule": f.rule, "message": f.message} for f in plan.notes],
@@ -69,11 +83,28 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "time": format_hhmm(day.time),
                 "window": window,
                 "phase": day.phase.value,
+                "amount": day.amount,
+                "dispense": [_portion(portion) for portion in day.dispense],
                 "notes": list(day.notes),
             }
             for day in plan.days
         ],
+        "refills": [
+            {
+                "number": refill.number,
+                "reorder_on": refill.reorder_on.isoformat(),
+                "from": refill.start.isoformat(),
+                "to": refill.end.isoformat(),
+                "quantities": [dict(_portion(portion), text=plan.formulation.quantity_text(portion))
+                               for portion in refill.quantities],
+            }
+            for refill in plan.refills
+        ],
     }
+
+
+def _portion(portion: Portion) -> dict[str, float]:
+    return {"mg_per_unit": _mg(portion.mg_per_unit), "quantity": _mg(portion.quantity)}
 
 
 def dumps(plan: Plan) -> str:
@@ -126,13 +157,20 @@ class _Reader:
             raise InputError(f"{field.path} must be true or false")
         return field.value
 
-    def mg(self, key: str) -> Decimal:
+    def mg(self, key: str, *, optional: bool = False) -> Decimal | None:
+        """A positive number (milligrams, or a quantity of units); with `optional`, null is None."""
         field = self._field(key)
-        if isinstance(field.value, bool) or not isinstance(field.value, (int, Decimal)):
-            raise InputError(f"{field.path} must be a number of milligrams")
-        value = Decimal(field.value)
+        if field.value is None and optional:
+            return None
+        return field.number()
+
+    def number(self) -> Decimal:
+        """This value as a positive number."""
+        if isinstance(self.value, bool) or not isinstance(self.value, (int, Decimal)):
+            raise InputError(f"{self.path} must be a number")
+        value = Decimal(self.value)
         if not value.is_finite() or value <= 0:
-            raise InputError(f"{field.path} must be more than 0 mg (got {value})")
+            raise InputError(f"{self.path} must be more than 0 (got {value})")
         return value
 
     def day(self, key: str) -> date:
@@ -154,10 +192,7 @@ class _Reader:
         except InputError:
             raise InputError(f"{field.path} must run forward within one day") from None
 
-    def items(self, key: str, *, optional: bool = False) -> list[_Reader]:
-        """The list at `key`; with `optional`, a missing key is an empty list (fields added within v1)."""
-        if optional and isinstance(self.value, dict) and key not in self.value:
-            return []
+    def items(self, key: str) -> list[_Reader]:
         field = self._field(key)
         if not isinstance(field.value, list):
             raise InputError(f"{field.path} must be a list")
@@ -185,6 +220,8 @@ def _plan(data: _Reader) -> Plan:
     plan_window = data.window("window")
     protocol = data.obj("protocol")
     patient = data.obj("patient")
+    formulation = data.obj("formulation")
+    supply = data.obj("supply")
     days = []
     for item in data.items("days"):
         if item.window("window") != plan_window:
@@ -196,25 +233,29 @@ def _plan(data: _Reader) -> Plan:
         if not all(isinstance(note, str) for note in notes):
             raise InputError(f"{item.path}.notes must be a list of text")
         days.append(DoseDay(item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"),
-                            Phase(phase), notes))
+                            Phase(phase), item.text("amount"), _portions(item, "dispense"), notes))
     return Plan(
         plan_id=data.text("plan_id"),
         revision=data.whole("revision"),
         generated_at=generated_at,
         patient=Patient(label=patient.text("label", optional=True), spasticity=patient.flag("spasticity"),
-                        conditions=tuple(_texts(patient, "conditions", optional=True)),
-                        medications=tuple(_texts(patient, "medications", optional=True))),
+                        conditions=tuple(_texts(patient, "conditions")),
+                        medications=tuple(_texts(patient, "medications"))),
         protocol=Protocol(protocol.text("name"), protocol.mg("first_dose_mg"), protocol.mg("step_mg"),
                           protocol.whole("every_days"), protocol.mg("target_mg"), protocol.text("summary")),
         target_mg=data.mg("target_mg"),
         time_zone=data.text("time_zone"),
         dose_time=data.clock("dose_time"),
         window=plan_window,
+        formulation=Formulation(formulation.text("form"), tuple(_numbers(formulation, "strengths_mg")),
+                                formulation.mg("concentration_mg", optional=True)),
+        supply=Supply(supply.whole("supply_days"), supply.whole("lead_days"), supply.whole("shelf_life_days")),
         days=tuple(days),
+        refills=tuple(Refill(item.whole("number"), item.day("reorder_on"), item.day("from"), item.day("to"),
+                             _portions(item, "quantities")) for item in data.items("refills")),
         warnings=tuple(_findings(data, "warnings")),
         notes=tuple(_findings(data, "notes")),
-        overrides=tuple(Override(item.text("rule"), item.text("reason"))
-                        for item in data.items("overrides", optional=True)),
+        overrides=tuple(Override(item.text("rule"), item.text("reason")) for item in data.items("overrides")),
         rules_applied=tuple(_texts(data, "rules_applied")),
     )
 
@@ -223,8 +264,16 @@ def _findings(data: _Reader, key: str) -> list[Finding]:
     return [Finding(item.text("rule"), item.text("message")) for item in data.items(key)]
 
 
-def _texts(data: _Reader, key: str, *, optional: bool = False) -> list[str]:
-    values = [item.value for item in data.items(key, optional=optional)]
+def _portions(data: _Reader, key: str) -> tuple[Portion, ...]:
+    return tuple(Portion(item.mg("mg_per_unit"), item.mg("quantity")) for item in data.items(key))
+
+
+def _numbers(data: _Reader, key: str) -> list[Decimal]:
+    return [item.number() for item in data.items(key)]
+
+
+def _texts(data: _Reader, key: str) -> list[str]:
+    values = [item.value for item in data.items(key)]
     if not all(isinstance(value, str) for value in values):
         raise InputError(f"{data.path}.{key} must be a list of text")
     return values

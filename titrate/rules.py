@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
 from . import screen
 from .doses import format_mg
 from .errors import InputError, RefusedError
+from .formulations import QUANTUM, Formulation
 from .model import Finding, Override, Patient, Plan, Protocol
+from .supply import total_quantities
 from .wallclock import EVENING_WINDOW, format_hhmm
 
 FIRST_DOSE_MAX_MG = Decimal("1.5")
@@ -35,6 +37,7 @@ class Request:
     target_is_explicit: bool
     patient: Patient
     dose_time: time
+    formulation: Formulation
     overridden: frozenset[str] = frozenset()
 
 
@@ -135,6 +138,50 @@ def _window_plan(plan: Plan) -> Iterator[str]:
             yield f"{day.date} (day {day.day}) is at {format_hhmm(day.time)}, outside {EVENING_WINDOW}"
 
 
+def _amount_request(request: Request) -> Iterator[str]:
+    levels = list(request.protocol.levels(request.target_mg))
+    formulation = request.formulation
+    for dose in levels:
+        if formulation.measure(dose) is None:
+            yield (f"{format_mg(dose)} mg cannot be measured exactly as {formulation.describe()}; "
+                   f"{formulation.what_would_work(levels)}")
+            return
+
+
+def _amount_plan(plan: Plan) -> Iterator[str]:
+    formulation = plan.formulation
+    allowed = set(formulation.strengths_mg) if formulation.form == "capsule" else {formulation.concentration_mg}
+    for day in plan.days:
+        whole = all(p.quantity > 0 and p.quantity % QUANTUM[formulation.form] == 0 for p in day.dispense)
+        if (not day.dispense or not whole or {p.mg_per_unit for p in day.dispense} - allowed
+                or sum(p.mg for p in day.dispense) != day.dose_mg):
+            yield (f"{day.date} (day {day.day}): {day.amount!r} is not {format_mg(day.dose_mg)} mg in whole "
+                   f"units of {formulation.describe()}")
+        elif day.amount != formulation.amount_text(day.dispense):
+            yield f"{day.date} (day {day.day}): the amount {day.amount!r} does not match what is dispensed"
+
+
+def _supply_plan(plan: Plan) -> Iterator[str]:
+    expected_start = plan.start
+    per_fill = plan.supply.days_per_fill(plan.formulation.form)
+    for refill in plan.refills:
+        if refill.start != expected_start or refill.end < refill.start:
+            yield f"fill {refill.number} starts on {refill.start}, but the supply runs out on {expected_start}"
+            return
+        if refill.reorder_on > refill.start - timedelta(days=plan.supply.lead_days):
+            yield (f"fill {refill.number} is re-ordered on {refill.reorder_on}, less than {plan.supply.lead_days} "
+                   f"days before it is needed on {refill.start}")
+        if refill.days > per_fill:
+            limit = "shelf life" if plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days else "supply"
+            yield f"fill {refill.number} covers {refill.days} days, more than its {per_fill}-day {limit}"
+        days = [day for day in plan.days if refill.start <= day.date <= refill.end]
+        if refill.quantities != total_quantities(day.dispense for day in days):
+            yield f"fill {refill.number} does not hold what its days take"
+        expected_start = refill.end + timedelta(days=1)
+    if expected_start != plan.end + timedelta(days=1):
+        yield f"the fills end on {expected_start - timedelta(days=1)}, not on the plan's last day {plan.end}"
+
+
 def _opioid(patient: Patient) -> Iterator[str]:
     for medication in patient.medications:
         drug = screen.vocabulary().match_medication(medication)
@@ -208,6 +255,11 @@ RULES: tuple[Rule, ...] = (
                    "a clinician may move it (timing-exception) with a reason.",
          "domain.md, Dose rules: window and timing-exception", _window_request, _window_plan,
          overridable=True),
+    Rule("amount", "Each dose is measured exactly: whole capsules, whole drops, or liquid and cream to 0.1 mL.",
+         "domain.md, Formulations", _amount_request, _amount_plan),
+    Rule("supply", "Each fill is re-ordered at least the lead time before it is needed, fills cover every day, "
+                   "and a liquid fill never outlasts its shelf life.",
+         "domain.md, Supply and cost", _nothing, _supply_plan),
     Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
          "domain.md, Safety screen: interferon beta", _nothing, _findings_present("interferon")),
     Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",

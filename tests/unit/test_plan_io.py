@@ -19,8 +19,20 @@ def test_the_schema_names_its_version_and_each_day_has_the_promised_fields():
     assert DATA["generated_at"] == "2026-11-25T00:00:00Z"
     assert DATA["time_zone"] == "Australia/Sydney" and DATA["dose_time"] == "22:00"
     assert DATA["days"][0] == {"date": "2026-12-01", "day": 1, "dose_mg": 1.5, "time": "22:00",
-                               "window": {"start": "21:00", "end": "24:00"}, "phase": "titration", "notes": []}
-    assert DATA["rules_applied"][:7] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual", "window"]
+                               "window": {"start": "21:00", "end": "24:00"}, "phase": "titration",
+                               "amount": "1 x 1.5 mg capsule", "dispense": [{"mg_per_unit": 1.5, "quantity": 1.0}],
+                               "notes": []}
+    assert DATA["rules_applied"][:9] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual", "window",
+                                         "amount", "supply"]
+    assert DATA["formulation"] == {"form": "capsule", "strengths_mg": [3.0, 2.5, 2.0, 1.5], "concentration_mg": None,
+                                   "description": "capsules of 1.5 mg, 2 mg, 2.5 mg, 3 mg"}
+    assert DATA["supply"] == {"supply_days": 30, "lead_days": 7, "shelf_life_days": 30}
+    assert DATA["refills"][0] == {"number": 1, "reorder_on": "2026-11-24", "from": "2026-12-01", "to": "2026-12-30",
+                                  # days 1-7 at 1.5 mg, 8-14 at 2, 15-21 at 2.5, 22-30 at 3: one capsule a day
+                                  "quantities": [{"mg_per_unit": 3.0, "quantity": 9.0, "text": "9 x 3 mg capsules"},
+                                                 {"mg_per_unit": 2.5, "quantity": 7.0, "text": "7 x 2.5 mg capsules"},
+                                                 {"mg_per_unit": 2.0, "quantity": 7.0, "text": "7 x 2 mg capsules"},
+                                                 {"mg_per_unit": 1.5, "quantity": 7.0, "text": "7 x 1.5 mg capsules"}]}
     assert DATA["patient"] == {"label": "Ann", "spasticity": True, "conditions": ["spasticity"], "medications": []}
     assert DATA["overrides"] == []
     assert DATA["notes"][0]["rule"] == "spasticity"

@@ -13,27 +13,40 @@ from titrate.errors import RefusedError
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS
 from titrate.rules import RULES, enforce_plan
+from titrate.supply import plan_refills
 from titrate.wallclock import Window
 
 PLAN = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="UTC",
                   generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
 
 
+def consistent(plan, days):
+    """`plan` with `days`, each dose's amount and the fills remade to match (as a careful hand edit would),
+    so that only the rule under test can object."""
+    measured = []
+    for day in days:
+        portions = plan.formulation.measure(day.dose_mg) or day.dispense
+        measured.append(replace(day, dispense=portions, amount=plan.formulation.amount_text(portions)))
+    refills = plan_refills([(day.date, day.dispense) for day in measured], plan.supply, plan.formulation.form)
+    return replace(plan, days=tuple(measured), refills=refills)
+
+
 def with_day(index, **changes):
     days = list(PLAN.days)
     days[index] = replace(days[index], **changes)
-    return replace(PLAN, days=tuple(days))
+    return consistent(PLAN, days)
 
 
 def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference():
     assert [rule.id for rule in RULES] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual",
-                                           "window", "interferon", "glatiramer", "pregnancy", "unscreened"]
+                                           "window", "amount", "supply", "interferon", "glatiramer", "pregnancy",
+                                           "unscreened"]
     domain = (Path(__file__).resolve().parents[3] / "shared" / "domain.md")
     headings = re.findall(r"^#+ (.+)$", domain.read_text(encoding="utf-8"), flags=re.M) if domain.exists() else []
     for rule in RULES:
         assert rule.statement.endswith(".")
         section, _, topic = rule.source.removeprefix("domain.md, ").partition(": ")
-        assert section in ("Dose rules", "Safety screen") and topic
+        assert section in ("Dose rules", "Safety screen", "Formulations", "Supply and cost")
         if headings:
             assert any(section in heading for heading in headings)
     assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window"]
@@ -68,4 +81,4 @@ def test_a_rise_to_a_new_level_counts_the_hold_from_the_last_new_level():
     days[20] = replace(days[20], dose_mg=Decimal("1.5"))
     days[21:28] = [replace(day, dose_mg=Decimal("4.5")) for day in days[21:28]]
     with pytest.raises(RefusedError, match="rises 3 mg at once"):
-        enforce_plan(replace(PLAN, days=tuple(days)))
+        enforce_plan(consistent(PLAN, days))

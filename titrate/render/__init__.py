@@ -15,6 +15,7 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "json": ("titrate.plan_io", "dumps", "the plan file, from which every other format renders"),
     "md": ("titrate.render.markdown", "render_markdown", "Markdown for notes and handouts"),
     "ics": ("titrate.render.ics", "render_ics", "iCalendar for phone calendars, with reminders"),
+    "order": ("titrate.render.order", "render_order", "the pharmacy summary: fills, dates and quantities"),
     "explain": ("titrate.render.explain", "render_explain", "which rules set each dose and the time"),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..doses import format_mg
 from ..model import DoseDay, Plan
+from ..supply import Refill
 from ..plan_io import format_instant
 from ..wallclock import format_hhmm
 
@@ -28,6 +29,9 @@ def facts(plan: Plan) -> list[tuple[str, str]]:
         ("Target", f"{format_mg(plan.target_mg)} mg" + (" (spasticity)" if plan.patient.spasticity else "")),
         ("Dose time", f"{format_hhmm(plan.dose_time)} {plan.time_zone}, window {plan.window}"),
         ("Dates", f"{plan.start} to {plan.end} ({len(plan.days)} days)"),
+        ("Form", plan.formulation.describe()),
+        ("Supply", f"{plan.supply.days_per_fill(plan.formulation.form)} days a fill, re-ordered "
+                   f"{plan.supply.lead_days} days ahead"),
     ]
 
 
@@ -41,3 +45,17 @@ def findings(plan: Plan) -> list[str]:
 
 def dose_text(day: DoseDay) -> str:
     return f"{format_mg(day.dose_mg)} mg"
+
+
+def refill_text(plan: Plan, refill: Refill) -> str:
+    quantities = ", ".join(plan.formulation.quantity_text(portion) for portion in refill.quantities)
+    return (f"Fill {refill.number}: order by {refill.reorder_on}, for {refill.start} to {refill.end} "
+            f"({refill.days} days): {quantities}")
+
+
+def day_notes(plan: Plan, day: DoseDay) -> list[str]:
+    """The day's own notes, then a re-order reminder on each re-order date (on day 1 for fills due
+    before the plan starts)."""
+    due = [refill for refill in plan.refills
+           if refill.reorder_on == day.date or (day.day == 1 and refill.reorder_on < day.date)]
+    return [*day.notes, *(f"re-order fill {r.number} by {r.reorder_on} (for {r.start} to {r.end})" for r in due)]

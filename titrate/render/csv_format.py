@@ -12,10 +12,10 @@ import io
 from ..doses import format_mg
 from ..model import Plan
 from ..wallclock import format_hhmm, format_minutes
-from .common import findings
+from .common import day_notes, findings
 
-COLUMNS = ("plan_id", "patient", "date", "day", "dose_mg", "time", "time_zone", "window_start", "window_end",
-           "phase", "notes")
+COLUMNS = ("plan_id", "patient", "date", "day", "dose_mg", "amount", "time", "time_zone", "window_start",
+           "window_end", "phase", "notes")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,10 +30,10 @@ def render_csv(plan: Plan) -> str:
     plan_findings = findings(plan)
     for day in plan.days:
         # Plan-wide warnings and notes ride on day 1, so that a sheet of days never loses them.
-        notes = (plan_findings if day.day == 1 else []) + list(day.notes)
+        notes = (plan_findings if day.day == 1 else []) + day_notes(plan, day)
         writer.writerow([
             plan.plan_id, spreadsheet_safe(plan.patient.label or ""), day.date.isoformat(), day.day,
-            format_mg(day.dose_mg), format_hhmm(day.time), plan.time_zone, format_minutes(plan.window.start),
+            format_mg(day.dose_mg), day.amount, format_hhmm(day.time), plan.time_zone, format_minutes(plan.window.start),
             format_minutes(plan.window.end), day.phase.value, spreadsheet_safe(" | ".join(notes)),
         ])
     return out.getvalue()

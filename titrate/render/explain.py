@@ -23,9 +23,12 @@ def render_explain(plan: Plan) -> str:
     for level in levels:
         first, last = level[0], level[-1]
         dose = f"{format_mg(first.dose_mg)} mg"
-        lines.append(f"  {dose:<{width}}  {first.date} to {last.date} ({len(level)} days): "
+        lines.append(f"  {dose:<{width}}  {first.date} to {last.date} ({len(level)} days), {first.amount}: "
                      f"{_why_level(plan, level, previous)}")
         previous = level
+    lines.append(f"  Measured as {plan.formulation.describe()}, exactly [amount]; "
+                 f"{len(plan.refills)} pharmacy fill{'s' if len(plan.refills) != 1 else ''}, each ordered "
+                 f"{plan.supply.lead_days} days ahead [supply]")
     lines += ["", "Time:", f"  {_why_time(plan)}"]
     lines += [f"  {day.date}: {terminal_safe(note)}" for day in plan.days for note in day.notes]
     lines += ["", "Warnings, overrides and notes:"]

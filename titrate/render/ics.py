@@ -16,8 +16,9 @@ import re
 from icalendar import Alarm, Calendar, Event, vText
 
 from ..model import DoseDay, Plan
+from ..supply import Refill
 from ..wallclock import format_minutes, window_close
-from .common import DISCLAIMER, dose_text, findings
+from .common import DISCLAIMER, dose_text, findings, refill_text
 from .vtimezone import vtimezone
 
 PRODID = "-//titrate//LDN titration plan//EN"
@@ -55,7 +56,32 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     plan_findings = findings(plan)
     for day in plan.days:
         calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
+    for refill in plan.refills:
+        calendar.add_component(_refill_event(plan, refill, alarm_minutes))
     return calendar.to_ical().decode("utf-8")
+
+
+def _refill_event(plan: Plan, refill: Refill, alarm_minutes: int | None) -> Event:
+    """An all-day event on the re-order date; its reminder shows at 09:00 that day, local to the phone."""
+    event = Event()
+    event.add("uid", f"{plan.plan_id}-refill-{refill.number}@titrate")
+    event.add("dtstamp", plan.generated_at)
+    event.add("sequence", plan.revision - 1)
+    event.add("dtstart", refill.reorder_on)
+    event.add("dtend", refill.reorder_on + timedelta(days=1))
+    event.add("summary", f"Re-order LDN (fill {refill.number})")
+    event.add("description", ics_text(
+        f"{refill_text(plan, refill)}.\nLDN is made to order: ask the pharmacy today so that it is ready by "
+        f"{refill.start}.\n{DISCLAIMER}"))
+    event.add("class", "PRIVATE")
+    event.add("transp", "TRANSPARENT")
+    if alarm_minutes is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Re-order LDN today (fill {refill.number})")
+        alarm.add("trigger", timedelta(hours=9))
+        event.add_component(alarm)
+    return event
 
 
 def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
@@ -85,7 +111,7 @@ def _description(plan: Plan, day: DoseDay, plan_findings: list[str]) -> str:
     window = f"{format_minutes(plan.window.start)} and {format_minutes(plan.window.end)}".replace(
         "24:00", "midnight")
     lines = [
-        f"Take {dose_text(day)} of low-dose naltrexone (LDN), once, between {window}.",
+        f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}.",
         f"Day {day.day} of {len(plan.days)} ({day.phase.value}).",
         *day.notes,
         *plan_findings,

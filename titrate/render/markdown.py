@@ -6,7 +6,7 @@ import re
 
 from ..model import Plan
 from ..wallclock import format_hhmm
-from .common import DISCLAIMER, dose_text, facts, findings, title
+from .common import DISCLAIMER, day_notes, dose_text, facts, findings, title
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
@@ -23,13 +23,19 @@ def markdown_safe(text: str) -> str:
 def render_markdown(plan: Plan) -> str:
     lines = [f"# {markdown_safe(title(plan))}", ""]
     lines += [f"- **{label}:** {markdown_safe(value)}" for label, value in facts(plan)]
-    lines += ["", "| Date | Day | Dose | Time | Phase | Notes |", "|---|--:|--:|---|---|---|"]
+    lines += ["", "| Date | Day | Dose | Amount | Time | Phase | Notes |", "|---|--:|--:|---|---|---|---|"]
     lines += [
-        f"| {day.date} | {day.day} | {dose_text(day)} | {format_hhmm(day.time)} | {day.phase.value} "
-        f"| {markdown_safe('; '.join(day.notes))} |"
+        f"| {day.date} | {day.day} | {dose_text(day)} | {day.amount} | {format_hhmm(day.time)} | {day.phase.value} "
+        f"| {markdown_safe('; '.join(day_notes(plan, day)))} |"
         for day in plan.days
     ]
-    if plan.warnings or plan.notes:
+    lines += ["", "## Refills", "", "| Fill | Order by | From | To | Quantity |", "|--:|---|---|---|---|"]
+    lines += [
+        f"| {refill.number} | {refill.reorder_on} | {refill.start} | {refill.end} | "
+        f"{markdown_safe(', '.join(plan.formulation.quantity_text(p) for p in refill.quantities))} |"
+        for refill in plan.refills
+    ]
+    if plan.warnings or plan.notes or plan.overrides:
         lines += ["", "## Warnings and notes", ""]
         lines += [f"- {markdown_safe(line)}" for line in findings(plan)]
     lines += ["", f"> {DISCLAIMER}"]

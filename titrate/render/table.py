@@ -6,9 +6,9 @@ import unicodedata
 
 from ..model import Plan
 from ..wallclock import format_hhmm
-from .common import DISCLAIMER, dose_text, facts, findings, title
+from .common import DISCLAIMER, day_notes, dose_text, facts, findings, refill_text, title
 
-HEADERS = ("Date", "Day", "Dose", "Time", "Phase", "Notes")
+HEADERS = ("Date", "Day", "Dose", "Amount", "Time", "Phase", "Notes")
 
 
 def terminal_safe(text: str) -> str:
@@ -22,8 +22,8 @@ def terminal_safe(text: str) -> str:
 
 def render_table(plan: Plan) -> str:
     rows = [
-        (day.date.isoformat(), str(day.day), dose_text(day), format_hhmm(day.time), day.phase.value,
-         "; ".join(day.notes))
+        (day.date.isoformat(), str(day.day), dose_text(day), day.amount, format_hhmm(day.time), day.phase.value,
+         terminal_safe("; ".join(day_notes(plan, day))))
         for day in plan.days
     ]
     widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(HEADERS)]
@@ -36,7 +36,8 @@ def render_table(plan: Plan) -> str:
         cells = [cell.rjust(width) if i in right else cell.ljust(width)
                  for i, (cell, width) in enumerate(zip(row, widths))]
         lines.append("  ".join(cells).rstrip())
-    if plan.warnings or plan.notes:
+    lines += ["", "Refills:"] + [f"  {refill_text(plan, refill)}" for refill in plan.refills]
+    if plan.warnings or plan.notes or plan.overrides:
         lines.append("")
         lines += [terminal_safe(line) for line in findings(plan)]
     lines += ["", DISCLAIMER]
