@@ -8,10 +8,9 @@ updates the events already on a phone instead of adding new ones.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import re
 
 from icalendar import Alarm, Calendar, Event, vText
 
@@ -61,49 +60,52 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
-def _refill_event(plan: Plan, refill: Refill, alarm_minutes: int | None) -> Event:
-    """An all-day event on the re-order date; its reminder shows at 09:00 that day, local to the phone."""
+def _private_event(plan: Plan, uid: str, summary: str, description: str) -> Event:
+    """An event with what every event of the plan shares: a stable UID, DTSTAMP and SEQUENCE from the
+    plan, and private, free time (a medication reminder should not show to others or block the day)."""
     event = Event()
-    event.add("uid", f"{plan.plan_id}-refill-{refill.number}@titrate")
+    event.add("uid", f"{plan.plan_id}-{uid}@titrate")
     event.add("dtstamp", plan.generated_at)
     event.add("sequence", plan.revision - 1)
-    event.add("dtstart", refill.reorder_on)
-    event.add("dtend", refill.reorder_on + timedelta(days=1))
-    event.add("summary", f"Re-order LDN (fill {refill.number})")
-    event.add("description", ics_text(
-        f"{refill_text(plan, refill)}.\nLDN is made to order: ask the pharmacy today so that it is ready by "
-        f"{refill.start}.\n{DISCLAIMER}"))
+    event.add("summary", summary)
+    event.add("description", ics_text(description))
     event.add("class", "PRIVATE")
     event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _add_alarm(event: Event, description: str, trigger: timedelta) -> None:
+    """A DISPLAY reminder with a DESCRIPTION (some parsers reject the file without one) and a trigger
+    relative to the start (libical drops an absolute one written without VALUE=DATE-TIME)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", description)
+    alarm.add("trigger", trigger)
+    event.add_component(alarm)
+
+
+def _refill_event(plan: Plan, refill: Refill, alarm_minutes: int | None) -> Event:
+    """An all-day event on the re-order date; its reminder shows at 09:00 that day, local to the phone."""
+    event = _private_event(
+        plan, f"refill-{refill.number}", f"Re-order LDN (fill {refill.number})",
+        f"{refill_text(plan, refill)}.\nLDN is made to order: ask the pharmacy today so that it is ready by "
+        f"{refill.start}.\n{DISCLAIMER}")
+    event.add("dtstart", refill.reorder_on)
+    event.add("dtend", refill.reorder_on + timedelta(days=1))
     if alarm_minutes is not None:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Re-order LDN today (fill {refill.number})")
-        alarm.add("trigger", timedelta(hours=9))
-        event.add_component(alarm)
+        _add_alarm(event, f"Re-order LDN today (fill {refill.number})", timedelta(hours=9))
     return event
 
 
 def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
            alarm_minutes: int | None) -> Event:
-    event = Event()
-    event.add("uid", f"{plan.plan_id}-{day.date:%Y%m%d}@titrate")
-    event.add("dtstamp", plan.generated_at)
-    event.add("sequence", plan.revision - 1)
+    event = _private_event(plan, f"{day.date:%Y%m%d}", f"LDN {dose_text(day)}",
+                           _description(plan, day, plan_findings))
     tzid = {"TZID": calendar_tzid(plan.time_zone)}
     event.add("dtstart", datetime.combine(day.date, day.time), parameters=tzid)
     event.add("dtend", window_close(day.date, plan.window, zone).replace(tzinfo=None), parameters=tzid)
-    event.add("summary", f"LDN {dose_text(day)}")
-    event.add("description", ics_text(_description(plan, day, plan_findings)))
-    event.add("class", "PRIVATE")
-    event.add("transp", "TRANSPARENT")
     if alarm_minutes is not None:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Time for your LDN dose: {dose_text(day)}")
-        # A relative trigger: libical drops an absolute one written without VALUE=DATE-TIME.
-        alarm.add("trigger", -timedelta(minutes=alarm_minutes))
-        event.add_component(alarm)
+        _add_alarm(event, f"Time for your LDN dose: {dose_text(day)}", -timedelta(minutes=alarm_minutes))
     return event
 
 
