@@ -4,10 +4,8 @@ each with one line on stderr and never a traceback."""
 
 from __future__ import annotations
 
-import os
-import re
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,17 +14,19 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, plan_io, rules, screen
-from .doses import format_mg, parse_mg
+from .cli_types import DATE, MG, TIME, ZONE
+from .doses import format_mg
 from .engine import DEFAULT_DOSE_TIME, build_plan
 from .errors import InputError, RefusedError
 from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
+from .machine import generated_now, machine_zone, read_text
 from .model import Override, Patient, Plan
-from .patient_file import PatientFile, parse_patient_file
 from .output import refuse_clobber, write_atomically
+from .patient_file import PatientFile, parse_patient_file
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS, get_protocol, tune
 from .render import FORMATS, render
 from .supply import Supply
-from .wallclock import format_hhmm, load_zone, parse_hhmm
+from .wallclock import format_hhmm
 
 EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
 
@@ -60,85 +60,6 @@ def _fail(message: str, status: int) -> None:
     sys.exit(status)
 
 
-class _CoreType(click.ParamType):
-    """A click type that reads its value with one of the core's parsers (InputError -> exit 2)."""
-
-    def parse(self, text: str) -> Any:
-        raise NotImplementedError
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if not isinstance(value, str):
-            return value
-        try:
-            return self.parse(value)
-        except InputError as error:
-            self.fail(str(error), param, ctx)
-
-
-class _Date(_CoreType):
-    name = "YYYY-MM-DD"
-
-    def parse(self, text: str) -> date:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            try:
-                return date.fromisoformat(text.strip())
-            except ValueError:
-                raise InputError(f"{text!r} is not a date in the calendar") from None
-        raise InputError(f"{text!r} is not a date as YYYY-MM-DD")
-
-
-class _Time(_CoreType):
-    name = "HH:MM"
-
-    def parse(self, text: str) -> time:
-        return parse_hhmm(text, field="the time")
-
-
-class _Mg(_CoreType):
-    name = "MG"
-
-    def parse(self, text: str) -> Decimal:
-        return parse_mg(text, field="the amount")
-
-
-class _Zone(_CoreType):
-    name = "ZONE"
-
-    def parse(self, text: str) -> str:
-        return load_zone(text.strip()).key
-
-
-DATE, TIME, MG, ZONE = _Date(), _Time(), _Mg(), _Zone()
-
-
-def machine_zone() -> str:
-    """This machine's IANA zone: $TZ, /etc/timezone, or where /etc/localtime points."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    except OSError:
-        pass
-    target = os.path.realpath("/etc/localtime")
-    if "zoneinfo/" in target:
-        candidates.append(target.split("zoneinfo/", 1)[1])
-    for name in candidates:
-        if name:
-            try:
-                return load_zone(name).key
-            except InputError:
-                continue
-    raise InputError("cannot tell this machine's time zone; give one with --tz, e.g. --tz Europe/London")
-
-
-def generated_now() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that builds and examples are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return datetime.now(timezone.utc).replace(microsecond=0)
-    try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
 
 
 def _render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool) -> dict[str, Any]:
@@ -202,12 +123,14 @@ def _plan_inputs(command: Any) -> Any:
         click.option("--step", type=MG, help="Increase per level in mg (at most 1.5)."),
         click.option("--every", type=click.IntRange(min=1), metavar="DAYS", help="Days per level (at least 7)."),
         click.option("--time", "dose_time", type=TIME,
-                     help=f"Daily dose time, local wall clock, 21:00-23:59 [default: {format_hhmm(DEFAULT_DOSE_TIME)}]."),
+                     help="Daily dose time, local wall clock, 21:00-23:59 "
+                          f"[default: {format_hhmm(DEFAULT_DOSE_TIME)}]."),
         click.option("--tz", "time_zone", type=ZONE,
                      help="IANA time zone, e.g. Europe/London [default: this machine's]."),
         click.option("--days", type=click.IntRange(min=1), help="Length of the plan in days."),
         click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus 28 days]."),
-        click.option("--patient", "label", metavar="LABEL", help="Free text naming the patient, shown in every format."),
+        click.option("--patient", "label", metavar="LABEL",
+                     help="Free text naming the patient, shown in every format."),
         click.option("--form", type=click.Choice(FORMS), default="capsule", show_default=True,
                      help="What the patient measures."),
         click.option("--strength", "strengths", type=MG, multiple=True, metavar="MG",
@@ -246,7 +169,7 @@ def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, 
     facts = PatientFile()
     if patient_file is not None:
         try:
-            facts = parse_patient_file(_read_text(patient_file))
+            facts = parse_patient_file(read_text(patient_file))
         except InputError as error:
             raise InputError(f"{patient_file}: {error}") from None
     vocabulary = screen.vocabulary()
@@ -319,19 +242,9 @@ def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool, 
     _emit(render(read_plan(plan_file), fmt, **options), output, force)
 
 
-def _read_text(path: Path) -> str:
-    """A file's text; a missing or unreadable file is bad input (exit 2), naming the file."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"cannot read {path}: not UTF-8 text") from None
-
-
 def read_plan(path: Path) -> Plan:
     """A plan from a JSON file: errors name the file, and what and where in it."""
-    text = _read_text(path)
+    text = read_text(path)
     try:
         return plan_io.loads(text)
     except InputError as error:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from . import rules
+from . import rules, screen
 from .doses import format_mg
 from .errors import InputError
 from .formulations import Formulation, default_capsules
@@ -56,7 +56,7 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     rules.enforce_request(rules.Request(protocol, target, target_mg is not None, patient, dose_time, formulation,
                                         overridden))
     portions = {level: formulation.measure(level) for level in levels}
-    warnings, screen_notes = rules.screen_findings(patient)
+    warnings, screen_notes = screen.findings(patient)
     notes += screen_notes
     count = _day_count(start, until, days, titration_days=(len(levels) - 1) * protocol.every_days)
     plan_days = []
@@ -81,7 +81,8 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
         plan_id=plan_id if plan_id is not None else derive_plan_id(patient.label, start),
         revision=revision, generated_at=generated_at, patient=patient, protocol=protocol,
         target_mg=target, time_zone=zone.key, dose_time=dose_time, window=_window(dose_time, overridden),
-        formulation=formulation, supply=supply, days=tuple(plan_days), refills=refills, warnings=tuple(warnings), notes=tuple(notes), overrides=overrides,
+        formulation=formulation, supply=supply, days=tuple(plan_days), refills=refills, warnings=tuple(warnings),
+        notes=tuple(notes), overrides=overrides,
         rules_applied=tuple(rule.id for rule in rules.RULES),
     )
     rules.enforce_plan(plan)

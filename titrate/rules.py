@@ -17,7 +17,7 @@ from . import screen
 from .doses import format_mg
 from .errors import InputError, RefusedError
 from .formulations import QUANTUM, Formulation
-from .model import Finding, Override, Patient, Plan, Protocol
+from .model import Override, Patient, Plan, Protocol
 from .supply import total_quantities
 from .wallclock import EVENING_WINDOW, format_hhmm
 
@@ -172,7 +172,8 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
             yield (f"fill {refill.number} is re-ordered on {refill.reorder_on}, less than {plan.supply.lead_days} "
                    f"days before it is needed on {refill.start}")
         if refill.days > per_fill:
-            limit = "shelf life" if plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days else "supply"
+            liquid_limited = plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days
+            limit = "shelf life" if liquid_limited else "supply"
             yield f"fill {refill.number} covers {refill.days} days, more than its {per_fill}-day {limit}"
         days = [day for day in plan.days if refill.start <= day.date <= refill.end]
         if refill.quantities != total_quantities(day.dispense for day in days):
@@ -199,32 +200,10 @@ def _liver(patient: Patient, overridden: frozenset[str]) -> Iterator[str]:
                    "--reason TEXT")
 
 
-def screen_findings(patient: Patient) -> tuple[list[Finding], list[Finding]]:
-    """The warnings and notes the safety screen gives for `patient` (refusals are rules' breaches)."""
-    vocabulary = screen.vocabulary()
-    warnings, notes = [], []
-    for medication in patient.medications:
-        drug = vocabulary.match_medication(medication)
-        if drug is None:
-            warnings.append(Finding("unscreened", f"{medication!r} is not a medication titrate knows, so it "
-                                                  "was not screened; check it for interactions"))
-        elif drug.drug_class.action == "warn":
-            warnings.append(Finding(drug.drug_class.rule, f"{medication!r} is {drug.generic}: "
-                                                          f"{drug.drug_class.reason}"))
-        elif drug.drug_class.action == "note":
-            notes.append(Finding(drug.drug_class.rule, f"{medication!r} is {drug.generic}: "
-                                                       f"{drug.drug_class.reason}"))
-    for condition in patient.conditions:
-        group = vocabulary.match_condition(condition)
-        if group.action == "warn":
-            warnings.append(Finding(group.rule, f"{condition}: {group.reason}"))
-    return warnings, notes
-
-
 def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
     """A plan check: every warning and note of `rule_id` that the screen gives is in the plan."""
     def check(plan: Plan) -> Iterator[str]:
-        warnings, notes = screen_findings(plan.patient)
+        warnings, notes = screen.findings(plan.patient)
         for finding in warnings:
             if finding.rule == rule_id and finding not in plan.warnings:
                 yield f"the warning is missing: {finding.message}"

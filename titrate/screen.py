@@ -14,6 +14,7 @@ from functools import cache
 from importlib.resources import files
 
 from .errors import InputError
+from .model import Finding, Patient
 
 SEVERITY = {"refuse": 0, "warn": 1, "note": 2}
 
@@ -88,3 +89,25 @@ def vocabulary() -> Vocabulary:
         for name in group["names"]:
             conditions[normalise(name)] = condition
     return Vocabulary(drugs, conditions)
+
+
+def findings(patient: Patient) -> tuple[list[Finding], list[Finding]]:
+    """The warnings and notes the safety screen gives for `patient` (refusals are rules' breaches)."""
+    known = vocabulary()
+    warnings, notes = [], []
+    for medication in patient.medications:
+        drug = known.match_medication(medication)
+        if drug is None:
+            warnings.append(Finding("unscreened", f"{medication!r} is not a medication titrate knows, so it "
+                                                  "was not screened; check it for interactions"))
+        elif drug.drug_class.action == "warn":
+            warnings.append(Finding(drug.drug_class.rule, f"{medication!r} is {drug.generic}: "
+                                                          f"{drug.drug_class.reason}"))
+        elif drug.drug_class.action == "note":
+            notes.append(Finding(drug.drug_class.rule, f"{medication!r} is {drug.generic}: "
+                                                       f"{drug.drug_class.reason}"))
+    for condition in patient.conditions:
+        group = known.match_condition(condition)
+        if group.action == "warn":
+            warnings.append(Finding(group.rule, f"{condition}: {group.reason}"))
+    return warnings, notes

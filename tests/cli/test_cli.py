@@ -219,7 +219,8 @@ def test_liver_disease_is_refused_unless_overridden_with_a_reason(run):
     assert no_reason.exit_code == 2 and "--reason" in no_reason.stderr
     empty_reason = run(*BASE, "--condition", "cirrhosis", "--override", "liver", "--reason", " ")
     assert empty_reason.exit_code == 2 and "needs a reason" in empty_reason.stderr
-    planned = run(*BASE, "--condition", "cirrhosis", "--override", "liver", "--reason", "LFTs normal", "--format", "json")
+    planned = run(*BASE, "--condition", "cirrhosis", "--override", "liver", "--reason", "LFTs normal",
+                  "--format", "json")
     assert planned.exit_code == 0
     assert json.loads(planned.stdout)["overrides"] == [{"rule": "liver", "reason": "LFTs normal"}]
 
@@ -276,7 +277,8 @@ def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
     assert (data["patient"]["label"], data["time_zone"], data["dose_time"]) == ("From file", "Asia/Tokyo", "21:30")
     assert data["patient"]["medications"] == ["Copaxone"]
     data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--patient", "Flag",
-                          "--tz", "Europe/Paris", "--time", "22:45", "--medication", "Avonex", "--format", "json").stdout)
+                          "--tz", "Europe/Paris", "--time", "22:45", "--medication", "Avonex",
+                          "--format", "json").stdout)
     assert (data["patient"]["label"], data["time_zone"], data["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
     assert data["patient"]["medications"] == ["Copaxone", "Avonex"]
 

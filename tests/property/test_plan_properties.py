@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
 from strategies import avoids_skipped_days, dose_times, hundredths, patients, protocols, start_dates, zones
+
 from titrate import plan_io
 from titrate.engine import build_plan
 from titrate.errors import RefusedError

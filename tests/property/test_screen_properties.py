@@ -11,17 +11,17 @@ from datetime import date, datetime, time, timezone
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
 from ics_reading import parse
 from strategies import avoids_skipped_days, dose_times, protocols, start_dates, zones
+
 from titrate.engine import build_plan
 from titrate.errors import RefusedError
 from titrate.model import Override, Patient
+from titrate.protocols import PROTOCOLS
 from titrate.render import render
 from titrate.render.ics import ics_text
 from titrate.render.markdown import markdown_safe
 from titrate.render.table import terminal_safe
-from titrate.protocols import PROTOCOLS
 from titrate.screen import vocabulary
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)

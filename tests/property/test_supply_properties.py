@@ -11,8 +11,8 @@ from math import gcd
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
 from strategies import hundredths, protocols, start_dates
+
 from titrate.engine import build_plan
 from titrate.errors import RefusedError
 from titrate.formulations import Formulation
@@ -41,7 +41,8 @@ def measurable_formulations(draw: st.DrawFn, doses) -> Formulation | None:
     if form == "capsule":
         extra = draw(st.lists(hundredths("0.25", "4.5"), max_size=2))
         return Formulation("capsule", (common_strength(doses), *extra))
-    working = [mg for mg in CONCENTRATIONS if all(Formulation(form, concentration_mg=mg).measure(dose) for dose in doses)]
+    working = [mg for mg in CONCENTRATIONS
+               if all(Formulation(form, concentration_mg=mg).measure(dose) for dose in doses)]
     return Formulation(form, concentration_mg=draw(st.sampled_from(working)))
 
 

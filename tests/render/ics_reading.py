@@ -7,10 +7,9 @@ by icalendar's Timezone.to_tz(lookup_tzid=False), and compared with zoneinfo.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-
-import re
 
 import icalendar
 from ical.calendar import Calendar as IcalCalendar

@@ -8,8 +8,8 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from test_golden import HOSTILE_LABEL, PLANS
+
 from titrate.render import render
 from titrate.render.csv_format import spreadsheet_safe
 from titrate.render.markdown import markdown_safe

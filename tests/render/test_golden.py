@@ -15,9 +15,9 @@ import pytest
 from titrate.engine import build_plan
 from titrate.formulations import Formulation
 from titrate.model import Override, Patient
-from titrate.supply import Supply
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
+from titrate.supply import Supply
 
 GOLDEN = Path(__file__).parent / "golden"
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)

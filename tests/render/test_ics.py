@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
-
-from ics_reading import parse, unescape_text, tzinfo_from_icalendar_vtimezone, utc_from_vtimezone
+from ics_reading import parse, tzinfo_from_icalendar_vtimezone, unescape_text, utc_from_vtimezone
 from strategies import FIXED_ZONES, avoids_skipped_days, dose_times, protocols, zones
 from test_golden import HOSTILE_LABEL, PLANS
+
 from titrate.engine import build_plan
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS

@@ -2,9 +2,9 @@
 
 import re
 from dataclasses import replace
-from pathlib import Path
-from datetime import datetime, time, timezone, date
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..doses import format_mg
 from ..model import DoseDay, Plan
-from ..supply import Refill
 from ..plan_io import format_instant
+from ..supply import Refill
 from ..wallclock import format_hhmm
 
 DISCLAIMER = ("titrate supports a clinician's decision and does not replace it: check every plan before "

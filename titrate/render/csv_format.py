@@ -33,7 +33,8 @@ def render_csv(plan: Plan) -> str:
         notes = (plan_findings if day.day == 1 else []) + day_notes(plan, day)
         writer.writerow([
             plan.plan_id, spreadsheet_safe(plan.patient.label or ""), day.date.isoformat(), day.day,
-            format_mg(day.dose_mg), day.amount, format_hhmm(day.time), plan.time_zone, format_minutes(plan.window.start),
-            format_minutes(plan.window.end), day.phase.value, spreadsheet_safe(" | ".join(notes)),
+            format_mg(day.dose_mg), day.amount, format_hhmm(day.time), plan.time_zone,
+            format_minutes(plan.window.start), format_minutes(plan.window.end), day.phase.value,
+            spreadsheet_safe(" | ".join(notes)),
         ])
     return out.getvalue()

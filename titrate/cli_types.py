@@ -1,0 +1,66 @@
+"""Click parameter types that read values with the core's own parsers, so the CLI and the core agree on
+what a date, a time, an amount or a zone is; a bad value is a one-line error with exit status 2."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from .doses import parse_mg
+from .errors import InputError
+from .wallclock import load_zone, parse_hhmm
+
+
+class _CoreType(click.ParamType):
+    """A click type that reads its value with one of the core's parsers (InputError -> exit 2)."""
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.parse(value)
+        except InputError as error:
+            self.fail(str(error), param, ctx)
+
+
+class _Date(_CoreType):
+    name = "YYYY-MM-DD"
+
+    def parse(self, text: str) -> date:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            try:
+                return date.fromisoformat(text.strip())
+            except ValueError:
+                raise InputError(f"{text!r} is not a date in the calendar") from None
+        raise InputError(f"{text!r} is not a date as YYYY-MM-DD")
+
+
+class _Time(_CoreType):
+    name = "HH:MM"
+
+    def parse(self, text: str) -> time:
+        return parse_hhmm(text, field="the time")
+
+
+class _Mg(_CoreType):
+    name = "MG"
+
+    def parse(self, text: str) -> Decimal:
+        return parse_mg(text, field="the amount")
+
+
+class _Zone(_CoreType):
+    name = "ZONE"
+
+    def parse(self, text: str) -> str:
+        return load_zone(text.strip()).key
+
+
+DATE, TIME, MG, ZONE = _Date(), _Time(), _Mg(), _Zone()
