@@ -6,6 +6,8 @@ from .errors import InputError
 
 #: Doses are planned to a hundredth of a milligram; no formulation measures finer.
 MG_QUANTUM = Decimal("0.01")
+#: The top of naltrexone's approved range; anything larger is a typo, not a low dose.
+MG_MAX = Decimal("100")
 
 
 def parse_mg(value: object, *, field: str) -> Decimal:
@@ -19,6 +21,8 @@ def parse_mg(value: object, *, field: str) -> Decimal:
         raise InputError(f"{field} must be a number of milligrams (got {text!r})")
     if mg <= 0:
         raise InputError(f"{field} must be more than 0 mg (got {text!r})")
+    if mg > MG_MAX:
+        raise InputError(f"{field} must be at most {MG_MAX} mg (got {text!r})")
     if mg != mg.quantize(MG_QUANTUM):
         raise InputError(f"{field} takes at most two decimal places (got {text!r})")
     return mg.quantize(MG_QUANTUM)

@@ -82,3 +82,21 @@ def test_a_rise_to_a_new_level_counts_the_hold_from_the_last_new_level():
     days[21:28] = [replace(day, dose_mg=Decimal("4.5")) for day in days[21:28]]
     with pytest.raises(RefusedError, match="rises 3 mg at once"):
         enforce_plan(consistent(PLAN, days))
+
+
+def test_an_amount_that_does_not_add_up_is_refused():
+    days = list(PLAN.days)
+    days[3] = replace(days[3], amount="2 x 1.5 mg capsules")
+    says = r"2026-12-04 \(day 4\): the amount '2 x 1.5 mg capsules' does not match"
+    with pytest.raises(RefusedError, match=says) as refused:
+        enforce_plan(replace(PLAN, days=tuple(days)))
+    assert refused.value.rule_id == "amount"
+
+
+def test_a_late_reorder_or_a_gap_in_the_fills_is_refused():
+    late = replace(PLAN.refills[1], reorder_on=PLAN.refills[1].start)
+    with pytest.raises(RefusedError, match="fill 2 is re-ordered on 2026-12-31, less than 7 days") as refused:
+        enforce_plan(replace(PLAN, refills=(PLAN.refills[0], late)))
+    assert refused.value.rule_id == "supply"
+    with pytest.raises(RefusedError, match="the fills end on 2026-12-30"):
+        enforce_plan(replace(PLAN, refills=PLAN.refills[:1]))
