@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from difflib import get_close_matches
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import InputError
 
@@ -17,11 +18,15 @@ MINUTES_PER_DAY = 24 * 60
 
 
 def load_zone(name: str) -> ZoneInfo:
-    """The IANA zone called `name`, or InputError."""
+    """The IANA zone called `name`, or InputError suggesting the nearest real name."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise InputError(f"unknown time zone {name!r}; use an IANA name such as 'Europe/London'") from None
+        pass
+    by_case = {key.casefold(): key for key in available_timezones()}
+    close = by_case.get(name.casefold()) or next(iter(get_close_matches(name, by_case.values(), n=1)), None)
+    hint = f"did you mean {close!r}?" if close else "use an IANA name such as 'Europe/London'"
+    raise InputError(f"unknown time zone {name!r}; {hint}")
 
 
 def parse_hhmm(text: str, *, field: str) -> time:

@@ -61,3 +61,10 @@ def test_unknown_zones_are_bad_input(name):
 def test_bad_times_are_bad_input(text):
     with pytest.raises(InputError, match="HH:MM"):
         parse_hhmm(text, field="--time")
+
+
+@pytest.mark.parametrize("name, suggestion", [("europe/london", "Europe/London"), ("Europe/Lndon", "Europe/London"),
+                                              ("America/NewYork", "America/New_York")])
+def test_a_misspelt_zone_gets_a_suggestion(name, suggestion):
+    with pytest.raises(InputError, match=f"did you mean '{suggestion}'"):
+        load_zone(name)
