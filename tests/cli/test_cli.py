@@ -29,7 +29,15 @@ def test_version(run):
     assert result.exit_code == 0 and __version__ in result.stdout
 
 
-@pytest.mark.parametrize("command", [[], ["plan"], ["render"], ["protocols"]])
+def test_python_dash_m_runs_the_same_cli():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "titrate", "--version"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, f"titrate, version {__version__}")
+
+
+@pytest.mark.parametrize("command", [[], ["plan"], ["render"], ["protocols"], ["explain"]])
 def test_help_on_every_command(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.stdout
