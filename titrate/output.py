@@ -22,7 +22,12 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     the name is taken even when another process took it a moment ago. The file is readable by its owner
     only, since plans name patients.
     """
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {path}: there is no folder {path.parent}")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as temp:
             temp.write(data)

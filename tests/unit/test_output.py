@@ -38,3 +38,8 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
         write_atomically(target, b"new", force=True)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+def test_a_missing_folder_is_bad_input_naming_the_file(tmp_path):
+    with pytest.raises(InputError, match="there is no folder"):
+        write_atomically(tmp_path / "nowhere" / "plan.csv", b"x", force=False)
