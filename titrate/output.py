@@ -25,9 +25,15 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     if not path.parent.is_dir():
         raise InputError(f"cannot write {path}: there is no folder {path.parent}")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _write_then_place(path, data, force=force)
+    except InputError:
+        raise
     except OSError as error:
         raise OSError(error.errno, f"cannot write {path}: {error.strerror}") from None
+
+
+def _write_then_place(path: Path, data: bytes, *, force: bool) -> None:
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as temp:
             temp.write(data)

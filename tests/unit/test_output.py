@@ -34,7 +34,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("titrate.output.os.fsync", broken_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match=f"cannot write {target}: No space left on device"):
         write_atomically(target, b"new", force=True)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
