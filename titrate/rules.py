@@ -64,7 +64,8 @@ def _start_request(request: Request) -> Iterator[str]:
 def _start_plan(plan: Plan) -> Iterator[str]:
     first = plan.days[0]
     if first.dose_mg > FIRST_DOSE_MAX_MG:
-        yield f"{first.date} (day 1) is {format_mg(first.dose_mg)} mg; the first dose is at most 1.5 mg"
+        yield (f"{first.date} (day 1) is {format_mg(first.dose_mg)} mg; the first dose is at most "
+               f"{format_mg(FIRST_DOSE_MAX_MG)} mg")
 
 
 def _ceiling_request(request: Request) -> Iterator[str]:
@@ -75,7 +76,8 @@ def _ceiling_request(request: Request) -> Iterator[str]:
 def _ceiling_plan(plan: Plan) -> Iterator[str]:
     for day in plan.days:
         if day.dose_mg > CEILING_MG:
-            yield f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the 4.5 mg ceiling"
+            yield (f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the "
+                   f"{format_mg(CEILING_MG)} mg ceiling")
 
 
 def _spasticity_request(request: Request) -> Iterator[str]:
@@ -90,8 +92,8 @@ def _spasticity_plan(plan: Plan) -> Iterator[str]:
     if plan.patient.spasticity and "spasticity" not in plan.overridden:
         for day in plan.days:
             if day.dose_mg > SPASTICITY_MAX_MG:
-                yield (f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the 3 mg limit "
-                       "for a patient with spasticity")
+                yield (f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the "
+                       f"{format_mg(SPASTICITY_MAX_MG)} mg limit for a patient with spasticity")
 
 
 def _gradual_request(request: Request) -> Iterator[str]:
@@ -112,7 +114,8 @@ def _gradual_plan(plan: Plan) -> Iterator[str]:
         rise = day.dose_mg - before.dose_mg
         if rise > STEP_MAX_MG:
             yield (f"{day.date} (day {day.day}) rises {format_mg(rise)} mg at once "
-                   f"(from {format_mg(before.dose_mg)} to {format_mg(day.dose_mg)} mg); at most 1.5 mg")
+                   f"(from {format_mg(before.dose_mg)} to {format_mg(day.dose_mg)} mg); at most "
+                   f"{format_mg(STEP_MAX_MG)} mg")
         if day.dose_mg > peak:
             held = day.day - peak_began
             if held < HOLD_MIN_DAYS:

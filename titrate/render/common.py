@@ -35,12 +35,17 @@ def facts(plan: Plan) -> list[tuple[str, str]]:
     ]
 
 
+def finding_entries(plan: Plan) -> list[tuple[str, str, str]]:
+    """(kind, rule id, text) for every warning, override and note, in the order every format shows them."""
+    return ([("Warning", f.rule, f.message) for f in plan.warnings]
+            + [("Override", o.rule, o.reason) for o in plan.overrides]
+            + [("Note", f.rule, f.message) for f in plan.notes])
+
+
 def findings(plan: Plan) -> list[str]:
-    """Every warning, override and note, each naming its rule; user text in them is the caller's to
+    """Every warning, override and note as a line naming its rule; user text in them is the caller's to
     escape."""
-    return ([f"Warning ({f.rule}): {f.message}" for f in plan.warnings]
-            + [f"Override ({o.rule}): {o.reason}" for o in plan.overrides]
-            + [f"Note ({f.rule}): {f.message}" for f in plan.notes])
+    return [f"{kind} ({rule}): {text}" for kind, rule, text in finding_entries(plan)]
 
 
 def dose_text(day: DoseDay) -> str:

@@ -7,9 +7,9 @@ from itertools import groupby
 
 from ..doses import format_mg
 from ..model import DoseDay, Plan
-from ..rules import CEILING_MG, RULES, RULES_BY_ID, SPASTICITY_MAX_MG
-from ..wallclock import format_hhmm
-from .common import DISCLAIMER, title
+from ..rules import CEILING_MG, FIRST_DOSE_MAX_MG, HOLD_MIN_DAYS, RULES, RULES_BY_ID, SPASTICITY_MAX_MG, STEP_MAX_MG
+from ..wallclock import EVENING_WINDOW, format_hhmm
+from .common import DISCLAIMER, finding_entries, title
 from .table import terminal_safe
 
 
@@ -32,9 +32,7 @@ def render_explain(plan: Plan) -> str:
     lines += ["", "Time:", f"  {_why_time(plan)}"]
     lines += [f"  {day.date}: {terminal_safe(note)}" for day in plan.days for note in day.notes]
     lines += ["", "Warnings, overrides and notes:"]
-    entries = ([("Warning", f.rule, f.message) for f in plan.warnings]
-               + [("Override", o.rule, o.reason) for o in plan.overrides]
-               + [("Note", f.rule, f.message) for f in plan.notes])
+    entries = finding_entries(plan)
     for kind, rule_id, text in entries:
         lines.append(f"  {kind} [{rule_id}]: {terminal_safe(text)}")
         rule = RULES_BY_ID.get(rule_id)
@@ -52,10 +50,12 @@ def _why_level(plan: Plan, level: list[DoseDay], previous: list[DoseDay] | None)
     dose = level[0].dose_mg
     reasons = []
     if previous is None:
-        reasons.append(f"the first dose, protocol {plan.protocol.name} (at most 1.5 mg) [start]")
+        reasons.append(f"the first dose, protocol {plan.protocol.name} (at most {format_mg(FIRST_DOSE_MAX_MG)} mg) "
+                       "[start]")
     elif dose > previous[0].dose_mg:
         reasons.append(f"+{format_mg(dose - previous[0].dose_mg)} mg after {len(previous)} days "
-                       "(at most 1.5 mg a step, each level held at least 7 days) [gradual]")
+                       f"(at most {format_mg(STEP_MAX_MG)} mg a step, each level held at least {HOLD_MIN_DAYS} days) "
+                       "[gradual]")
     else:
         reasons.append(f"lowered by {format_mg(previous[0].dose_mg - dose)} mg (a step back)")
     if dose == plan.target_mg:
@@ -74,6 +74,6 @@ def _why_time(plan: Plan) -> str:
     at = f"{format_hhmm(plan.dose_time)} {plan.time_zone}, local wall-clock time"
     if "window" in plan.overridden:
         reason = next(o.reason for o in plan.overrides if o.rule == "window")
-        return (f"{at}, moved out of 21:00-24:00 by the clinician's override [window]: "
+        return (f"{at}, moved out of {EVENING_WINDOW} by the clinician's override [window]: "
                 f"{terminal_safe(reason)}; window {plan.window}")
     return f"{at}, inside the window {plan.window} [window]"
