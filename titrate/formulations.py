@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from math import gcd
 
 from .doses import MG_QUANTUM, format_mg
 from .errors import InputError
@@ -96,7 +97,7 @@ class Formulation:
 
 def default_capsules(doses: list[Decimal]) -> Formulation:
     """Capsules of each level's dose, so that the patient takes one capsule a day."""
-    return Formulation("capsule", strengths_mg=tuple(sorted(set(doses))))
+    return Formulation("capsule", strengths_mg=tuple(set(doses)))
 
 
 def _fewest_capsules(dose_mg: Decimal, strengths: tuple[Decimal, ...]) -> tuple[Portion, ...] | None:
@@ -116,8 +117,6 @@ def _fewest_capsules(dose_mg: Decimal, strengths: tuple[Decimal, ...]) -> tuple[
 
 
 def _greatest_common_mg(doses: list[Decimal]) -> Decimal:
-    from math import gcd
-
     common = 0
     for dose in doses:
         common = gcd(common, int(dose / MG_QUANTUM))
