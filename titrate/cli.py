@@ -172,9 +172,7 @@ def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, 
             facts = parse_patient_file(read_text(patient_file))
         except InputError as error:
             raise InputError(f"{patient_file}: {error}") from None
-    vocabulary = screen.vocabulary()
-    for condition in conditions:
-        vocabulary.match_condition(condition)
+    screen.check_conditions(conditions)
     given = {rule.strip(): Override(rule.strip(), reason) for rule, reason in zip(override_rules, override_reasons)}
     kept = tuple(o for o in facts.overrides if o.rule not in given)
     protocol = tune(get_protocol(protocol_name), first_dose_mg=first_dose, step_mg=step, every_days=every)

@@ -24,7 +24,7 @@ from typing import Any
 
 from .errors import InputError
 from .model import Override
-from .screen import vocabulary
+from .screen import check_conditions
 from .wallclock import load_zone, parse_hhmm
 
 KEYS = ("label", "conditions", "medications", "time_zone", "dose_time", "overrides")
@@ -72,8 +72,7 @@ def _at(lines: list[str], key: str, read: Callable[[], Any]) -> Any:
 
 
 def _known_conditions(conditions: tuple[str, ...]) -> tuple[str, ...]:
-    for condition in conditions:
-        vocabulary().match_condition(condition)
+    check_conditions(conditions)
     return conditions
 
 

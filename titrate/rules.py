@@ -186,21 +186,14 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
         yield f"the fills end on {expected_start - timedelta(days=1)}, not on the plan's last day {plan.end}"
 
 
-def _opioid(patient: Patient) -> Iterator[str]:
-    for medication in patient.medications:
-        drug = screen.vocabulary().match_medication(medication)
-        if drug and drug.drug_class.action == "refuse":
-            yield f"{medication!r} is {drug.generic}, an {drug.drug_class.name}: {drug.drug_class.reason}"
+def _screen_refusals(rule_id: str) -> tuple[Callable[[Request], Iterator[str]], Callable[[Plan], Iterator[str]]]:
+    """The request and plan checks of a rule the screen refuses by (an opioid, a liver condition)."""
+    def check_request(request: Request) -> Iterator[str]:
+        yield from screen.refusals(request.patient, rule_id, request.overridden)
 
-
-def _liver(patient: Patient, overridden: frozenset[str]) -> Iterator[str]:
-    if "liver" in overridden:
-        return
-    for condition in patient.conditions:
-        group = screen.vocabulary().match_condition(condition)
-        if group.rule == "liver":
-            yield (f"{condition!r} is a liver condition: {group.reason}; to go ahead, add --override liver "
-                   "--reason TEXT")
+    def check_plan(plan: Plan) -> Iterator[str]:
+        yield from screen.refusals(plan.patient, rule_id, plan.overridden)
+    return check_request, check_plan
 
 
 def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
@@ -216,15 +209,24 @@ def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
     return check
 
 
+def _screen_rule(rule_id: str, statement: str, topic: str, *, overridable: bool = False) -> Rule:
+    """A rule of the safety screen: refusals checked on the request and the plan, and every warning and
+    note it gives present in the plan."""
+    check_request, refused = _screen_refusals(rule_id)
+    present = _findings_present(rule_id)
+
+    def check_plan(plan: Plan) -> Iterator[str]:
+        yield from refused(plan)
+        yield from present(plan)
+    return Rule(rule_id, statement, f"domain.md, Safety screen: {topic}", check_request, check_plan, overridable)
+
+
 RULES: tuple[Rule, ...] = (
-    Rule("opioid", "A patient taking any opioid is not given LDN; this cannot be overridden.",
-         "domain.md, Safety screen: any opioid",
-         lambda request: _opioid(request.patient), lambda plan: _opioid(plan.patient)),
-    Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
-                  "with a reason.",
-         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
-         lambda request: _liver(request.patient, request.overridden),
-         lambda plan: _liver(plan.patient, plan.overridden), overridable=True),
+    _screen_rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this "
+                           "cannot be overridden.", "any opioid"),
+    _screen_rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
+                          "with a reason; signs of it (raised liver tests, fatty liver) give a warning.",
+                 "liver disease, hepatitis, cirrhosis", overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
          "domain.md, Dose rules: start", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
@@ -242,16 +244,22 @@ RULES: tuple[Rule, ...] = (
     Rule("supply", "Each fill is re-ordered at least the lead time before it is needed, fills cover every day, "
                    "and a liquid fill never outlasts its shelf life.",
          "domain.md, Supply and cost", _nothing, _supply_plan),
-    Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
-         "domain.md, Safety screen: interferon beta", _nothing, _findings_present("interferon")),
-    Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
-         "domain.md, Safety screen: glatiramer", _nothing, _findings_present("glatiramer")),
-    Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
-                      "doctor.",
-         "domain.md, Safety screen: pregnancy, breastfeeding", _nothing, _findings_present("pregnancy")),
-    Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
-         "domain.md, Safety screen: a medication titrate does not know", _nothing,
-         _findings_present("unscreened")),
+    _screen_rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, "
+                               "nalmefene) is refused unless a clinician overrides it with a reason; naltrexone "
+                               "at another dose gives a warning.",
+                 "full-dose naltrexone or nalmefene", overridable=True),
+    _screen_rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a "
+                                   "warning to ask about opioid use.", "peripheral opioid antagonists"),
+    _screen_rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, "
+                                      "with a note.", "any opioid"),
+    _screen_rule("antispasticity", "An antispasticity drug gives a warning that the patient may have "
+                                   "spasticity, which caps the dose at 3 mg.", "antispasticity drugs"),
+    _screen_rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.", "interferon beta"),
+    _screen_rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.", "glatiramer"),
+    _screen_rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with "
+                              "the doctor.", "pregnancy, breastfeeding"),
+    _screen_rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a "
+                               "warning.", "a medication titrate does not know"),
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -39,8 +39,9 @@ def with_day(index, **changes):
 
 def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference():
     assert [rule.id for rule in RULES] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual",
-                                           "window", "amount", "supply", "interferon", "glatiramer", "pregnancy",
-                                           "unscreened"]
+                                           "window", "amount", "supply", "antagonist", "opioid-implied",
+                                           "peripheral-opioid", "antispasticity", "interferon", "glatiramer",
+                                           "pregnancy", "unscreened"]
     domain = (Path(__file__).resolve().parents[3] / "shared" / "domain.md")
     headings = re.findall(r"^#+ (.+)$", domain.read_text(encoding="utf-8"), flags=re.M) if domain.exists() else []
     for rule in RULES:
@@ -49,7 +50,7 @@ def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference()
         assert section in ("Dose rules", "Safety screen", "Formulations", "Supply and cost")
         if headings:
             assert any(section in heading for heading in headings)
-    assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window"]
+    assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window", "antagonist"]
 
 
 @pytest.mark.parametrize("edited, rule, where", [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..doses import format_mg
 from ..model import DoseDay, Plan
 from ..plan_io import format_instant
+from ..screen import patient_words
 from ..supply import Refill
 from ..wallclock import format_hhmm
 
@@ -46,6 +47,13 @@ def findings(plan: Plan) -> list[str]:
     """Every warning, override and note as a line naming its rule; user text in them is the caller's to
     escape."""
     return [f"{kind} ({rule}): {text}" for kind, rule, text in finding_entries(plan)]
+
+
+def patient_lines(plan: Plan) -> list[str]:
+    """What the patient's own copy says about the findings: plain words, once per rule that has them,
+    never a clinician's note or an override's reason (those stay in the clinician's formats)."""
+    said = (patient_words(finding.rule) for finding in (*plan.warnings, *plan.notes))
+    return list(dict.fromkeys(words for words in said if words))
 
 
 def dose_text(day: DoseDay) -> str:

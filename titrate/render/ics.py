@@ -17,7 +17,7 @@ from icalendar import Alarm, Calendar, Event, vText
 from ..model import DoseDay, Plan
 from ..supply import Refill
 from ..wallclock import format_minutes, window_close
-from .common import DISCLAIMER, dose_text, findings, refill_text
+from .common import DISCLAIMER, dose_text, patient_lines, refill_text
 from .vtimezone import vtimezone
 
 PRODID = "-//titrate//LDN titration plan//EN"
@@ -52,9 +52,9 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     calendar.add("x-wr-timezone", vText(calendar_tzid(plan.time_zone)))
     calendar.add("x-wr-caldesc", vText(DISCLAIMER))
     calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), plan.start, plan.end))
-    plan_findings = findings(plan)
+    patient_notes = patient_lines(plan)
     for day in plan.days:
-        calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
+        calendar.add_component(_event(plan, day, zone, patient_notes, alarm_minutes))
     for refill in plan.refills:
         calendar.add_component(_refill_event(plan, refill, alarm_minutes))
     return calendar.to_ical().decode("utf-8")
@@ -97,10 +97,10 @@ def _refill_event(plan: Plan, refill: Refill, alarm_minutes: int | None) -> Even
     return event
 
 
-def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
+def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, patient_notes: list[str],
            alarm_minutes: int | None) -> Event:
     event = _private_event(plan, f"{day.date:%Y%m%d}", f"LDN {dose_text(day)}",
-                           _description(plan, day, plan_findings))
+                           _description(plan, day, patient_notes))
     tzid = {"TZID": calendar_tzid(plan.time_zone)}
     event.add("dtstart", datetime.combine(day.date, day.time), parameters=tzid)
     event.add("dtend", window_close(day.date, plan.window, zone).replace(tzinfo=None), parameters=tzid)
@@ -109,14 +109,14 @@ def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
     return event
 
 
-def _description(plan: Plan, day: DoseDay, plan_findings: list[str]) -> str:
+def _description(plan: Plan, day: DoseDay, patient_notes: list[str]) -> str:
     window = f"{format_minutes(plan.window.start)} and {format_minutes(plan.window.end)}".replace(
         "24:00", "midnight")
     lines = [
         f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}.",
         f"Day {day.day} of {len(plan.days)} ({day.phase.value}).",
         *day.notes,
-        *plan_findings,
+        *patient_notes,
         f"Plan {plan.plan_id}, revision {plan.revision}.",
         DISCLAIMER,
     ]
