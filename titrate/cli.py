@@ -18,14 +18,13 @@ from .cli_types import DATE, MG, TIME, ZONE
 from .doses import format_mg
 from .engine import DEFAULT_DOSE_TIME, build_plan
 from .errors import InputError, RefusedError
-from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
+from .formulations import FORMS
 from .machine import generated_now, machine_zone, read_text
-from .model import Override, Patient, Plan
+from .model import Plan
 from .output import refuse_clobber, write_atomically
-from .patient_file import PatientFile, parse_patient_file
-from .protocols import DEFAULT_PROTOCOL, PROTOCOLS, get_protocol, tune
+from .protocols import DEFAULT_PROTOCOL, PROTOCOLS
 from .render import FORMATS, render
-from .supply import Supply
+from .service import PlanRequest, make_plan
 from .wallclock import format_hhmm
 
 EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
@@ -44,15 +43,23 @@ class _Cli(click.Group):
                 error, click.BadParameter) else ""
             _fail(f"{where}: {error.format_message()}{hint}", error.exit_code)
         except InputError as error:
-            _fail(f"titrate: {error}", EXIT_INPUT)
+            flag = _FLAGS.get(error.field or "")
+            _fail(f"titrate: {flag + ': ' if flag else ''}{error}", EXIT_INPUT)
         except RefusedError as error:
-            _fail(f"titrate: {error}", EXIT_REFUSED)
+            hint = f" To go ahead, add --override {error.rule} --reason TEXT." if error.overridable else ""
+            _fail(f"titrate: {error}{hint}", EXIT_REFUSED)
         except OSError as error:
             _fail(f"titrate: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""),
                   EXIT_IO)
         except click.Abort:
             _fail("titrate: aborted", EXIT_IO)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+#: The option that feeds each field of a plan request, so an error names what the user typed.
+_FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths": "--strength",
+          "concentration": "--concentration", "override": "--override", "reason": "--reason",
+          "time_zone": "--tz", "dose_time": "--time"}
 
 
 def _fail(message: str, status: int) -> None:
@@ -160,44 +167,36 @@ def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, 
                       label: str | None, form: str, strengths: tuple[Decimal, ...], concentration: Decimal | None,
                       supply_days: int, lead_days: int, shelf_life_days: int, plan_id: str | None,
                       revision: int) -> Plan:
-    """The plan the options describe: patient-file facts, then flags on top (flags win; conditions,
-    medications and overrides add up, so that no medication is ever dropped from the screen)."""
+    """The plan the options describe, made by the service layer; the CLI only reads the file and the clock."""
     if start is None:
         raise click.UsageError("Missing option '--start'.")
     if len(override_rules) != len(override_reasons):
         raise click.UsageError("each --override needs its own --reason, in the same order")
-    facts = PatientFile()
+    patient_text = None
     if patient_file is not None:
-        try:
-            facts = parse_patient_file(read_text(patient_file))
-        except InputError as error:
+        patient_text = read_text(patient_file)
+    request = PlanRequest(
+        start=start, protocol=protocol_name, spasticity=spasticity, conditions=conditions, medications=medications,
+        overrides=tuple(zip(override_rules, override_reasons)), patient_file_text=patient_text, target=target,
+        first_dose=first_dose, step=step, every=every, dose_time=dose_time, time_zone=time_zone, days=days,
+        until=until, label=label, form=form, strengths=strengths, concentration=concentration,
+        supply_days=supply_days, lead_days=lead_days, shelf_life_days=shelf_life_days, plan_id=plan_id,
+        revision=revision)
+    zone = None if time_zone else _zone_or_none()
+    try:
+        return make_plan(request, generated_at=generated_now(), default_zone=zone)
+    except InputError as error:
+        if error.field == "patient_file":
             raise InputError(f"{patient_file}: {error}") from None
-    screen.check_conditions(conditions)
-    given = {rule.strip(): Override(rule.strip(), reason) for rule, reason in zip(override_rules, override_reasons)}
-    kept = tuple(o for o in facts.overrides if o.rule not in given)
-    protocol = tune(get_protocol(protocol_name), first_dose_mg=first_dose, step_mg=step, every_days=every)
-    patient = Patient(label=label if label is not None else facts.label, spasticity=spasticity,
-                      conditions=facts.conditions + conditions, medications=facts.medications + medications)
-    return build_plan(
-        protocol, patient, start, time_zone=time_zone or facts.time_zone or machine_zone(),
-        generated_at=generated_now(), dose_time=dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
-        target_mg=target, until=until, days=days, plan_id=plan_id, revision=revision,
-        overrides=kept + tuple(given.values()), formulation=_formulation(form, strengths, concentration),
-        supply=Supply(supply_days, lead_days, shelf_life_days),
-    )
+        raise
 
 
-def _formulation(form: str, strengths: tuple[Decimal, ...], concentration: Decimal | None) -> Formulation | None:
-    """The formulation the options name; None for the default capsules (one of each level's dose)."""
-    if form == "capsule":
-        if concentration is not None:
-            raise click.UsageError("--concentration is for liquid, drops and cream; capsules take --strength")
-        return Formulation("capsule", strengths_mg=strengths) if strengths else None
-    if strengths:
-        raise click.UsageError(f"--strength is for capsules; {form} takes --concentration")
-    if concentration is None and form not in DEFAULT_CONCENTRATION:
-        raise click.UsageError(f"--form {form} needs --concentration (mg per drop, from the pharmacy's label)")
-    return Formulation(form, concentration_mg=concentration or DEFAULT_CONCENTRATION[form])
+def _zone_or_none() -> str | None:
+    """This machine's zone, or None when it cannot tell (a patient file may still name one)."""
+    try:
+        return machine_zone()
+    except InputError:
+        return None
 
 
 @cli.command()

@@ -94,8 +94,7 @@ class Override:
 
     def __post_init__(self) -> None:
         if not self.reason.strip():
-            raise InputError(f"an override of rule '{self.rule}' needs a reason: --override {self.rule} "
-                             "--reason TEXT")
+            raise InputError(f"an override of rule '{self.rule}' needs a reason", field="reason", value=self.rule)
 
 
 @dataclass(frozen=True, slots=True)

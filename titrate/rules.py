@@ -85,7 +85,7 @@ def _spasticity_request(request: Request) -> Iterator[str]:
         return
     if request.patient.spasticity and request.target_is_explicit and request.target_mg > SPASTICITY_MAX_MG:
         yield (f"the target {format_mg(request.target_mg)} mg is above the {format_mg(SPASTICITY_MAX_MG)} mg "
-               "limit for a patient with spasticity; to go ahead, add --override spasticity --reason TEXT")
+               "limit for a patient with spasticity")
 
 
 def _spasticity_plan(plan: Plan) -> Iterator[str]:
@@ -128,7 +128,7 @@ def _gradual_plan(plan: Plan) -> Iterator[str]:
 def _window_request(request: Request) -> Iterator[str]:
     if "window" not in request.overridden and not EVENING_WINDOW.contains(request.dose_time):
         yield (f"the dose time {format_hhmm(request.dose_time)} is outside {EVENING_WINDOW}, the patient's "
-               "local time; for a morning dose (persistent sleep problems), add --override window --reason TEXT")
+               "local time (a clinician may move it, e.g. to the morning for persistent sleep problems)")
 
 
 def _window_plan(plan: Plan) -> Iterator[str]:
@@ -272,13 +272,14 @@ def check_overrides(overrides: tuple[Override, ...]) -> None:
     for override in overrides:
         rule = RULES_BY_ID.get(override.rule)
         if rule is None:
-            raise InputError(f"--override {override.rule!r}: no such rule; these can be overridden: "
-                             f"{', '.join(OVERRIDABLE)}")
+            raise InputError(f"no rule {override.rule!r} to override; these can be overridden: "
+                             f"{', '.join(OVERRIDABLE)}", field="override", value=override.rule)
         if not rule.overridable:
             raise RefusedError(rule.id, f"rule '{rule.id}' cannot be overridden; these can: "
                                         f"{', '.join(OVERRIDABLE)}")
         if rule.id in seen:
-            raise InputError(f"rule '{rule.id}' is overridden twice; give one reason")
+            raise InputError(f"rule '{rule.id}' is overridden twice; give one reason", field="override",
+                             value=rule.id)
         seen.add(rule.id)
 
 
@@ -298,4 +299,4 @@ def enforce_plan(plan: Plan) -> None:
 def _refuse_if_any(rule: Rule, breaches: list[str]) -> None:
     if breaches:
         more = f" (and {len(breaches) - 1} more)" if len(breaches) > 1 else ""
-        raise RefusedError(rule.id, f"{breaches[0]}{more}. Rule: {rule.statement}")
+        raise RefusedError(rule.id, f"{breaches[0]}{more}. Rule: {rule.statement}", overridable=rule.overridable)

@@ -362,9 +362,9 @@ def test_liquid_amounts_and_unmeasurable_concentration(run):
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--form", "drops"], "--form drops needs --concentration"),
-    (["--strength", "1.5", "--form", "liquid"], "--strength is for capsules"),
-    (["--concentration", "1"], "--concentration is for liquid, drops and cream"),
+    (["--form", "drops"], "--concentration: drops needs a concentration"),
+    (["--strength", "1.5", "--form", "liquid"], "--strength: capsule strengths do not apply to liquid"),
+    (["--concentration", "1"], "--concentration: capsules take strengths, not a concentration"),
     (["--form", "powder"], "--form"),
     (["--supply-days", "0"], "--supply-days"),
 ])

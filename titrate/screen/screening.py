@@ -34,10 +34,6 @@ class Found:
     message: str
 
 
-def _override_hint(rule: str) -> str:
-    return f"; to go ahead, add --override {rule} --reason TEXT"
-
-
 def _drug_found(label: str, item: str, name: Name) -> Found | None:
     drug = name.drug
     drug_class: DrugClass = drug.drug_class
@@ -52,7 +48,7 @@ def _drug_found(label: str, item: str, name: Name) -> Found | None:
         return Found("opioid", "refuse", f"{label} is {drug.generic}, an opioid ({what}): {drug_class.why}{stopped}")
     if drug_class.action == "refuse-unless-overridden":
         return Found(drug_class.rule, drug_class.action,
-                     f"{label} is {drug.generic} ({what}): {drug_class.why}{_override_hint(drug_class.rule)}")
+                     f"{label} is {drug.generic} ({what}): {drug_class.why}")
     return Found(drug_class.rule, drug_class.action, f"{label} is {drug.generic}: {drug_class.why}")
 
 
@@ -132,7 +128,7 @@ def implies_spasticity(conditions: tuple[str, ...]) -> bool:
 def _condition_found(item: str, group: ConditionGroup) -> Found | None:
     if group.action == "refuse-unless-overridden":
         return Found(group.rule, group.action,
-                     f"{item!r} is {group.title}: {group.why}{_override_hint(group.rule)}")
+                     f"{item!r} is {group.title}: {group.why}")
     if group.action == "warn":
         return Found(group.rule, group.action, f"{item}: {group.why}")
     return None
