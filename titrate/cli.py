@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, plan_io, rules, screen
-from .cli_types import DATE, MG, TIME, ZONE
+from .cli_types import DATE, MAX_REVISION, MG, TIME, ZONE, check_arguments
 from .doses import format_mg
 from .engine import DEFAULT_DOSE_TIME, build_plan
 from .errors import InputError, RefusedError
@@ -24,6 +24,7 @@ from .model import Plan
 from .output import refuse_clobber, write_atomically
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS
 from .render import FORMATS, render
+from .render.common import terminal_safe
 from .service import PlanRequest, make_plan
 from .wallclock import format_hhmm
 
@@ -36,6 +37,7 @@ class _Cli(click.Group):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         try:
+            check_arguments(sys.argv[1:] if args is None else args)
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as error:
             where = error.ctx.command_path if getattr(error, "ctx", None) else "titrate"
@@ -63,7 +65,7 @@ _FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths":
 
 
 def _fail(message: str, status: int) -> None:
-    click.echo(" ".join(message.split()), err=True)
+    click.echo(terminal_safe(" ".join(message.split())), err=True)
     sys.exit(status)
 
 
@@ -151,7 +153,7 @@ def _plan_inputs(command: Any) -> Any:
         click.option("--shelf-life-days", type=click.IntRange(1, 366), default=30, show_default=True,
                      help="Days a liquid fill keeps; no liquid fill covers more."),
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
-        click.option("--revision", type=click.IntRange(min=1), default=1, show_default=True,
+        click.option("--revision", type=click.IntRange(1, MAX_REVISION), default=1, show_default=True,
                      help="Revision of the plan; raise it when re-issuing a changed plan under the same id."),
     ]
     for option in reversed(options):

@@ -46,6 +46,8 @@ def parse_patient_file(text: str) -> PatientFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise InputError("not a patient file: nested too deeply") from None
     lines = text.splitlines()
     for key in data:
         if key not in KEYS:

@@ -16,7 +16,7 @@ from .errors import InputError
 from .formulations import Formulation, Portion
 from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
 from .supply import Refill, Supply
-from .wallclock import Window, format_hhmm, format_minutes, parse_hhmm, parse_minutes
+from .wallclock import Window, check_date_range, format_hhmm, format_minutes, parse_hhmm, parse_minutes
 
 SCHEMA = "titrate.plan/1"
 
@@ -114,13 +114,45 @@ def dumps(plan: Plan) -> str:
 
 def loads(text: str) -> Plan:
     """A plan from JSON text: InputError if malformed (saying where), RefusedError if it breaks a rule."""
-    try:
-        data = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    data = parse_json(text)
     plan = _plan(_Reader(data, "plan"))
     rules.enforce_plan(plan)
     return plan
+
+
+#: Numbers in a plan file are doses, days and counts: none needs more digits than this, and the
+#: largest whole number is a revision, whose calendar SEQUENCE (one less) is a signed 32-bit integer.
+_MAX_NUMBER_CHARS = 24
+_MAX_WHOLE = 2**31
+
+
+def _json_whole(text: str) -> int:
+    if len(text) > _MAX_NUMBER_CHARS or abs(int(text)) > _MAX_WHOLE:
+        raise InputError(f"the number {text[:_MAX_NUMBER_CHARS]}{'...' if len(text) > _MAX_NUMBER_CHARS else ''} "
+                         f"is too large for a plan file (at most {_MAX_WHOLE})")
+    return int(text)
+
+
+def _json_decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if len(text) > _MAX_NUMBER_CHARS or not -_MAX_NUMBER_CHARS <= value.adjusted() <= 9:
+        raise InputError(f"the number {text[:_MAX_NUMBER_CHARS]!r} is out of range for a plan file")
+    return value
+
+
+def _json_constant(name: str) -> None:
+    raise InputError(f"{name} is not a number a plan file may hold")
+
+
+def parse_json(text: str) -> Any:
+    """JSON text with numbers as Decimal, each bounded, and nesting bounded by the parser's recursion
+    limit: InputError, never a crash, for anything else."""
+    try:
+        return json.loads(text, parse_float=_json_decimal, parse_int=_json_whole, parse_constant=_json_constant)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:
+        raise InputError("not a plan: nested too deeply") from None
 
 
 class _Reader:
@@ -176,9 +208,10 @@ class _Reader:
     def day(self, key: str) -> date:
         text = self.text(key)
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise InputError(f"{self.path}.{key} must be a date as YYYY-MM-DD (got {text!r})") from None
+        return check_date_range(day, field=f"{self.path}.{key}")
 
     def clock(self, key: str) -> time:
         return parse_hhmm(self.text(key), field=f"{self.path}.{key}")

@@ -24,7 +24,7 @@ from .model import Override, Patient, Plan
 from .patient_file import PatientFile, parse_patient_file
 from .protocols import DEFAULT_PROTOCOL, get_protocol, tune
 from .supply import Supply
-from .wallclock import load_zone, parse_hhmm
+from .wallclock import check_date_range, load_zone, parse_hhmm
 
 __all__ = ["PlanRequest", "Rendered", "make_plan", "parse_request", "read_plan", "render_plan", "write_plan"]
 
@@ -195,12 +195,14 @@ def _override(item: str) -> tuple[str, str]:
 
 
 def parse_date(text: str, *, field: str) -> date:
-    """YYYY-MM-DD in ASCII digits, or InputError."""
+    """YYYY-MM-DD in ASCII digits, within the dates a plan may use (wallclock.FIRST_DATE..LAST_DATE), or
+    InputError."""
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
         try:
-            return date.fromisoformat(text.strip())
+            day = date.fromisoformat(text.strip())
         except ValueError:
             raise InputError(f"{text!r} is not a date in the calendar", field=field, value=text) from None
+        return check_date_range(day, field=field)
     raise InputError(f"{text!r} is not a date as YYYY-MM-DD", field=field, value=text)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..doses import format_mg
 from ..model import DoseDay, Plan
 from ..plan_io import format_instant
@@ -11,6 +13,22 @@ from ..wallclock import format_hhmm
 
 DISCLAIMER = ("titrate supports a clinician's decision and does not replace it: check every plan before "
               "a patient follows it.")
+
+
+#: Bidirectional controls, which can make a terminal show text in another order than it is stored
+#: ("Trojan Source"): embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the marks.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal, with what could move the cursor, break a line, reorder what is shown or fail
+    to encode (control characters, line separators, bidirectional controls, lone surrogates from
+    undecodable bytes) shown as escapes."""
+    return "".join(
+        char.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp", "Cs"} else char
+        for char in text
+    )
 
 
 def title(plan: Plan) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from ..model import Plan
 from ..plan_io import format_instant
 from ..supply import total_quantities
-from .common import DISCLAIMER, findings, title
-from .table import terminal_safe
+from .common import DISCLAIMER, findings, terminal_safe, title
 
 
 def render_order(plan: Plan) -> str:
