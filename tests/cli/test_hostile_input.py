@@ -111,13 +111,14 @@ def test_deeply_nested_plan_files_are_refused(run, tmp_path, text, says):
 
 
 @pytest.mark.parametrize("old, new, says", [
-    ('"revision": 1', '"revision": ' + "9" * 5000, "is too large for a plan file"),
-    ('"revision": 1', '"revision": 2147483649', "the number 2147483649 is too large for a plan file"),
-    ('"target_mg": 4.5', '"target_mg": 1e999999999', "'1e999999999' is out of range for a plan file"),
-    ('"target_mg": 4.5', '"target_mg": 1e-999999999', "'1e-999999999' is out of range for a plan file"),
-    ('"target_mg": 4.5', '"target_mg": 45000000000.5', "is out of range for a plan file"),
-    ('"target_mg": 4.5', '"target_mg": NaN', "NaN is not a number a plan file may hold"),
-    ('"target_mg": 4.5', '"target_mg": -Infinity', "-Infinity is not a number a plan file may hold"),
+    ('"revision": 1', '"revision": ' + "9" * 5000, "is too large for a plan"),
+    ('"revision": 1', '"revision": 2147483649', "the number 2147483649 is too large for a plan (at most 2147483648)"),
+    ('"target_mg": "4.50"', '"target_mg": 1e999999999', "'1e999999999' is out of range for a plan"),
+    ('"target_mg": "4.50"', '"target_mg": 1e-999999999', "'1e-999999999' is out of range for a plan"),
+    ('"target_mg": "4.50"', '"target_mg": 45000000000.5', "is out of range for a plan"),
+    ('"target_mg": "4.50"', '"target_mg": "1e999999999"', "plan.target_mg must be more than 0 and less than a million"),
+    ('"target_mg": "4.50"', '"target_mg": NaN', "NaN is not a number a plan can hold"),
+    ('"target_mg": "4.50"', '"target_mg": -Infinity', "-Infinity is not a number a plan can hold"),
 ])
 def test_numbers_in_a_plan_file_too_large_to_hold_are_refused(run, plan_file, old, new, says):
     text = plan_file.read_text(encoding="utf-8")
@@ -167,8 +168,8 @@ def test_every_terminal_format_neutralises_bidirectional_controls(run, fmt):
 
 def test_explain_escapes_everything_it_prints_from_a_file(run, plan_file):
     def hostile(data):
-        data["protocol"]["name"] = "classic\x1b]0;owned\x07\u2066"
-        data["protocol"]["summary"] = "1.5 mg\u202e gnp.exe"
+        data["inputs"]["protocol"]["name"] = "classic\x1b]0;owned\x07\u2066"
+        data["inputs"]["protocol"]["summary"] = "1.5 mg\u202e gnp.exe"
         data["warnings"] = [{"rule": "x\x1b[2J\u202e", "message": "read \x1b[8mhidden"}]
     result = run("explain", tampered(plan_file, hostile))
     assert result.exit_code == 0, result.stderr

@@ -100,7 +100,7 @@ def test_every_finding_reaches_each_reader_in_their_words(names, conditions, cho
              + [f"Note ({f.rule}): {f.message}" for f in plan.notes])
     data = json.loads(render(plan, "json"))
     assert [w["message"] for w in data["warnings"]] == [f.message for f in plan.warnings]
-    assert [o["reason"] for o in data["overrides"]] == [o.reason for o in plan.overrides]
+    assert [o["reason"] for o in data["inputs"]["overrides"]] == [o.reason for o in plan.overrides]
     first_row = next(csv.DictReader(io.StringIO(render(plan, "csv"), newline="")))
     table, markdown, order, explain = (render(plan, fmt) for fmt in ("table", "md", "order", "explain"))
     for line in lines:
