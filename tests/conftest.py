@@ -9,4 +9,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None, max_examples=60)
+# tests/mutation/run.sh runs the suite once per mutant: fewer examples, the same ones each time.
+settings.register_profile("mutation", derandomize=True, deadline=None, max_examples=20,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
