@@ -4,6 +4,7 @@ HYPOTHESIS_PROFILE (default dev)."""
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60,
@@ -13,3 +14,14 @@ settings.register_profile("dev", deadline=None, max_examples=60)
 settings.register_profile("mutation", derandomize=True, deadline=None, max_examples=20,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fresh_screen_caches():
+    """Start every session with the screen's caches empty, so that what they hold was computed by the
+    code under test (mutation testing forks sessions from a process that has filled them)."""
+    from titrate.screen.screening import screen_condition, screen_medication
+    from titrate.screen.vocabulary import vocabulary
+
+    for cached in (vocabulary, screen_medication, screen_condition):
+        cached.cache_clear()

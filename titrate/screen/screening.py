@@ -52,8 +52,7 @@ def _drug_found(label: str, item: str, name: Name) -> Found | None:
     return Found(drug_class.rule, drug_class.action, f"{label} is {drug.generic}: {drug_class.why}")
 
 
-@lru_cache(maxsize=4096)
-def screen_medication(text: str) -> tuple[Found, ...]:
+def _screen_medication(text: str) -> tuple[Found, ...]:
     """What one medication entry (perhaps a whole list) gives, item by item."""
     known = vocabulary()
     opioids = {spelling: name for spelling, name in known.drugs.items() if name.drug.drug_class.rule == "opioid"}
@@ -80,13 +79,16 @@ def screen_medication(text: str) -> tuple[Found, ...]:
     return tuple(found)
 
 
+#: Cached (with its docstring): one plan is screened by several rules, and a patient's list repeats.
+screen_medication = lru_cache(maxsize=4096)(_screen_medication)
+
+
 def _unscreened(label: str) -> Found:
     return Found("unscreened", "warn",
                  f"{label} is not a medication titrate knows, so it was not screened; check it for interactions")
 
 
-@lru_cache(maxsize=1024)
-def screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
+def _screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
     """Each item of a condition entry with the group it names; InputError for an item naming none."""
     known = vocabulary()
     result = []
@@ -96,6 +98,9 @@ def screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
             raise InputError(_unknown_condition(item))
         result += [(item, hit.value[1]) for hit in hits]
     return tuple(result)
+
+
+screen_condition = lru_cache(maxsize=1024)(_screen_condition)
 
 
 def _unknown_condition(item: str) -> str:

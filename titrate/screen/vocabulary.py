@@ -32,10 +32,6 @@ class DrugClass:
     full_dose_mg: Decimal | None = None
     full_dose_class: str | None = None
 
-    @property
-    def severity(self) -> int:
-        return ACTIONS.index(self.action)
-
 
 @dataclass(frozen=True, slots=True)
 class Drug:
@@ -85,8 +81,7 @@ def _drug_class(key: str, data: dict[str, Any]) -> DrugClass:
                      None if full is None else Decimal(str(full)), data.get("full_dose_class"))
 
 
-@cache
-def vocabulary() -> Vocabulary:
+def _read_vocabulary() -> Vocabulary:
     """The packaged vocabulary. A name listed for two drugs keeps the first; tests check that such
     names only ever repeat one generic name with one action."""
     data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
@@ -105,3 +100,7 @@ def vocabulary() -> Vocabulary:
         for name in value["names"]:
             conditions.setdefault(compact(name), (name, group))
     return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]))
+
+
+#: Read once (a function, not a decorated one, so that mutation testing reaches the reading code).
+vocabulary = cache(_read_vocabulary)
