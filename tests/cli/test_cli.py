@@ -356,7 +356,7 @@ def test_a_dose_the_strengths_cannot_make_is_refused_with_a_strength_that_works(
     result = run(*BASE, "--protocol", "gentle", "--strength", "1")
     assert result.exit_code == 3
     assert "refused by rule 'amount': 1.5 mg cannot be measured exactly" in result.stderr
-    assert "--strength 0.5" in result.stderr
+    assert "adding 0.5 mg capsules would make every dose" in result.stderr
 
 
 def test_liquid_amounts_and_unmeasurable_concentration(run):
