@@ -69,6 +69,32 @@ def avoids_skipped_days(zone: str, start: date, days: int) -> bool:
     return not any(name == zone and start <= day < start + timedelta(days=days) for name, day in SKIPPED_DAYS)
 
 
+@st.composite
+def adjustment_steps(draw: st.DrawFn, plan) -> dict:
+    """One adjustment for `plan`, as keyword arguments for revise.adjust(): a date from the last
+    adjustment's on, and values a clinician might give (some of which the rules will refuse)."""
+    from titrate.model import AdjustmentKind, Override
+
+    first = plan.adjustments[-1].effective if plan.adjustments else plan.start
+    if first > plan.end:
+        first = plan.end
+    effective = draw(st.dates(first, plan.end))
+    kind = draw(st.sampled_from(list(AdjustmentKind)))
+    step = {"kind": kind, "effective": effective, "reason": draw(st.sampled_from(["flare", "vivid dreams", "trip"]))}
+    if kind is AdjustmentKind.HOLD:
+        step["days"] = draw(st.integers(1, 40))
+    elif kind is AdjustmentKind.STEP_BACK:
+        step["days"] = draw(st.integers(1, 60))
+        step["dose_mg"] = draw(st.none() | hundredths("0.25", "4.5"))
+    elif kind is AdjustmentKind.RETIME:
+        step["time"] = draw(dose_times | st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+        if step["time"].hour < 21:
+            step["overrides"] = (Override("window", "morning dose for sleep problems"),)
+    elif kind is AdjustmentKind.TARGET:
+        step["dose_mg"] = draw(hundredths("0.25", "4.5"))
+    return step
+
+
 # --- The safety screen --------------------------------------------------------------------------------
 
 def _screen_names():

@@ -12,7 +12,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, cli_adjust, plan_io, rules
-from .cli_types import DATE, MAX_REVISION, MG, TIME, ZONE, check_arguments
+from .cli_types import DATE, MG, TIME, ZONE, check_arguments
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
 from .formulations import FORMS

@@ -15,9 +15,6 @@ from .errors import InputError
 from .service import parse_date
 from .wallclock import load_zone, parse_hhmm
 
-#: The most an RFC 5545 SEQUENCE holds is 2147483647 (a signed 32-bit integer); a plan's revision is
-#: its SEQUENCE plus one.
-MAX_REVISION = 2**31
 
 
 class _CoreType(click.ParamType):
