@@ -16,12 +16,17 @@ settings.register_profile("mutation", derandomize=True, deadline=None, max_examp
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-@pytest.fixture(autouse=True, scope="session")
-def fresh_screen_caches():
-    """Start every session with the screen's caches empty, so that what they hold was computed by the
-    code under test (mutation testing forks sessions from a process that has filled them)."""
-    from titrate.screen.screening import screen_condition, screen_medication
-    from titrate.screen.vocabulary import vocabulary
+#: Set by tests/mutation/run.sh.
+FRESH_CACHES = os.environ.get("TITRATE_MUTATION") == "1"
 
-    for cached in (vocabulary, screen_medication, screen_condition):
-        cached.cache_clear()
+
+@pytest.fixture(autouse=True)
+def fresh_screen_caches():
+    """Under mutation testing, every test starts with the screen's caches empty, so that every test that
+    reads the vocabulary or screens a name runs the (mutated) code that does it, and is known to."""
+    if FRESH_CACHES:
+        from titrate.screen.screening import screen_condition, screen_medication
+        from titrate.screen.vocabulary import vocabulary
+
+        for cached in (vocabulary, screen_medication, screen_condition):
+            cached.cache_clear()

@@ -267,17 +267,16 @@ def _screen_plan(rule_id: str, plan: Plan) -> Iterator[str]:
             yield f"the note is missing: {finding.message}"
 
 
-def _screen_checks(rule_id: str) -> tuple[Callable[[Request], Iterator[str]], Callable[[Plan], Iterator[str]]]:
-    # partial, not a closure: the checks are looked up when called, which mutation testing relies on
-    return partial(_screen_request, rule_id), partial(_screen_plan, rule_id)
-
-
+# The screen's checks are partials, not closures made by a helper: what a check runs is looked up when
+# it is called (mutation testing relies on that).
 RULES: tuple[Rule, ...] = (
     Rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this cannot be "
-                   "overridden.", "domain.md, Safety screen: any opioid", *_screen_checks("opioid")),
+                   "overridden.", "domain.md, Safety screen: any opioid",
+         partial(_screen_request, "opioid"), partial(_screen_plan, "opioid")),
     Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it with a "
                   "reason; signs of it (raised liver tests, fatty liver) give a warning.",
-         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis", *_screen_checks("liver"), overridable=True),
+         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
+         partial(_screen_request, "liver"), partial(_screen_plan, "liver"), overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
          "domain.md, Dose rules: start", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
@@ -307,25 +306,33 @@ RULES: tuple[Rule, ...] = (
     Rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, nalmefene) "
                        "is refused unless a clinician overrides it with a reason; naltrexone at another dose gives a "
                        "warning.",
-         "domain.md, Safety screen: full-dose naltrexone or nalmefene", *_screen_checks("antagonist"),
+         "domain.md, Safety screen: full-dose naltrexone or nalmefene",
+         partial(_screen_request, "antagonist"), partial(_screen_plan, "antagonist"),
          overridable=True),
     Rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a warning to "
                            "ask about opioid use.",
-         "domain.md, Safety screen: peripheral opioid antagonists", *_screen_checks("opioid-implied")),
+         "domain.md, Safety screen: peripheral opioid antagonists",
+         partial(_screen_request, "opioid-implied"), partial(_screen_plan, "opioid-implied")),
     Rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, with a note.",
-         "domain.md, Safety screen: any opioid", *_screen_checks("peripheral-opioid")),
+         "domain.md, Safety screen: any opioid",
+         partial(_screen_request, "peripheral-opioid"), partial(_screen_plan, "peripheral-opioid")),
     Rule("antispasticity", "An antispasticity drug gives a warning that the patient may have spasticity, which "
                            "caps the dose at 3 mg.",
-         "domain.md, Safety screen: antispasticity drugs", *_screen_checks("antispasticity")),
+         "domain.md, Safety screen: antispasticity drugs",
+         partial(_screen_request, "antispasticity"), partial(_screen_plan, "antispasticity")),
     Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
-         "domain.md, Safety screen: interferon beta", *_screen_checks("interferon")),
+         "domain.md, Safety screen: interferon beta",
+         partial(_screen_request, "interferon"), partial(_screen_plan, "interferon")),
     Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
-         "domain.md, Safety screen: glatiramer", *_screen_checks("glatiramer")),
+         "domain.md, Safety screen: glatiramer",
+         partial(_screen_request, "glatiramer"), partial(_screen_plan, "glatiramer")),
     Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
                       "doctor.",
-         "domain.md, Safety screen: pregnancy, breastfeeding", *_screen_checks("pregnancy")),
+         "domain.md, Safety screen: pregnancy, breastfeeding",
+         partial(_screen_request, "pregnancy"), partial(_screen_plan, "pregnancy")),
     Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
-         "domain.md, Safety screen: a medication titrate does not know", *_screen_checks("unscreened")),
+         "domain.md, Safety screen: a medication titrate does not know",
+         partial(_screen_request, "unscreened"), partial(_screen_plan, "unscreened")),
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

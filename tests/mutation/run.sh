@@ -15,7 +15,7 @@ if [ ! -x .venv/bin/mutmut ]; then
     python3 -m venv .venv
     .venv/bin/pip install -q -e ".[test,mutation]"
 fi
-export HYPOTHESIS_PROFILE=mutation
+export HYPOTHESIS_PROFILE=mutation TITRATE_MUTATION=1
 .venv/bin/mutmut run --max-children "${MUTATION_JOBS:-$(nproc)}" "$@" > mutants.log 2>&1 || {
     tail -n 20 mutants.log >&2
     exit 1
