@@ -38,7 +38,7 @@ def _drug_found(label: str, item: str, name: Name) -> Found | None:
     drug = name.drug
     drug_class: DrugClass = drug.drug_class
     if drug_class.full_dose_mg is not None and any(mg >= drug_class.full_dose_mg for mg in strengths_mg(item)):
-        drug_class = vocabulary().classes[drug_class.full_dose_class or ""]
+        drug_class = vocabulary().classes[str(drug_class.full_dose_class)]
     what = f"{drug_class.title}, ATC {drug.atc}"
     if drug_class.action == "none":
         return None
@@ -105,7 +105,7 @@ screen_condition = lru_cache(maxsize=1024)(_screen_condition)
 
 def _unknown_condition(item: str) -> str:
     known = vocabulary().conditions
-    close = get_close_matches(compact(item), list(known), n=1, cutoff=0.75)
+    close = get_close_matches(compact(item), list(known), cutoff=0.75)
     hint = f"did you mean {known[close[0]][0]!r}? " if close else ""
     names = ", ".join(sorted({name for name, _ in known.values()}, key=str.casefold))
     return f"unknown condition {item!r}; {hint}known conditions: {names}"
