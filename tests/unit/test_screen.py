@@ -12,7 +12,7 @@ from titrate.model import Patient
 from titrate.screen import (
     check_conditions, findings, implies_spasticity, patient_words, refusals, screen_condition, screen_medication,
 )
-from titrate.screen.match import edit_distance, find_names
+from titrate.screen.match import MIN_NEAR_MISS_LENGTH, Hit, edit_distance, find_names, near_misses
 from titrate.screen.normalise import compact, fold, is_filler, split_items, strengths_mg, words
 from titrate.screen.vocabulary import ACTIONS, MARKETS, vocabulary
 
@@ -80,8 +80,10 @@ def test_an_opioid_refusal_names_the_drug_its_class_its_atc_code_and_why():
 
 def test_a_stopped_opioid_is_still_an_opioid():
     found = only("tramadol (stopped 2026-10-01)")
-    assert found.rule == "opioid" and "written as stopped, it still counts" in found.message
-    assert "stopped" not in only("tramadol 50 mg").message
+    assert found.rule == "opioid"
+    assert found.message.endswith("before the first dose; written as stopped, it still counts: LDN starts only after "
+                                  "the opioid washout")
+    assert only("tramadol 50 mg").message.endswith("opioid-free for 7-10 days before the first dose")
 
 
 def test_a_whole_list_in_one_entry_is_screened_item_by_item():
@@ -211,6 +213,10 @@ def test_an_unknown_condition_is_an_error_listing_the_known_ones(name, hint):
     assert ", cirrhosis, cirrhosis of the liver, " in str(error.value) and "\n" not in str(error.value)
 
 
+def test_a_slash_does_not_split_a_condition():
+    assert [(item, g.key) for item, g in screen_condition("hepatitis B/C")] == [("hepatitis B/C", "liver-disease")]
+
+
 def test_a_list_of_conditions_is_read_item_by_item():
     assert [g.key for _, g in screen_condition("MS; pregnant, NAFLD")] == ["indications", "pregnancy", "liver-tests"]
     with pytest.raises(InputError, match="unknown condition 'gout'"):
@@ -261,6 +267,22 @@ def test_filler_words_are_numbers_and_dose_words():
                                             ("kitten", "sitting", 3), ("ca", "abc", 3)])
 def test_edit_distance(a, b, distance):
     assert edit_distance(a, b) == distance == edit_distance(b, a)
+
+
+def test_near_misses_are_one_edit_from_a_name_of_six_letters_or_more_outside_the_names_found():
+    names = {"ultram": "U", "oxycodone": "O", "norco": "N", "tylenol3": "T"}
+    assert MIN_NEAR_MISS_LENGTH == 6
+    assert [(h.start, h.end, h.value) for h in near_misses(("ultran",), names, [])] == [(0, 1, "U")]
+    assert near_misses(("ultra",), names, []) == []          # five letters: too short to call a near miss
+    assert near_misses(("norcoo",), names, []) == []         # a five-letter name is never matched loosely
+    assert near_misses(("oxycodone",), names, []) == []      # an exact name is not a near miss
+    assert near_misses(("tylenol8",), names, []) == []       # the digits must agree
+    assert near_misses(("oxycodoneee",), names, []) == []    # two edits away
+    taken = [Hit(0, 1, "baclofen", "B")]
+    found = near_misses(("baclofen", "oxycodne"), names, taken)
+    assert [(h.start, h.end, h.spelling) for h in found] == [(1, 2, "oxycodone")]
+    assert near_misses(("oxycodne", "baclofen"), names, [Hit(1, 2, "baclofen", "B")])[0].end == 1
+    assert near_misses(("oxy", "codne"), names, [])[0].spelling == "oxycodone"
 
 
 def test_find_names_prefers_the_longest_and_keeps_word_order():
