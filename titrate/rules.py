@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from datetime import date, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from . import screen
 from .doses import format_mg

@@ -13,8 +13,20 @@ from titrate.errors import InputError
 from titrate.formulations import Portion
 from titrate.supply import Refill, Supply, plan_refills, total_quantities
 from titrate.wallclock import (
-    EVENING_WINDOW, FIRST_DATE, LAST_DATE, MINUTES_PER_DAY, Window, check_date_range, dose_clock, format_hhmm,
-    format_minutes, load_zone, parse_hhmm, parse_minutes, tz_version, window_close,
+    EVENING_WINDOW,
+    FIRST_DATE,
+    LAST_DATE,
+    MINUTES_PER_DAY,
+    Window,
+    check_date_range,
+    dose_clock,
+    format_hhmm,
+    format_minutes,
+    load_zone,
+    parse_hhmm,
+    parse_minutes,
+    tz_version,
+    window_close,
 )
 
 BERLIN, LONDON = ZoneInfo("Europe/Berlin"), ZoneInfo("Europe/London")

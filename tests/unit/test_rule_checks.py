@@ -14,12 +14,32 @@ import pytest
 from titrate.engine import build_plan
 from titrate.errors import InputError, RefusedError
 from titrate.formulations import Formulation, Portion
-from titrate.model import Adjustment, AdjustmentKind, Event, EventKind, Finding, Override, Patient, Protocol, Step
-from titrate.model import Washout
+from titrate.model import (
+    Adjustment,
+    AdjustmentKind,
+    Event,
+    EventKind,
+    Finding,
+    Override,
+    Patient,
+    Protocol,
+    Step,
+    Washout,
+)
 from titrate.protocols import PROTOCOLS
 from titrate.rules import (
-    CEILING_MG, FIRST_DOSE_MAX_MG, HOLD_MIN_DAYS, OVERRIDABLE, RULES_BY_ID, SPASTICITY_MAX_MG, STEP_MAX_MG, Request,
-    check_overrides, enforce_formulation, enforce_plan, enforce_request,
+    CEILING_MG,
+    FIRST_DOSE_MAX_MG,
+    HOLD_MIN_DAYS,
+    OVERRIDABLE,
+    RULES_BY_ID,
+    SPASTICITY_MAX_MG,
+    STEP_MAX_MG,
+    Request,
+    check_overrides,
+    enforce_formulation,
+    enforce_plan,
+    enforce_request,
 )
 from titrate.supply import plan_refills
 from titrate.wallclock import EVENING_WINDOW, Window
@@ -329,13 +349,14 @@ def test_revision_refuses_adjustments_out_of_order_or_from_the_future():
         "the adjustment from 2026-11-30 comes before 2026-12-01: an adjustment never rewrites days before the last one"]
     assert breaches("revision", replace(plan, revision=1, supersedes=None)) == [
         "an adjustment of revision 2 is in revision 1"]
-    assert breaches("revision", replace(plan, revision=3)) == ["revision 3 supersedes revision 1, not the one before it"]
+    assert breaches("revision", replace(plan, revision=3)) == [
+        "revision 3 supersedes revision 1, not the one before it"]
 
 
 # --- the screen's rules ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("medication, rule", [("Percocet", "opioid"), ("oxycontn", "opioid"), ("Vivitrol", "antagonist"),
-                                              ("tramadol (stopped 2026-10-01)", "opioid")])
+@pytest.mark.parametrize("medication, rule", [("Percocet", "opioid"), ("oxycontn", "opioid"),
+                                              ("Vivitrol", "antagonist"), ("tramadol (stopped 2026-10-01)", "opioid")])
 def test_a_refused_drug_added_to_a_plan_by_hand_is_refused(medication, rule):
     tampered = with_patient(PLAN, medications=("vitamin D", medication))
     assert len(breaches(rule, tampered)) == 1 and breaches(rule, PLAN) == []
@@ -346,8 +367,9 @@ def test_a_refused_drug_added_to_a_plan_by_hand_is_refused(medication, rule):
 
 def test_overridable_screen_refusals_lift_only_with_their_own_override():
     liver = with_patient(PLAN, conditions=("hepatitis C",))
-    assert breaches("liver", liver) == ["'hepatitis C' is a liver condition: LDN is cleared through the liver; with liver "
-                                        "disease or inflammation its levels and its effect on the liver are uncertain"]
+    assert breaches("liver", liver) == ["'hepatitis C' is a liver condition: LDN is cleared through the liver; with "
+                                        "liver disease or inflammation its levels and its effect on the liver are "
+                                        "uncertain"]
     assert breaches("liver", with_overrides(liver, "liver")) == []
     assert len(breaches("liver", with_overrides(liver, "window"))) == 1
     antagonist = with_patient(PLAN, medications=("naltrexone 50 mg",))
@@ -355,7 +377,8 @@ def test_overridable_screen_refusals_lift_only_with_their_own_override():
     assert breaches("antagonist", with_overrides(antagonist, "antagonist")) == []
     assert len(request_breaches("antagonist", patient=antagonist.patient)) == 1
     assert request_breaches("antagonist", patient=antagonist.patient, overridden=frozenset({"antagonist"})) == []
-    assert len(request_breaches("opioid", patient=Patient(medications=("Norco",)), overridden=frozenset({"opioid"}))) == 1
+    norco = Patient(medications=("Norco",))
+    assert len(request_breaches("opioid", patient=norco, overridden=frozenset({"opioid"}))) == 1
 
 
 @pytest.mark.parametrize("medication, condition, rule", [

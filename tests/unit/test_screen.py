@@ -10,7 +10,13 @@ import pytest
 from titrate.errors import InputError
 from titrate.model import Patient
 from titrate.screen import (
-    check_conditions, findings, implies_spasticity, patient_words, refusals, screen_condition, screen_medication,
+    check_conditions,
+    findings,
+    implies_spasticity,
+    patient_words,
+    refusals,
+    screen_condition,
+    screen_medication,
 )
 from titrate.screen.match import MIN_NEAR_MISS_LENGTH, Hit, edit_distance, find_names, near_misses
 from titrate.screen.normalise import compact, fold, is_filler, split_items, strengths_mg, words
@@ -158,7 +164,8 @@ def test_ms_drugs_are_named_correctly_and_warn_or_note(name, generic, action):
 def test_an_unknown_medication_is_a_warning_that_it_was_not_screened(name):
     found = only(name)
     assert (found.rule, found.action) == ("unscreened", "warn")
-    assert found.message == f"{name!r} is not a medication titrate knows, so it was not screened; check it for interactions"
+    assert found.message == (f"{name!r} is not a medication titrate knows, so it was not screened; check it for "
+                             "interactions")
 
 
 # --- Conditions --------------------------------------------------------------------------------------
