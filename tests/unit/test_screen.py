@@ -58,13 +58,17 @@ def test_every_opioid_is_refused_naming_the_drug(name, generic):
     assert f" is {generic}, an opioid (" in found.message
 
 
-@pytest.mark.parametrize("name, suspected", [("oxycontn", "OxyContin"), ("tramadoll", "tramadol"),
-                                             ("oxycdone 5 mg", "oxycodone"), ("hydrocodon", "hydrocodone"),
-                                             ("Oxy Contn", "OxyContin")])
-def test_a_name_one_letter_from_an_opioid_is_refused_asking_to_confirm_the_spelling(name, suspected):
+@pytest.mark.parametrize("name, suspected, generic", [
+    ("oxycontn", "OxyContin", "oxycodone"), ("tramadoll", "tramadol", "tramadol"),
+    ("oxycdone 5 mg", "oxycodone", "oxycodone"), ("hydrocodon", "hydrocodone", "hydrocodone"),
+    ("Oxy Contn", "OxyContin", "oxycodone"),
+])
+def test_a_name_one_letter_from_an_opioid_is_refused_asking_to_confirm_the_spelling(name, suspected, generic):
     found = only(name)
     assert (found.rule, found.action) == ("opioid", "refuse")
-    assert f"one letter from {suspected!r}" in found.message and "confirm the spelling" in found.message
+    assert found.message == (f"{name!r} is not a name titrate knows, but it is one letter from {suspected!r} "
+                             f"({generic}), an opioid: confirm the spelling; if it is not an opioid, write its "
+                             "generic name")
 
 
 @pytest.mark.parametrize("name", ["Tylenol", "Robitussin", "Panadol", "Tylenol 8 HR", "Tylenol PM"])
@@ -98,6 +102,11 @@ def test_a_whole_list_in_one_entry_is_screened_item_by_item():
         ("unscreened", "warn"), ("opioid", "refuse"), ("unscreened", "warn"), ("glatiramer", "note"),
         ("interferon", "warn"), ("unscreened", "warn"), ("antagonist", "refuse-unless-overridden")]
     assert found[1].message.startswith("'tramadol 50 mg' (in 'vitamin D, tramadol 50 mg; ")
+
+
+def test_an_item_that_is_only_a_strength_does_not_stop_the_screen():
+    assert [f.rule for f in screen_medication("5 mg, tramadol")] == ["opioid"]
+    assert only("5 mg, tramadol").message.startswith("'tramadol' (in '5 mg, tramadol') is tramadol, an opioid")
 
 
 def test_strengths_left_over_from_a_split_are_not_unknown_medications():
@@ -241,6 +250,10 @@ def test_spellings_of_one_name_compact_alike(a, b):
     assert compact(a) == compact(b)
 
 
+def test_split_items_drops_format_characters_first():
+    assert split_items("oxy\u00adcodone\u200b, b\u2060") == ["oxycodone", "b"]
+
+
 def test_fold_removes_format_characters_and_folds_case():
     assert fold("O\u200bx\u00ady\u2066C\u202eONTIN\ufeff") == "oxycontin"
 
@@ -296,7 +309,8 @@ def test_find_names_prefers_the_longest_and_keeps_word_order():
     names = {"interferonbeta": "generic", "interferonbeta1b": "1b", "codeine": "c", "tylenol": "t"}
     assert [h.value for h in find_names(words("interferon beta-1b"), names, 20)] == ["1b"]
     assert [h.value for h in find_names(words("tylenol codeine"), names, 20)] == ["t", "c"]
-    assert find_names(words("codeine"), names, 3) == []
+    assert find_names(words("codeine"), names, 6) == []
+    assert [h.value for h in find_names(words("codeine"), names, 7)] == ["c"]  # exactly the longest name
 
 
 # --- The data file a pharmacist reviews --------------------------------------------------------------

@@ -53,17 +53,17 @@ def _drug_found(label: str, item: str, name: Name) -> Found | None:
 
 
 def _screen_medication(text: str) -> tuple[Found, ...]:
-    """What one medication entry (perhaps a whole list) gives, item by item."""
+    """What one medication entry (perhaps a whole list) gives, item by item. Items that are only a
+    strength or a frequency (the "5/325" of "oxycodone/acetaminophen 5/325") are not drugs; an entry with
+    no drug at all is unscreened."""
     known = vocabulary()
     opioids = {spelling: name for spelling, name in known.drugs.items() if name.drug.drug_class.rule == "opioid"}
-    items = split_items(text)
+    items = [(item, words(item)) for item in split_items(text)]
+    drugs = [(item, item_words) for item, item_words in items if not all(map(is_filler, item_words))]
+    if not drugs:
+        return (_unscreened(repr(text)),)
     found: list[Found] = []
-    screened = False
-    for item in items:
-        item_words = words(item)
-        if all(is_filler(word) for word in item_words):
-            continue
-        screened = True
+    for item, item_words in drugs:
         label = repr(text) if len(items) == 1 else f"{item!r} (in {text!r})"
         hits = find_names(item_words, known.drugs, known.longest_drug)
         found += [result for hit in hits if (result := _drug_found(label, item, hit.value)) is not None]
@@ -74,8 +74,6 @@ def _screen_medication(text: str) -> tuple[Found, ...]:
                         "write its generic name") for miss in misses]
         if not hits and not misses:
             found.append(_unscreened(label))
-    if not screened:
-        found.append(_unscreened(repr(text)))
     return tuple(found)
 
 
