@@ -22,7 +22,6 @@ MARKETS = ("US", "UK", "CA", "AU", "EU")
 
 @dataclass(frozen=True, slots=True)
 class DrugClass:
-    key: str
     title: str
     atc: str
     action: str
@@ -75,17 +74,18 @@ class Vocabulary:
         return max(map(len, self.conditions))
 
 
-def _drug_class(key: str, data: dict[str, Any]) -> DrugClass:
+def _drug_class(data: dict[str, Any]) -> DrugClass:
     full = data.get("full_dose_mg")
-    return DrugClass(key, data["title"], data["atc"], data["action"], data["rule"], data["why"],
+    return DrugClass(data["title"], data["atc"], data["action"], data["rule"], data["why"],
                      None if full is None else Decimal(str(full)), data.get("full_dose_class"))
 
 
 def _read_vocabulary() -> Vocabulary:
     """The packaged vocabulary. A name listed for two drugs keeps the first; tests check that such
     names only ever repeat one generic name with one action."""
-    data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
-    classes = {key: _drug_class(key, value) for key, value in data["classes"].items()}
+    with files("titrate").joinpath("data/screen.toml").open("rb") as stream:
+        data = tomllib.load(stream)
+    classes = {key: _drug_class(value) for key, value in data["classes"].items()}
     drugs: dict[str, Name] = {}
     for key, value in data["classes"].items():
         for entry in value["drugs"]:
