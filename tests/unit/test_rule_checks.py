@@ -340,6 +340,23 @@ def test_review_must_be_where_the_rule_puts_it():
     assert breaches("review", dropped) == []
 
 
+def test_review_on_the_last_day_or_missing():
+    on_target = PLAN.days[28].date
+    last_day = replace(PLAN, inputs=replace(PLAN.inputs, review_after_days=(PLAN.end - on_target).days),
+                       events=tuple(replace(e, date=PLAN.end) if e.kind == EventKind.REVIEW else e
+                                    for e in PLAN.events))
+    assert breaches("review", last_day) == []
+    missing = replace(PLAN, events=tuple(e for e in PLAN.events if e.kind != EventKind.REVIEW))
+    assert breaches("review", missing) == ["the review is on no date; it belongs on 2027-02-27, 60 days at the target "
+                                           "or the day after the plan ends, whichever comes first"]
+
+
+def test_revision_allows_an_adjustment_from_the_first_day():
+    adjust = Adjustment(AdjustmentKind.HOLD, START, "nausea", 2, days=7)
+    plan = replace(PLAN, revision=2, supersedes=1, inputs=replace(PLAN.inputs, adjustments=(adjust,)))
+    assert breaches("revision", plan) == []
+
+
 def test_revision_refuses_adjustments_out_of_order_or_from_the_future():
     adjust = Adjustment(AdjustmentKind.HOLD, START + timedelta(days=20), "nausea", 2, days=7)
     plan = replace(PLAN, revision=2, supersedes=1, inputs=replace(PLAN.inputs, adjustments=(adjust,)))
