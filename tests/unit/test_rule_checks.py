@@ -195,6 +195,8 @@ def test_gradual_checks_each_step_of_a_request():
     assert request_breaches("gradual", planned=short) == ["step 1 (1.5 mg for 6 days) of protocol 'p' is held 6 days "
                                                           "before a rise; each level is held at least 7 days"]
     assert request_breaches("gradual", protocol=down) == []
+    level = Protocol("p", (Step(MG("1.5"), 3), Step(MG("1.5"), None)))  # the same dose again is no rise
+    assert request_breaches("gradual", protocol=level) == []
 
 
 # --- window --------------------------------------------------------------------------------------------
@@ -209,6 +211,9 @@ def test_window_takes_21_00_to_midnight(clock, inside):
     assert (found == []) == inside
     if not inside:
         assert found == [f"2026-12-06 (day 6) is at {clock:%H:%M} in the window 21:00-24:00, not in 21:00-24:00"]
+        assert request_breaches("window", dose_time=clock) == [
+            f"the dose time {clock:%H:%M} is outside 21:00-24:00, the patient's local time (a clinician may move "
+            "it, e.g. to the morning for persistent sleep problems)"]
 
 
 def test_window_refuses_a_moved_window_on_a_day_or_the_plan_unless_overridden():
@@ -237,6 +242,12 @@ def day_with(index=3, **changes):
 def test_amount_refuses_what_is_not_the_dose_in_whole_units_of_the_formulation(dispense):
     assert breaches("amount", day_with(dispense=dispense)) == [
         "2026-12-04 (day 4): '1 x 1.5 mg capsule' is not 1.5 mg in whole units of capsules of 1.5 mg, 3 mg, 4.5 mg"]
+
+
+@pytest.mark.parametrize("dispense", [(Portion(MG("3"), MG("0.5")),),  # half a capsule: adds up, but not whole
+                                      (Portion(MG("1.5"), MG("1")), Portion(MG("3"), MG("0")))])  # none of one
+def test_amount_refuses_parts_of_units_even_when_they_add_up(dispense):
+    assert len(breaches("amount", day_with(dispense=dispense))) == 1
 
 
 def test_amount_refuses_a_text_that_does_not_say_what_is_dispensed():
@@ -296,6 +307,19 @@ def test_supply_refuses_a_fill_longer_than_the_supply_or_holding_the_wrong_amoun
 def test_supply_refuses_fills_that_stop_before_the_plan_does():
     assert breaches("supply", replace(PLAN, refills=PLAN.refills[:-1])) == [
         "the fills end on 2027-02-28, not on the plan's last day 2027-03-28"]
+
+
+def test_supply_names_the_supply_for_a_liquid_whose_shelf_life_is_longer():
+    from titrate.supply import Supply
+
+    liquid = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40,
+                        formulation=Formulation("liquid", concentration_mg=MG("1")),
+                        supply=Supply(supply_days=14, lead_days=7, shelf_life_days=30))
+    days = [(d.date, d.dispense) for d in liquid.days[:15]]
+    long = replace(liquid.refills[0], end=days[-1][0],
+                   quantities=plan_refills(days, Supply(15, 7, 30), "liquid")[0].quantities)
+    assert breaches("supply", replace(liquid, refills=(long, *liquid.refills[1:])))[0] == (
+        "fill 1 covers 15 days, more than its 14-day supply")
 
 
 def test_supply_names_the_shelf_life_of_a_liquid():
