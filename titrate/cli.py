@@ -14,6 +14,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, plan_io, rules, screen
+from .cli_serve import serve
 from .cli_types import DATE, MG, TIME, ZONE
 from .doses import format_mg
 from .engine import DEFAULT_DOSE_TIME, build_plan
@@ -259,6 +260,9 @@ def protocols() -> None:
                    f"{format_mg(protocol.step_mg) + ' mg':>7} {str(protocol.every_days) + ' days':>8} "
                    f"{format_mg(protocol.target_mg) + ' mg':>7}  {protocol.summary}")
     click.echo(f"\nDefault: {DEFAULT_PROTOCOL}. Tune with --first-dose, --step, --every and --target.")
+
+
+cli.add_command(serve)
 
 
 def main() -> None:

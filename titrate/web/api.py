@@ -1,0 +1,123 @@
+"""The JSON API under /api: the same use cases as the pages, from the same raw inputs as the CLI.
+
+Inputs are the service's raw text fields (PlanRequest's field names: "start", "time_zone", "medications",
+...), so a script gets exactly the CLI's validation and the same error fields. Errors are JSON with
+`error`, and `field` or `rule`, and a message (see app.py); never a stack trace. Writes must be sent as
+application/json, which a cross-site HTML form cannot do (CSRF).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from ..errors import InputError
+from ..service import render_plan
+from . import plans
+from .app import context
+from .views import download_formats
+
+__all__ = ["router"]
+
+
+def _json_only(request: Request) -> None:
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise HTTPException(415, "send the body as application/json")
+
+
+router = APIRouter(tags=["plans"])
+
+
+class PlanInputs(BaseModel):
+    """A new plan: the CLI's inputs as text, by PlanRequest field name, and whose plan it is."""
+
+    model_config = ConfigDict(extra="forbid")
+    inputs: dict[str, str | list[str]] = Field(
+        description="Raw text fields named as the service's PlanRequest: start, time_zone, label, protocol, "
+                    "target, first_dose, step, every, dose_time, days, until, conditions, medications, "
+                    "spasticity, overrides ('rule: reason' lines), form, strengths, concentration, supply_days, "
+                    "lead_days, shelf_life_days, plan_id, revision, patient_file_text.",
+        examples=[{"start": "2026-12-01", "time_zone": "Europe/London", "label": "Jane Doe"}])
+    patient_id: int | None = Field(None, description="An existing patient; omit to add a new patient.")
+
+
+class Summary(BaseModel):
+    patient_id: int
+    plan_id: str
+    revision: int
+    plan: dict[str, Any] = Field(description="The plan in the service's JSON plan format.")
+
+
+class RevisionInfo(BaseModel):
+    revision: int
+    change: str
+    reason: str
+    saved_at: str
+
+
+class PatientInfo(BaseModel):
+    id: int
+    label: str
+    created_at: str
+    plans: list[str] = []
+
+
+@router.get("/patients", response_model=list[PatientInfo])
+def list_patients(request: Request, q: str = "") -> list[PatientInfo]:
+    store = context(request).store
+    return [PatientInfo(id=row.id, label=row.label, created_at=row.created_at) for row in store.patients(q.strip())]
+
+
+@router.get("/patients/{patient_id}", response_model=PatientInfo)
+def get_patient(request: Request, patient_id: int) -> PatientInfo:
+    store = context(request).store
+    row = store.patient(patient_id)
+    return PatientInfo(id=row.id, label=row.label, created_at=row.created_at,
+                       plans=[plan.plan_id for plan in store.plans_of(patient_id)])
+
+
+@router.post("/previews", response_model=Summary, dependencies=[Depends(_json_only)])
+def preview_plan(request: Request, body: PlanInputs) -> Summary:
+    """The plan the inputs make, without saving it (patient_id 0, or the patient's)."""
+    ctx = context(request)
+    label = ctx.store.patient(body.patient_id).label if body.patient_id is not None else None
+    plan = plans.preview(ctx, body.inputs, patient_label=label)
+    return Summary(patient_id=body.patient_id or 0, plan_id=plan.plan_id, revision=plan.revision,
+                   plan=json.loads(render_plan(plan, "json").content))
+
+
+@router.post("/plans", status_code=201, response_model=Summary, dependencies=[Depends(_json_only)])
+def create_plan(request: Request, body: PlanInputs) -> Summary:
+    """Make a plan from the inputs and save it as revision 1 (or the revision given)."""
+    saved = plans.save_new(context(request), body.inputs, patient_id=body.patient_id)
+    return Summary(patient_id=saved.patient_id, plan_id=saved.plan.plan_id, revision=saved.plan.revision,
+                   plan=json.loads(render_plan(saved.plan, "json").content))
+
+
+@router.get("/plans/{plan_id}/revisions", response_model=list[RevisionInfo])
+def list_revisions(request: Request, plan_id: str) -> list[RevisionInfo]:
+    return [RevisionInfo(revision=row.revision, change=row.change, reason=row.reason, saved_at=row.saved_at)
+            for row in context(request).store.revisions(plan_id)]
+
+
+@router.get("/plans/{plan_id}/revisions/{revision}", responses={200: {"content": {"*/*": {}}}})
+def get_revision(request: Request, plan_id: str, revision: int, format: str = "json") -> Response:
+    """One revision, rendered in any format the service offers here (default json)."""
+    _, plan = plans.load(context(request), plan_id, revision)
+    offered = [name for name, _, _ in download_formats()]
+    if format not in offered:
+        raise InputError(f"unknown format {format!r}; choose one of: {', '.join(offered)}", field="format",
+                         value=format)
+    rendered = render_plan(plan, format)
+    return Response(rendered.content, media_type=rendered.media_type)
+
+
+@router.get("/formats")
+def list_formats() -> list[dict[str, str]]:
+    """The formats a revision can be rendered in here."""
+    return [{"name": name, "about": about, "extension": extension} for name, about, extension in download_formats()]

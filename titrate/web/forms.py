@@ -1,0 +1,152 @@
+"""The plan form: its fields (every plan option the command line has), turning a submitted form into the
+raw text fields the service parses, and placing each error beside the field it is about.
+
+The form never builds a plan request itself: its values go to `service.parse_request` as text, so the
+web app validates exactly as the CLI and the API do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..errors import InputError, RefusedError
+from ..formulations import FORMS
+from ..model import Plan
+from ..protocols import DEFAULT_PROTOCOL, PROTOCOLS
+from ..rules import OVERRIDABLE, RULES_BY_ID
+from ..wallclock import format_hhmm
+
+__all__ = ["FIELDS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "from_plan", "raw_request"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One input of the plan form. `name` is the PlanRequest field it feeds, unless it is an override."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, date, time, number, select, textarea, checkbox, file
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    placeholder: str = ""
+    required: bool = False
+
+
+SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
+    ("Patient", (
+        Field("label", "Patient", required=True, help="A name or record number, shown on every output.",
+              placeholder="e.g. Jane Doe or MRN 10442"),
+        Field("time_zone", "Time zone", help="IANA name, e.g. Europe/London or America/New_York.",
+              required=True),
+        Field("dose_time", "Dose time", "time", help="Local wall clock; 21:00-23:59 unless overridden.",
+              placeholder="22:00"),
+        Field("conditions", "Conditions", "textarea", help="One a line, e.g. multiple sclerosis, hepatitis C."),
+        Field("medications", "Medications", "textarea",
+              help="One a line, brand or generic; every one is screened."),
+        Field("spasticity", "Spasticity", "checkbox", help="Caps the dose at 3 mg a day."),
+        Field("patient_file", "Patient file", "file",
+              help="Optional TOML file of patient facts; the fields above add to it or win over it."),
+    )),
+    ("Protocol", (
+        Field("start", "Start date", "date", required=True, help="Date of the first dose."),
+        Field("protocol", "Protocol", "select", choices=tuple(PROTOCOLS)),
+        Field("first_dose", "First dose (mg)", placeholder="protocol's", help="At most 1.5 mg."),
+        Field("step", "Step (mg)", placeholder="protocol's", help="Increase per level, at most 1.5 mg."),
+        Field("every", "Days per level", "number", placeholder="protocol's", help="At least 7."),
+        Field("target", "Target (mg)", placeholder="protocol's", help="At most 4.5 mg (3 mg with spasticity)."),
+    )),
+    ("Length", (
+        Field("days", "Days", "number", help="Length of the plan.",
+              placeholder="titration + 28"),
+        Field("until", "Or until", "date", help="Last day of the plan."),
+    )),
+    ("What the patient measures", (
+        Field("form", "Form", "select", choices=FORMS),
+        Field("strengths", "Capsule strengths (mg)", placeholder="e.g. 1.5; 3",
+              help="Capsules only; default: one capsule of each level's dose."),
+        Field("concentration", "Concentration (mg)",
+              help="mg per mL (liquid: 1, cream: 0.5 by default) or mg per drop (drops)."),
+    )),
+    ("Pharmacy supply", (
+        Field("supply_days", "Days per fill", "number", placeholder="30"),
+        Field("lead_days", "Re-order days ahead", "number", placeholder="7"),
+        Field("shelf_life_days", "Liquid shelf life (days)", "number", placeholder="30"),
+    )),
+    ("Plan identity", (
+        Field("plan_id", "Plan id", placeholder="derived from the patient and start",
+              help="Calendars update a plan's events by this id."),
+        Field("revision", "Revision", "number", placeholder="1"),
+    )),
+)
+
+FIELDS: dict[str, Field] = {field.name: field for _, section in SECTIONS for field in section}
+
+#: Where an overridable rule's reason box sits: beside the field whose value the rule refuses.
+OVERRIDE_BESIDE = {"liver": "conditions", "spasticity": "spasticity", "window": "dose_time"}
+#: The field a refusal is about, by rule id.
+RULE_FIELD = {"opioid": "medications", "liver": "conditions", "start": "first_dose", "ceiling": "target",
+              "spasticity": "spasticity", "gradual": "step", "window": "dose_time", "amount": "strengths",
+              "supply": "supply_days"}
+#: Service error fields that are not form fields, and the form field that holds them.
+ERROR_FIELD = {"override": "overrides", "reason": "overrides", "patient_file": "patient_file",
+               "patient_file_text": "patient_file", "overrides": "overrides"}
+
+OVERRIDE_PREFIX = "override_"
+
+
+def override_field(rule: str) -> str:
+    return OVERRIDE_PREFIX + rule
+
+
+@dataclass(frozen=True, slots=True)
+class FormError:
+    """An error placed beside a field (or at the top when `field` is None)."""
+
+    field: str | None
+    message: str
+    rule: str | None = None
+    overridable: bool = False
+
+
+def defaults(default_zone: str | None) -> dict[str, str]:
+    """The values a blank form starts with."""
+    return {"protocol": DEFAULT_PROTOCOL, "form": "capsule", "time_zone": default_zone or ""}
+
+
+def raw_request(form: Mapping[str, str], patient_file_text: str | None) -> dict[str, str]:
+    """The submitted form as the service's raw text fields (names of PlanRequest's fields)."""
+    raw = {name: form.get(name, "") for name in FIELDS if name not in ("patient_file", "spasticity")}
+    raw["spasticity"] = "yes" if form.get("spasticity") else "no"
+    raw["overrides"] = "\n".join(f"{rule}: {form[override_field(rule)].strip()}" for rule in OVERRIDABLE
+                                 if form.get(override_field(rule), "").strip())
+    if patient_file_text:
+        raw["patient_file_text"] = patient_file_text
+    return raw
+
+
+def error_for(error: InputError | RefusedError) -> FormError:
+    """Where on the form an error from the service belongs, and what it says."""
+    if isinstance(error, RefusedError):
+        field = OVERRIDE_BESIDE.get(error.rule) if error.overridable else RULE_FIELD.get(error.rule)
+        return FormError(field, error.detail, rule=error.rule, overridable=error.overridable)
+    field = error.field
+    field = ERROR_FIELD.get(field, field) if field is not None else None
+    return FormError(field if field in FIELDS or field == "overrides" else None, str(error))
+
+
+def from_plan(plan: Plan) -> dict[str, str]:
+    """A saved plan's patient facts as form values, to start the patient's next plan from."""
+    values = {
+        "label": plan.patient.label or "", "time_zone": plan.time_zone, "dose_time": format_hhmm(plan.dose_time),
+        "conditions": "\n".join(c for c in plan.patient.conditions if c.casefold() != "spasticity"),
+        "medications": "\n".join(plan.patient.medications), "spasticity": "on" if plan.patient.spasticity else "",
+        "protocol": plan.protocol.name if plan.protocol.name in PROTOCOLS else DEFAULT_PROTOCOL,
+        "form": plan.formulation.form,
+    }
+    values.update({override_field(o.rule): o.reason for o in plan.overrides})
+    return values
+
+
+def rule_statement(rule: str) -> str:
+    return RULES_BY_ID[rule].statement if rule in RULES_BY_ID else ""

@@ -1,0 +1,156 @@
+"""The clinician's pages: server-rendered HTML that works without JavaScript.
+
+Every form posts back here with a CSRF token; a plan is previewed on the same page as its form, so an
+error or a refusal appears beside the field at fault with the clinician's input kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from ..errors import InputError, RefusedError
+from ..model import Plan
+from ..render.common import day_notes, dose_text, facts, finding_entries, refill_text
+from ..service import render_plan
+from . import forms, plans
+from .app import Context, context
+from .chart import dose_chart
+from .security import csrf_ok
+from .store import Conflict
+from .views import download_formats, download_name, levels
+
+router = APIRouter(include_in_schema=False)
+
+
+def plan_url(plan_id: str, revision: int | None = None) -> str:
+    return f"/plans/{quote(plan_id)}" + (f"/revisions/{revision}" if revision is not None else "")
+
+
+def shown(plan: Plan) -> dict[str, Any]:
+    """What the preview and the plan page show of a plan."""
+    return {"plan": plan, "chart": dose_chart(plan), "levels": levels(plan), "findings": finding_entries(plan),
+            "facts": facts(plan),
+            "refills": [refill_text(plan, refill) for refill in plan.refills],
+            "days": [(day, dose_text(day), "; ".join(day_notes(plan, day))) for day in plan.days]}
+
+
+async def posted_form(request: Request, ctx: Context) -> dict[str, Any]:
+    """The submitted form, refused (403) unless it carries this launch's CSRF token."""
+    form = await request.form()
+    if not csrf_ok(ctx.secret, form.get("csrf") if isinstance(form.get("csrf"), str) else None):
+        raise HTTPException(403, "this form has expired or did not come from this app: reload the page and "
+                                 "submit it again")
+    return dict(form.multi_items())
+
+
+@router.get("/", response_class=HTMLResponse)
+def patient_list(request: Request, q: str = "") -> Response:
+    ctx = context(request)
+    return ctx.page(request, "patients.html", patients=ctx.store.patients(q.strip()), q=q)
+
+
+@router.get("/patients/new", response_class=HTMLResponse)
+def new_patient(request: Request) -> Response:
+    ctx = context(request)
+    return ctx.page(request, "plan_form.html", values=forms.defaults(ctx.default_zone), patient=None,
+                    sections=forms.SECTIONS, error=None, preview=None, patient_file_text="")
+
+
+@router.get("/patients/{patient_id}", response_class=HTMLResponse)
+def patient_page(request: Request, patient_id: int) -> Response:
+    ctx = context(request)
+    patient = ctx.store.patient(patient_id)
+    saved = ctx.store.plans_of(patient_id)
+    latest = plans.load(ctx, saved[0].plan_id)[1] if saved else None
+    return ctx.page(request, "patient.html", patient=patient, plans=saved, latest=latest)
+
+
+@router.get("/patients/{patient_id}/plans/new", response_class=HTMLResponse)
+def new_plan(request: Request, patient_id: int) -> Response:
+    ctx = context(request)
+    patient = ctx.store.patient(patient_id)
+    saved = ctx.store.plans_of(patient_id)
+    values = forms.defaults(ctx.default_zone)
+    if saved:
+        values |= forms.from_plan(plans.load(ctx, saved[0].plan_id)[1])
+    values["label"] = patient.label
+    return ctx.page(request, "plan_form.html", values=values, patient=patient, sections=forms.SECTIONS,
+                    error=None, preview=None, patient_file_text="")
+
+
+@router.post("/plans", response_class=HTMLResponse)
+async def submit_plan(request: Request) -> Response:
+    """Preview (the default) or save the plan the form describes."""
+    ctx = context(request)
+    submitted = await posted_form(request, ctx)
+    values = {key: value for key, value in submitted.items() if isinstance(value, str)}
+    patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
+    error = preview = None
+    patient_file_text = values.get("patient_file_text", "")
+    upload = submitted.get("patient_file")
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            try:
+                patient_file_text = (await upload.read()).decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError("the patient file is not UTF-8 text", field="patient_file") from None
+        raw = forms.raw_request(values, patient_file_text or None)
+        if values.get("action") == "save":
+            saved = plans.save_new(ctx, raw, patient_id=patient.id if patient else None)
+            return RedirectResponse(plan_url(saved.plan.plan_id), status_code=303)
+        preview = shown(plans.preview(ctx, raw, patient_label=patient.label if patient else None))
+    except (InputError, RefusedError) as failure:
+        error = forms.error_for(failure)
+    except Conflict as failure:
+        error = forms.FormError("plan_id", str(failure))
+    return ctx.page(request, "plan_form.html", status_code=200 if error is None else 422, values=values,
+                    patient=patient, sections=forms.SECTIONS, error=error, preview=preview,
+                    patient_file_text=patient_file_text)
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def latest_revision(request: Request, plan_id: str) -> Response:
+    return _revision_page(request, plan_id, None)
+
+
+@router.get("/plans/{plan_id}/revisions/{revision}", response_class=HTMLResponse)
+def revision_page(request: Request, plan_id: str, revision: int) -> Response:
+    return _revision_page(request, plan_id, revision)
+
+
+def _revision_page(request: Request, plan_id: str, revision: int | None) -> Response:
+    ctx = context(request)
+    row, plan = plans.load(ctx, plan_id, revision)
+    saved = ctx.store.plan(plan_id)
+    return ctx.page(request, "plan.html", row=row, saved=saved, patient=ctx.store.patient(saved.patient_id),
+                    formats=download_formats(), view=shown(plan))
+
+
+@router.get("/plans/{plan_id}/revisions/{revision}/files/{fmt}")
+def download(request: Request, plan_id: str, revision: int, fmt: str) -> Response:
+    ctx = context(request)
+    _, plan = plans.load(ctx, plan_id, revision)
+    offered = {name: extension for name, _, extension in download_formats()}
+    if fmt not in offered:
+        raise InputError(f"no download format {fmt!r}; choose one of: {', '.join(offered)}", field="format")
+    rendered = render_plan(plan, fmt)
+    name = download_name(plan.patient.label, plan.plan_id, plan.revision, fmt, rendered.extension)
+    return Response(rendered.content, media_type=rendered.media_type,
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/plans/{plan_id}/history", response_class=HTMLResponse)
+def history(request: Request, plan_id: str) -> Response:
+    ctx = context(request)
+    saved = ctx.store.plan(plan_id)
+    rows = ctx.store.revisions(plan_id)
+    entries = [{"revision": row.revision, "change": row.change, "reason": row.reason, "saved_at": row.saved_at,
+                "diff": None} for row in rows]
+    return ctx.page(request, "history.html", saved=saved, patient=ctx.store.patient(saved.patient_id),
+                    revisions=list(reversed(entries)))

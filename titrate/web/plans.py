@@ -1,0 +1,52 @@
+"""The app's use cases, shared by the pages and the API: preview and save a plan from raw text fields,
+and load a saved revision. Plans are made only by the service layer; this module stores its JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..model import Plan
+from ..service import make_plan, parse_request, read_plan, write_plan
+from .app import Context
+from .store import RevisionRow
+
+__all__ = ["Saved", "load", "preview", "save_new"]
+
+Raw = Mapping[str, str | Sequence[str]]
+
+
+def preview(context: Context, raw: Raw, *, patient_label: str | None = None) -> Plan:
+    """The plan the raw fields describe, not saved; InputError (field) or RefusedError (rule)."""
+    fields = dict(raw)
+    if patient_label is not None:
+        fields["label"] = patient_label  # a plan for a known patient keeps the patient's label
+    plan = make_plan(parse_request(fields), generated_at=context.clock(), default_zone=context.default_zone)
+    if not plan.patient.label:
+        raise InputError("name the patient (a name or record number) so the plan can be found again", field="label")
+    return plan
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    patient_id: int
+    plan: Plan
+
+
+def save_new(context: Context, raw: Raw, *, patient_id: int | None = None) -> Saved:
+    """Make the plan and save it as a new plan (of a new patient when `patient_id` is None), in one
+    transaction."""
+    label = context.store.patient(patient_id).label if patient_id is not None else None
+    plan = preview(context, raw, patient_label=label)
+    assert plan.patient.label is not None
+    saved_patient, _ = context.store.create_plan(patient_id=patient_id, label=plan.patient.label,
+                                                 plan_id=plan.plan_id, revision=plan.revision,
+                                                 plan_json=write_plan(plan))
+    return Saved(saved_patient, plan)
+
+
+def load(context: Context, plan_id: str, revision: int | None = None) -> tuple[RevisionRow, Plan]:
+    """A saved revision (the latest when `revision` is None) and its plan, read back through the service."""
+    row = context.store.revision(plan_id, revision)
+    return row, read_plan(row.plan_json)
