@@ -6,15 +6,15 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+from fastapi.testclient import TestClient
 
-pytest.importorskip("fastapi", reason="the web extra is not installed")
-
-from fastapi.testclient import TestClient  # noqa: E402
-
-from titrate.web.app import create_app  # noqa: E402
-from titrate.web.store import Store  # noqa: E402
+from titrate.web.app import create_app
+from titrate.web.store import Store
 
 SECRET = "test-secret-0123456789"
+#: The plan form as a clinician fills it in: a patient with an interferon warning and an unknown medication.
+JANE_FORM = {"label": "Jane Doe", "start": "2026-12-01", "time_zone": "Europe/London", "protocol": "classic",
+             "form": "capsule", "conditions": "multiple sclerosis", "medications": "Avonex\nvitamin D"}
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
 
 

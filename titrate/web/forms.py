@@ -93,6 +93,8 @@ ERROR_FIELD = {"override": "overrides", "reason": "overrides", "patient_file": "
                "patient_file_text": "patient_file", "overrides": "overrides"}
 
 OVERRIDE_PREFIX = "override_"
+#: Text areas that hold one item a line.
+LINE_LISTS = ("conditions", "medications")
 
 
 def override_field(rule: str) -> str:
@@ -114,12 +116,16 @@ def defaults(default_zone: str | None) -> dict[str, str]:
     return {"protocol": DEFAULT_PROTOCOL, "form": "capsule", "time_zone": default_zone or ""}
 
 
-def raw_request(form: Mapping[str, str], patient_file_text: str | None) -> dict[str, str]:
-    """The submitted form as the service's raw text fields (names of PlanRequest's fields)."""
-    raw = {name: form.get(name, "") for name in FIELDS if name not in ("patient_file", "spasticity")}
+def raw_request(form: Mapping[str, str], patient_file_text: str | None) -> dict[str, str | list[str]]:
+    """The submitted form as the service's raw text fields (names of PlanRequest's fields). Lists go as
+    lists, one item a line, so a ';' inside a medication or an override's reason stays where it is."""
+    raw: dict[str, str | list[str]] = {name: form.get(name, "") for name in FIELDS
+                                       if name not in ("patient_file", "spasticity", *LINE_LISTS)}
+    for name in LINE_LISTS:
+        raw[name] = form.get(name, "").splitlines()
     raw["spasticity"] = "yes" if form.get("spasticity") else "no"
-    raw["overrides"] = "\n".join(f"{rule}: {form[override_field(rule)].strip()}" for rule in OVERRIDABLE
-                                 if form.get(override_field(rule), "").strip())
+    raw["overrides"] = [f"{rule}: {' '.join(form[override_field(rule)].split())}" for rule in OVERRIDABLE
+                        if form.get(override_field(rule), "").strip()]
     if patient_file_text:
         raw["patient_file_text"] = patient_file_text
     return raw

@@ -40,13 +40,18 @@ def shown(plan: Plan) -> dict[str, Any]:
             "days": [(day, dose_text(day), "; ".join(day_notes(plan, day))) for day in plan.days]}
 
 
-async def posted_form(request: Request, ctx: Context) -> dict[str, Any]:
-    """The submitted form, refused (403) unless it carries this launch's CSRF token."""
-    form = await request.form()
-    if not csrf_ok(ctx.secret, form.get("csrf") if isinstance(form.get("csrf"), str) else None):
-        raise HTTPException(403, "this form has expired or did not come from this app: reload the page and "
-                                 "submit it again")
-    return dict(form.multi_items())
+async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The submitted form's text fields and uploaded files (read, then closed), refused (403) unless it
+    carries this launch's CSRF token."""
+    async with request.form() as form:
+        token = form.get("csrf")
+        if not csrf_ok(ctx.secret, token if isinstance(token, str) else None):
+            raise HTTPException(403, "this form has expired or did not come from this app: reload the page and "
+                                     "submit it again")
+        texts = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+        files = {key: await value.read() for key, value in form.multi_items()
+                 if isinstance(value, UploadFile) and value.filename}
+    return texts, files
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -88,16 +93,14 @@ def new_plan(request: Request, patient_id: int) -> Response:
 async def submit_plan(request: Request) -> Response:
     """Preview (the default) or save the plan the form describes."""
     ctx = context(request)
-    submitted = await posted_form(request, ctx)
-    values = {key: value for key, value in submitted.items() if isinstance(value, str)}
+    values, files = await posted_form(request, ctx)
     patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
     error = preview = None
     patient_file_text = values.get("patient_file_text", "")
-    upload = submitted.get("patient_file")
     try:
-        if isinstance(upload, UploadFile) and upload.filename:
+        if "patient_file" in files:
             try:
-                patient_file_text = (await upload.read()).decode("utf-8")
+                patient_file_text = files["patient_file"].decode("utf-8")
             except UnicodeDecodeError:
                 raise InputError("the patient file is not UTF-8 text", field="patient_file") from None
         raw = forms.raw_request(values, patient_file_text or None)
