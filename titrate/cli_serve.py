@@ -86,6 +86,7 @@ def serve(host: str, port: int, allow_remote: bool, db_path: Path | None, open_b
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((host, port))
+        listener.listen(128)  # connections queue from now, so the printed URL works at once
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
     port = listener.getsockname()[1]
@@ -101,4 +102,8 @@ def serve(host: str, port: int, allow_remote: bool, db_path: Path | None, open_b
     if open_browser:
         webbrowser.open(url)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
-    uvicorn.Server(config).run(sockets=[listener])
+    try:
+        uvicorn.Server(config).run(sockets=[listener])  # finishes requests in flight, then stops
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn re-raises it once it has shut down cleanly
+        pass
+    click.echo("titrate stopped.")
