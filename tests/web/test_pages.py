@@ -25,8 +25,16 @@ def post_plan(client, action="preview", csrf=None, files=None, **changes):
     return client.post("/plans", data=data, files=files, follow_redirects=False)
 
 
+def save_after_preview(client, csrf=None, **changes):
+    """Preview, then save what the preview showed, as a clinician does."""
+    preview = post_plan(client, csrf=csrf, **changes)
+    assert preview.status_code == 200, preview.text
+    previewed = re.search(r'name="previewed" value="([0-9a-f]+)"', preview.text).group(1)
+    return post_plan(client, "save", csrf=csrf, previewed=previewed, **changes)
+
+
 def saved_plan_url(client, **changes) -> str:
-    response = post_plan(client, "save", **changes)
+    response = save_after_preview(client, **changes)
     assert response.status_code == 303, response.text
     return response.headers["location"]
 
@@ -95,11 +103,23 @@ def test_the_patient_page_shows_the_facts_and_plans_and_starts_the_next_plan(cli
     assert "hepatitis C" in field_box(form, "conditions")
     assert "hepatologist agrees" in field_box(form, "conditions")
     assert 'value="Jane Doe"' in field_box(form, "label") and "readonly" in field_box(form, "label")
-    later = post_plan(client, "save", csrf=csrf_of(form), patient_id=str(patient.id), label="Someone Else",
-                      start="2027-03-01", conditions="multiple sclerosis\nhepatitis C", override_liver="agreed")
+    later = save_after_preview(client, csrf=csrf_of(form), patient_id=str(patient.id), label="Someone Else",
+                               start="2027-03-01", conditions="multiple sclerosis\nhepatitis C",
+                               override_liver="agreed")
     assert later.status_code == 303
     assert len(store.patients()) == 1 and len(store.plans_of(patient.id)) == 2
     assert read_plan(store.revision(store.plans_of(patient.id)[0].plan_id).plan_json).patient.label == "Jane Doe"
+
+
+def test_only_what_the_preview_showed_is_saved(client, store):
+    preview = post_plan(client)
+    previewed = re.search(r'name="previewed" value="([0-9a-f]+)"', preview.text).group(1)
+    for token, changes in ((None, {}), ("0" * 64, {}), (previewed, {"target": "3"}), (previewed, {"label": "X"})):
+        response = post_plan(client, "save", previewed=token, **changes)
+        assert response.status_code == 200 and "nothing was saved" in response.text, (token, changes)
+        assert 'name="previewed"' in response.text  # the new preview can be saved next
+    assert store.patients() == []
+    assert post_plan(client, "save", previewed=previewed).status_code == 303
 
 
 def test_search_finds_patients_by_any_part_of_the_label(client):
@@ -165,7 +185,7 @@ def test_a_patient_file_is_read_and_kept_across_previews(client):
 
 def test_a_plan_id_already_saved_is_refused_beside_the_plan_id(client):
     saved_plan_url(client, plan_id="jane-2026")
-    again = post_plan(client, "save", plan_id="jane-2026", label="Other Person")
+    again = save_after_preview(client, plan_id="jane-2026", label="Other Person")
     assert again.status_code == 422
     assert "already saved" in field_box(again.text, "plan_id")
 

@@ -7,6 +7,9 @@ web app validates exactly as the CLI and the API do.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -17,7 +20,8 @@ from ..protocols import DEFAULT_PROTOCOL, PROTOCOLS
 from ..rules import OVERRIDABLE, RULES_BY_ID
 from ..wallclock import format_hhmm
 
-__all__ = ["FIELDS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "from_plan", "raw_request"]
+__all__ = ["FIELDS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "fingerprint", "from_plan",
+           "raw_request"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,12 @@ def raw_request(form: Mapping[str, str], patient_file_text: str | None) -> dict[
     if patient_file_text:
         raw["patient_file_text"] = patient_file_text
     return raw
+
+
+def fingerprint(secret: str, raw: Mapping[str, object], patient_id: int | None) -> str:
+    """A keyed digest of the inputs a preview showed; saving needs it, so only what was seen is saved."""
+    canonical = json.dumps({"raw": raw, "patient": patient_id}, sort_keys=True, ensure_ascii=True)
+    return hmac.new(secret.encode(), b"preview\0" + canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def error_for(error: InputError | RefusedError) -> FormError:

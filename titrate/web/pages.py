@@ -6,6 +6,7 @@ error or a refusal appears beside the field at fault with the clinician's input 
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 from urllib.parse import quote
 
@@ -64,7 +65,8 @@ def patient_list(request: Request, q: str = "") -> Response:
 def new_patient(request: Request) -> Response:
     ctx = context(request)
     return ctx.page(request, "plan_form.html", values=forms.defaults(ctx.default_zone), patient=None,
-                    sections=forms.SECTIONS, error=None, preview=None, patient_file_text="")
+                    sections=forms.SECTIONS, error=None, preview=None, patient_file_text="", fingerprint=None,
+                    unseen=False)
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
@@ -86,16 +88,20 @@ def new_plan(request: Request, patient_id: int) -> Response:
         values |= forms.from_plan(plans.load(ctx, saved[0].plan_id)[1])
     values["label"] = patient.label
     return ctx.page(request, "plan_form.html", values=values, patient=patient, sections=forms.SECTIONS,
-                    error=None, preview=None, patient_file_text="")
+                    error=None, preview=None, patient_file_text="", fingerprint=None,
+                    unseen=False)
 
 
 @router.post("/plans", response_class=HTMLResponse)
 async def submit_plan(request: Request) -> Response:
-    """Preview (the default) or save the plan the form describes."""
+    """Preview (the default) or save the plan the form describes. Only a previewed plan is saved: a save
+    whose inputs differ from the preview on screen shows the new preview instead, so a clinician never
+    saves a plan they have not seen."""
     ctx = context(request)
     values, files = await posted_form(request, ctx)
     patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
-    error = preview = None
+    error = preview = fingerprint = None
+    unseen = False
     patient_file_text = values.get("patient_file_text", "")
     try:
         if "patient_file" in files:
@@ -104,9 +110,12 @@ async def submit_plan(request: Request) -> Response:
             except UnicodeDecodeError:
                 raise InputError("the patient file is not UTF-8 text", field="patient_file") from None
         raw = forms.raw_request(values, patient_file_text or None)
+        fingerprint = forms.fingerprint(ctx.secret, raw, patient.id if patient else None)
         if values.get("action") == "save":
-            saved = plans.save_new(ctx, raw, patient_id=patient.id if patient else None)
-            return RedirectResponse(plan_url(saved.plan.plan_id), status_code=303)
+            if hmac.compare_digest(values.get("previewed", ""), fingerprint):
+                saved = plans.save_new(ctx, raw, patient_id=patient.id if patient else None)
+                return RedirectResponse(plan_url(saved.plan.plan_id), status_code=303)
+            unseen = True
         preview = shown(plans.preview(ctx, raw, patient_label=patient.label if patient else None))
     except (InputError, RefusedError) as failure:
         error = forms.error_for(failure)
@@ -114,7 +123,7 @@ async def submit_plan(request: Request) -> Response:
         error = forms.FormError("plan_id", str(failure))
     return ctx.page(request, "plan_form.html", status_code=200 if error is None else 422, values=values,
                     patient=patient, sections=forms.SECTIONS, error=error, preview=preview,
-                    patient_file_text=patient_file_text)
+                    patient_file_text=patient_file_text, fingerprint=fingerprint, unseen=unseen)
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
