@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from server import served
 
 from titrate.cli_serve import default_db
