@@ -58,8 +58,10 @@ def test_the_new_plan_form_offers_every_plan_option(client):
         assert f'name="{name}"' in page, name
     for rule in OVERRIDABLE:
         assert f'name="override_{rule}"' in page, rule
-    requested = {field.name for field in fields(PlanRequest)} - {"overrides", "patient_file_text"}
+    texts = {"overrides", "patient_file_text", "protocol_file_text"}  # reason boxes and uploaded files
+    requested = {field.name for field in fields(PlanRequest)} - texts
     assert requested <= set(forms.FIELDS), requested - set(forms.FIELDS)
+    assert set(forms.FILE_FIELDS.values()) == texts - {"overrides"} and set(forms.FILE_FIELDS) <= set(forms.FIELDS)
     assert 'value="Europe/London"' in field_box(page, "time_zone")  # the machine's zone is the default
 
 
@@ -175,7 +177,7 @@ def test_a_patient_file_is_read_and_kept_across_previews(client):
     page = post_plan(client, label=None, time_zone=None, files={"patient_file": ("p.toml", text.encode())})
     assert page.status_code == 200, page.text
     assert "File Patient" in page.text and "Copaxone" in page.text and "America/New_York" in page.text
-    assert "A patient file is loaded" in page.text
+    assert "A file is loaded" in field_box(page.text, "patient_file")
     kept = re.search(r'<textarea name="patient_file_text" hidden>(.*?)</textarea>', page.text, re.S).group(1)
     assert "Copaxone" in kept
     bad = post_plan(client, files={"patient_file": ("p.toml", b"colour = 'blue'\n")})

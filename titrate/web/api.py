@@ -9,6 +9,7 @@ application/json, which a cross-site HTML form cannot do (CSRF).
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from ..errors import InputError
-from ..service import render_plan
+from ..service import PlanRequest, render_plan
 from . import plans
 from .app import context
 from .views import download_formats
@@ -38,10 +39,9 @@ class PlanInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     inputs: dict[str, str | list[str]] = Field(
-        description="Raw text fields named as the service's PlanRequest: start, time_zone, label, protocol, "
-                    "target, first_dose, step, every, dose_time, days, until, conditions, medications, "
-                    "spasticity, overrides ('rule: reason' lines), form, strengths, concentration, supply_days, "
-                    "lead_days, shelf_life_days, plan_id, revision, patient_file_text.",
+        description="Raw text fields named as the service's PlanRequest: "
+                    + ", ".join(field.name for field in fields(PlanRequest))
+                    + ". Lists (conditions, medications, strengths, overrides as 'rule: reason') take a list.",
         examples=[{"start": "2026-12-01", "time_zone": "Europe/London", "label": "Jane Doe"}])
     patient_id: int | None = Field(None, description="An existing patient; omit to add a new patient.")
 

@@ -55,15 +55,26 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     ("Protocol", (
         Field("start", "Start date", "date", required=True, help="Date of the first dose."),
         Field("protocol", "Protocol", "select", choices=tuple(PROTOCOLS)),
+        Field("protocol_file", "Custom steps", "file",
+              help="Optional TOML protocol file listing its own steps (see 'titrate protocols --help'); "
+                   "replaces the protocol and its tuning."),
         Field("first_dose", "First dose (mg)", placeholder="protocol's", help="At most 1.5 mg."),
         Field("step", "Step (mg)", placeholder="protocol's", help="Increase per level, at most 1.5 mg."),
         Field("every", "Days per level", "number", placeholder="protocol's", help="At least 7."),
         Field("target", "Target (mg)", placeholder="protocol's", help="At most 4.5 mg (3 mg with spasticity)."),
     )),
-    ("Length", (
-        Field("days", "Days", "number", help="Length of the plan.",
-              placeholder="titration + 28"),
+    ("Length and review", (
+        Field("days", "Days", "number", help="Length of the plan.", placeholder="titration + 90"),
         Field("until", "Or until", "date", help="Last day of the plan."),
+        Field("review_after", "Review after (days at target)", "number", placeholder="60",
+              help="A 'review with your clinician' event."),
+        Field("no_review", "No review event", "checkbox"),
+    )),
+    ("Coming off opioids", (
+        Field("last_opioid_dose", "Last opioid dose", "date",
+              help="The plan starts after the washout at the earliest."),
+        Field("opioid", "Opioid stopped", placeholder="e.g. tramadol"),
+        Field("washout_days", "Washout days", "number", placeholder="7", help="7 to 14."),
     )),
     ("What the patient measures", (
         Field("form", "Form", "select", choices=FORMS),
@@ -91,10 +102,15 @@ OVERRIDE_BESIDE = {"liver": "conditions", "spasticity": "spasticity", "window": 
 #: The field a refusal is about, by rule id.
 RULE_FIELD = {"opioid": "medications", "liver": "conditions", "start": "first_dose", "ceiling": "target",
               "spasticity": "spasticity", "gradual": "step", "window": "dose_time", "amount": "strengths",
-              "supply": "supply_days"}
+              "supply": "supply_days", "washout": "start", "review": "review_after"}
 #: Service error fields that are not form fields, and the form field that holds them.
-ERROR_FIELD = {"override": "overrides", "reason": "overrides", "patient_file": "patient_file",
-               "patient_file_text": "patient_file", "overrides": "overrides"}
+ERROR_FIELD = {"override": "overrides", "reason": "overrides", "overrides": "overrides",
+               "patient_file_text": "patient_file", "protocol_file_text": "protocol_file",
+               "review_after_days": "review_after", "maintenance_days": "days"}
+#: Uploaded files, and the request field their text goes to (kept in the form across previews).
+FILE_FIELDS = {"patient_file": "patient_file_text", "protocol_file": "protocol_file_text"}
+#: Check boxes, and the request field each sets.
+CHECKBOXES = ("spasticity", "no_review")
 
 OVERRIDE_PREFIX = "override_"
 #: Text areas that hold one item a line.
@@ -120,18 +136,19 @@ def defaults(default_zone: str | None) -> dict[str, str]:
     return {"protocol": DEFAULT_PROTOCOL, "form": "capsule", "time_zone": default_zone or ""}
 
 
-def raw_request(form: Mapping[str, str], patient_file_text: str | None) -> dict[str, str | list[str]]:
+def raw_request(form: Mapping[str, str], file_texts: Mapping[str, str]) -> dict[str, str | list[str]]:
     """The submitted form as the service's raw text fields (names of PlanRequest's fields). Lists go as
-    lists, one item a line, so a ';' inside a medication or an override's reason stays where it is."""
+    lists, one item a line, so a ';' inside a medication or an override's reason stays where it is.
+    `file_texts` holds the text of each uploaded file, by request field."""
     raw: dict[str, str | list[str]] = {name: form.get(name, "") for name in FIELDS
-                                       if name not in ("patient_file", "spasticity", *LINE_LISTS)}
+                                       if name not in (*FILE_FIELDS, *CHECKBOXES, *LINE_LISTS)}
     for name in LINE_LISTS:
         raw[name] = form.get(name, "").splitlines()
-    raw["spasticity"] = "yes" if form.get("spasticity") else "no"
+    for name in CHECKBOXES:
+        raw[name] = "yes" if form.get(name) else "no"
     raw["overrides"] = [f"{rule}: {' '.join(form[override_field(rule)].split())}" for rule in OVERRIDABLE
                         if form.get(override_field(rule), "").strip()]
-    if patient_file_text:
-        raw["patient_file_text"] = patient_file_text
+    raw.update({name: text for name, text in file_texts.items() if text})
     return raw
 
 

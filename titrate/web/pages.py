@@ -65,7 +65,7 @@ def patient_list(request: Request, q: str = "") -> Response:
 def new_patient(request: Request) -> Response:
     ctx = context(request)
     return ctx.page(request, "plan_form.html", values=forms.defaults(ctx.default_zone), patient=None,
-                    sections=forms.SECTIONS, error=None, preview=None, patient_file_text="", fingerprint=None,
+                    sections=forms.SECTIONS, error=None, preview=None, file_texts={}, fingerprint=None,
                     unseen=False)
 
 
@@ -88,7 +88,7 @@ def new_plan(request: Request, patient_id: int) -> Response:
         values |= forms.from_plan(plans.load(ctx, saved[0].plan_id)[1])
     values["label"] = patient.label
     return ctx.page(request, "plan_form.html", values=values, patient=patient, sections=forms.SECTIONS,
-                    error=None, preview=None, patient_file_text="", fingerprint=None,
+                    error=None, preview=None, file_texts={}, fingerprint=None,
                     unseen=False)
 
 
@@ -102,14 +102,15 @@ async def submit_plan(request: Request) -> Response:
     patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
     error = preview = fingerprint = None
     unseen = False
-    patient_file_text = values.get("patient_file_text", "")
+    file_texts = {text_field: values.get(text_field, "") for text_field in forms.FILE_FIELDS.values()}
     try:
-        if "patient_file" in files:
-            try:
-                patient_file_text = files["patient_file"].decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError("the patient file is not UTF-8 text", field="patient_file") from None
-        raw = forms.raw_request(values, patient_file_text or None)
+        for name, text_field in forms.FILE_FIELDS.items():
+            if name in files:
+                try:
+                    file_texts[text_field] = files[name].decode("utf-8")
+                except UnicodeDecodeError:
+                    raise InputError("the file is not UTF-8 text", field=name) from None
+        raw = forms.raw_request(values, file_texts)
         fingerprint = forms.fingerprint(ctx.secret, raw, patient.id if patient else None)
         if values.get("action") == "save":
             if hmac.compare_digest(values.get("previewed", ""), fingerprint):
@@ -123,7 +124,7 @@ async def submit_plan(request: Request) -> Response:
         error = forms.FormError("plan_id", str(failure))
     return ctx.page(request, "plan_form.html", status_code=200 if error is None else 422, values=values,
                     patient=patient, sections=forms.SECTIONS, error=error, preview=preview,
-                    patient_file_text=patient_file_text, fingerprint=fingerprint, unseen=unseen)
+                    file_texts=file_texts, fingerprint=fingerprint, unseen=unseen)
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
