@@ -91,8 +91,10 @@ def test_templates_hold_no_inline_script_style_or_external_asset():
 
 
 def test_only_the_chart_is_marked_safe():
-    text = (TEMPLATES / "_plan_view.html").read_text(encoding="utf-8")
-    assert re.findall(r"\{\{\s*([\w.]+)\|safe", text) == ["view.chart"]
+    marked = {template.name: re.findall(r"\{\{\s*([\w.]+)\s*\|\s*safe", template.read_text(encoding="utf-8"))
+              for template in TEMPLATES.glob("*.html")}
+    assert {name: found for name, found in marked.items() if found} == {"_plan_view.html": ["view.chart"],
+                                                                         "adjust.html": ["chart"]}
 
 
 @pytest.mark.parametrize("path", ["/api/openapi.json", "/"])

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from ..errors import InputError
-from ..service import PlanRequest, render_plan
+from ..render.diff import diff_to_dict
+from ..service import PlanRequest, diff_plans, render_plan
 from . import plans
 from .app import context
 from .views import download_formats
@@ -115,6 +116,41 @@ def get_revision(request: Request, plan_id: str, revision: int, format: str = "j
                          value=format)
     rendered = render_plan(plan, format)
     return Response(rendered.content, media_type=rendered.media_type)
+
+
+class AdjustmentInputs(BaseModel):
+    """A change in flight to the revision the client last read (`based_on`): a stale one is a 409."""
+
+    model_config = ConfigDict(extra="forbid")
+    based_on: int = Field(description="The revision this change was made from; it must still be the latest.")
+    adjustment: dict[str, str] = Field(
+        description="Raw text fields as the service takes them: kind (hold, step-back, retime, target, stop), "
+                    "from (YYYY-MM-DD), reason, and days, to (mg), time (HH:MM), target (mg) or override (a rule "
+                    "the change goes past, for the same reason) as the kind needs.",
+        examples=[{"kind": "step-back", "from": "2026-12-20", "days": "14", "reason": "flare of fatigue"}])
+
+
+class Adjusted(BaseModel):
+    plan_id: str
+    revision: int
+    diff: dict[str, Any] = Field(description="What changed from `based_on`, in the service's diff format.")
+    plan: dict[str, Any]
+
+
+@router.post("/plans/{plan_id}/adjustments", status_code=201, response_model=Adjusted,
+             dependencies=[Depends(_json_only)], responses={409: {"description": "`based_on` is no longer the "
+                                                                                 "latest revision; nothing saved"}})
+def adjust_plan(request: Request, plan_id: str, body: AdjustmentInputs) -> Adjusted:
+    """Save the adjustment as the next revision of the plan."""
+    old, new = plans.adjust(context(request), plan_id, body.based_on, body.adjustment)
+    return Adjusted(plan_id=plan_id, revision=new.revision, diff=diff_to_dict(diff_plans(old, new)),
+                    plan=json.loads(render_plan(new, "json").content))
+
+
+@router.get("/plans/{plan_id}/diff")
+def diff_revisions(request: Request, plan_id: str, old: int, new: int) -> dict[str, Any]:
+    """What changed between two revisions of the plan, by date and event key."""
+    return diff_to_dict(plans.changes(context(request), plan_id, old, new))
 
 
 @router.get("/formats")

@@ -183,3 +183,48 @@ def from_plan(plan: Plan) -> dict[str, str]:
 
 def rule_statement(rule: str) -> str:
     return RULES_BY_ID[rule].statement if rule in RULES_BY_ID else ""
+
+
+# The adjust form ---------------------------------------------------------------------------------
+
+#: The kinds of adjustment, as the form offers them (values are the service's kinds).
+ADJUST_KINDS = (
+    ("hold", "Hold", "stay at the current dose for more days; later steps shift"),
+    ("step-back", "Step back", "lower the dose for a while (one level down unless you give a dose), then climb "
+                               "again"),
+    ("retime", "Retime", "take the dose at another time from that date (e.g. mornings, for vivid dreams)"),
+    ("target", "New target", "settle at another dose, lower or higher, within the rules"),
+    ("stop", "Stop", "the last dose is the day before that date"),
+)
+#: The adjust form's fields: the service's raw adjustment fields, with their labels and help.
+ADJUST_FIELDS = (
+    Field("from", "From", "date", required=True, help="First day the change applies to; days before stay as "
+                                                      "they are."),
+    Field("days", "For (days)", "number", help="Hold and step back: how many days."),
+    Field("to", "Step back to (mg)", placeholder="one level down", help="Step back only."),
+    Field("time", "New dose time", "time", help="Retime only."),
+    Field("target", "New target (mg)", help="New target only."),
+    Field("reason", "Reason", "textarea", required=True, help="Kept in the plan and shown in the history."),
+)
+#: Where a refusal of an adjustment belongs on the adjust form.
+ADJUST_RULE_FIELD = {"revision": "from", "window": "time", "gradual": "days", "ceiling": "target",
+                     "spasticity": "target", "start": "to", "amount": "to", "washout": "from"}
+
+
+def adjust_raw(form: Mapping[str, str]) -> dict[str, str]:
+    """The adjust form as the service's raw adjustment fields; an override goes with the reason given."""
+    raw = {name: form.get(name, "") for name in ("kind", "reason", *(f.name for f in ADJUST_FIELDS))}
+    if form.get("override", "").strip():
+        raw["override"] = form["override"]
+    return raw
+
+
+def adjust_error_for(error: InputError | RefusedError, kind: str) -> FormError:
+    """Where on the adjust form an error belongs: a dose is the step-back's 'to' or the new target."""
+    if isinstance(error, RefusedError):
+        return FormError(ADJUST_RULE_FIELD.get(error.rule), error.detail, rule=error.rule,
+                         overridable=error.overridable)
+    field = {"dose_mg": "to" if kind == "step-back" else "target", "effective": "from"}.get(error.field or "",
+                                                                                           error.field)
+    known = {"kind", "override", *(f.name for f in ADJUST_FIELDS)}
+    return FormError(field if field in known else None, str(error))

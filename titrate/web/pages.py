@@ -18,7 +18,8 @@ from starlette.exceptions import HTTPException
 from ..errors import InputError, RefusedError
 from ..model import Plan
 from ..render.common import day_notes, dose_text, facts, finding_entries, refill_text
-from ..service import render_plan
+from ..render.diff import render_diff_text
+from ..service import diff_plans, read_plan, render_plan
 from . import forms, plans
 from .app import Context, context
 from .chart import dose_chart
@@ -141,8 +142,10 @@ def _revision_page(request: Request, plan_id: str, revision: int | None) -> Resp
     ctx = context(request)
     row, plan = plans.load(ctx, plan_id, revision)
     saved = ctx.store.plan(plan_id)
+    changed = (render_diff_text(plans.changes(ctx, plan_id, plan.supersedes, plan.revision))
+               if plan.supersedes is not None else None)
     return ctx.page(request, "plan.html", row=row, saved=saved, patient=ctx.store.patient(saved.patient_id),
-                    formats=download_formats(), view=shown(plan))
+                    formats=download_formats(), view=shown(plan), changed=changed)
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}/files/{fmt}")
@@ -163,7 +166,48 @@ def history(request: Request, plan_id: str) -> Response:
     ctx = context(request)
     saved = ctx.store.plan(plan_id)
     rows = ctx.store.revisions(plan_id)
+    loaded = {row.revision: read_plan(row.plan_json) for row in rows}
     entries = [{"revision": row.revision, "change": row.change, "reason": row.reason, "saved_at": row.saved_at,
-                "diff": None} for row in rows]
+                "diff": render_diff_text(diff_plans(loaded[plan.supersedes], plan))
+                if (plan := loaded[row.revision]).supersedes in loaded else None} for row in rows]
     return ctx.page(request, "history.html", saved=saved, patient=ctx.store.patient(saved.patient_id),
                     revisions=list(reversed(entries)))
+
+
+@router.get("/plans/{plan_id}/adjust", response_class=HTMLResponse)
+def adjust_form(request: Request, plan_id: str) -> Response:
+    ctx = context(request)
+    row, plan = plans.load(ctx, plan_id)
+    return _adjust_page(request, ctx, plan, {"kind": "hold"}, error=None, based_on=row.revision)
+
+
+@router.post("/plans/{plan_id}/adjust", response_class=HTMLResponse)
+async def adjust(request: Request, plan_id: str) -> Response:
+    """Save the adjustment as the next revision, or show the form again with what the clinician typed: beside
+    the field at fault, or, when someone saved a revision meanwhile (409), with what they changed."""
+    ctx = context(request)
+    values, _ = await posted_form(request, ctx)
+    based_on = int(values["based_on"]) if values.get("based_on", "").isdigit() else 0
+    try:
+        _, new = plans.adjust(ctx, plan_id, based_on, forms.adjust_raw(values))
+    except (InputError, RefusedError) as failure:
+        _, plan = plans.load(ctx, plan_id, based_on or None)
+        return _adjust_page(request, ctx, plan, values, error=forms.adjust_error_for(failure, values.get("kind", "")),
+                            based_on=plan.revision, status_code=422)
+    except Conflict as conflict:
+        assert conflict.latest is not None
+        latest_row, latest = plans.load(ctx, plan_id)
+        meanwhile = render_diff_text(plans.changes(ctx, plan_id, based_on, latest.revision))
+        return _adjust_page(request, ctx, latest, values, error=None, based_on=latest_row.revision,
+                            status_code=409, conflict=str(conflict), meanwhile=meanwhile)
+    return RedirectResponse(plan_url(plan_id, new.revision), status_code=303)
+
+
+def _adjust_page(request: Request, ctx: Context, plan: Plan, values: dict[str, str], *, error: forms.FormError | None,
+                 based_on: int, status_code: int = 200, conflict: str | None = None,
+                 meanwhile: str | None = None) -> Response:
+    saved = ctx.store.plan(plan.plan_id)
+    return ctx.page(request, "adjust.html", status_code=status_code, plan=plan, saved=saved,
+                    patient=ctx.store.patient(saved.patient_id), values=values, error=error, based_on=based_on,
+                    kinds=forms.ADJUST_KINDS, fields=forms.ADJUST_FIELDS, conflict=conflict, meanwhile=meanwhile,
+                    chart=dose_chart(plan))

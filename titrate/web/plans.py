@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..diff import PlanDiff
 from ..errors import InputError
 from ..model import Plan
-from ..service import make_plan, parse_request, read_plan, write_plan
+from ..service import adjust_plan, diff_plans, make_plan, parse_adjustment, parse_request, read_plan, write_plan
 from .app import Context
 from .store import RevisionRow
 
-__all__ = ["Saved", "load", "preview", "save_new"]
+__all__ = ["Saved", "adjust", "changes", "load", "preview", "save_new"]
 
 Raw = Mapping[str, str | Sequence[str]]
 
@@ -50,3 +51,20 @@ def load(context: Context, plan_id: str, revision: int | None = None) -> tuple[R
     """A saved revision (the latest when `revision` is None) and its plan, read back through the service."""
     row = context.store.revision(plan_id, revision)
     return row, read_plan(row.plan_json)
+
+
+def adjust(context: Context, plan_id: str, based_on: int, raw: Mapping[str, str]) -> tuple[Plan, Plan]:
+    """Apply the adjustment the raw fields describe (the service's: kind, from, reason, days, to, time,
+    target, override) to revision `based_on`, the one the clinician saw, and save the result as the next
+    revision. A Conflict, saving nothing, if another revision was saved since `based_on`."""
+    _, old = load(context, plan_id, based_on)
+    new = adjust_plan(old, parse_adjustment(raw), generated_at=context.clock())
+    change = new.inputs.adjustments[-1]
+    context.store.add_revision(plan_id=plan_id, based_on=based_on, revision=new.revision,
+                               plan_json=write_plan(new), change=change.describe(), reason=change.reason)
+    return old, new
+
+
+def changes(context: Context, plan_id: str, old: int, new: int) -> PlanDiff:
+    """What changed between two saved revisions of a plan."""
+    return diff_plans(load(context, plan_id, old)[1], load(context, plan_id, new)[1])
