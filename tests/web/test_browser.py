@@ -2,7 +2,7 @@
 
 No browser is downloaded: Playwright launches /usr/bin/chromium (apt-get install chromium). The pages
 run no script, so this checks what a person sees: the form, the preview's chart, the warning, the saved
-plan, a calendar download that parses to the plan's days. The last screenshot is kept under pytest's
+plan, a calendar download that parses to the plan's days, a step-back and its diff. The last screenshot is kept under pytest's
 temporary folder as an artifact.
 """
 
@@ -38,7 +38,7 @@ def browser_page(tmp_path):
         context.close()
 
 
-def test_a_clinician_plans_previews_saves_and_downloads_the_calendar(tmp_path, browser_page):
+def test_a_clinician_plans_previews_saves_downloads_and_steps_back(tmp_path, browser_page):
     page, problems = browser_page
     with served(tmp_path / "titrate.db") as server:
         page.goto(server.url)
@@ -74,10 +74,23 @@ def test_a_clinician_plans_previews_saves_and_downloads_the_calendar(tmp_path, b
         doses = sorted(e.dtstart.date().isoformat() for e in calendar.events if isinstance(e.dtstart, datetime))
         assert doses == [day["date"] for day in plan["days"]]
 
-        page.goto(f"{server.base}/plans/{plan_id}/history")
+        page.get_by_role("link", name="Adjust").click()
+        page.get_by_role("radio", name="Step back").check()
+        page.fill("#in-from", "2026-12-20")
+        page.fill("#in-days", "14")
+        page.fill("#in-reason", "flare of fatigue after the step to 3 mg")
+        page.get_by_role("button", name="Save as revision 2").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("revision 2")
+        changed = page.locator("section.changed")
+        expect(changed).to_be_visible()
+        expect(changed).to_contain_text("flare of fatigue after the step to 3 mg")
+        expect(changed).to_contain_text("2026-12-20 to 2026-12-28 (9 days): 3 mg at 22:00 -> 1.5 mg at 22:00")
+
+        page.get_by_role("link", name="History").click()
         expect(page.locator(".history")).to_contain_text("Revision 1")
+        expect(page.locator(".history pre.diff")).to_contain_text("-> 1.5 mg")
         page.goto(f"{server.base}/plans/{plan_id}")
-        screenshot = tmp_path / "artifacts" / "saved-plan.png"
+        screenshot = tmp_path / "artifacts" / "adjusted-plan.png"
         page.screenshot(path=str(screenshot), full_page=True)
         assert screenshot.read_bytes().startswith(b"\x89PNG")
     assert problems == []  # no script error and no Content-Security-Policy violation

@@ -211,7 +211,8 @@ def test_downloads_are_named_safely_after_the_patient_and_revision(client):
         assert filename.startswith("john-o-brien-etc_") and "_r1" in filename
         assert filename.endswith("." + extension)
         assert ".." not in filename and "/" not in filename
-    names = [client.get(f"{url}/revisions/1/files/{n}").headers["content-disposition"] for n, _, _ in download_formats()]
+    names = [client.get(f"{url}/revisions/1/files/{name}").headers["content-disposition"]
+             for name, _, _ in download_formats()]
     assert len(set(names)) == len(names)  # table, order and explain are all .txt: each is named apart
 
 
