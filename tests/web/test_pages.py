@@ -253,3 +253,29 @@ def test_the_history_lists_every_revision(client, store):
     url = saved_plan_url(client)
     page = client.get(f"{url}/history")
     assert page.status_code == 200 and "Revision 1" in page.text and "created" in page.text
+
+
+def test_a_washout_sets_the_earliest_start_and_a_refusal_sits_beside_the_start(client):
+    washout = {"last_opioid_dose": "2026-11-28", "opioid": "tramadol", "washout_days": "10"}
+    early = post_plan(client, **washout)
+    assert early.status_code == 422
+    assert "Refused by rule <code>washout</code>" in field_box(early.text, "start") and "2026-12-08" in early.text
+    page = post_plan(client, **washout, start="2026-12-08")
+    assert page.status_code == 200 and "tramadol" in page.text
+
+
+def test_the_review_can_be_moved_or_left_out(client):
+    assert "review with the clinician on 2027-02-27" in post_plan(client).text  # 60 days at 4.5 mg from 12-29
+    assert "review with the clinician on 2027-01-28" in post_plan(client, review_after="30").text
+    assert "review with the clinician" not in post_plan(client, no_review="on").text
+
+
+def test_custom_steps_come_from_a_protocol_file(client):
+    steps = b'name = "slow-ms"\nnote = "slower"\n[[steps]]\ndose_mg = 1.5\ndays = 10\n[[steps]]\ndose_mg = 3\n'
+    page = post_plan(client, files={"protocol_file": ("slow.toml", steps)})
+    assert page.status_code == 200, page.text
+    levels = page.text[page.text.index('class="levels"'):]
+    assert re.search(r"1\.5 mg.*?2026-12-01.*?2026-12-10.*?3 mg.*?2026-12-11", levels, re.S)
+    assert "A file is loaded" in field_box(page.text, "protocol_file")
+    tuned = post_plan(client, step="0.5", files={"protocol_file": ("slow.toml", steps)})
+    assert tuned.status_code == 422 and "has-error" in field_box(tuned.text, "protocol_file")
