@@ -112,7 +112,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     doses = _expand(segments, count)
     formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
     rules.enforce_formulation(formulation, sorted({dose for dose, _ in doses}))
-    portions = {dose: formulation.measure(dose) for dose, _ in doses}
+    portions = {dose: formulation.measure(dose) for dose in {dose for dose, _ in doses}}  # once per level
     plan_days = []
     for index, (dose, cause) in enumerate(doses):
         day = inputs.start + timedelta(days=index)
