@@ -2,8 +2,8 @@
 
 No browser is downloaded: Playwright launches /usr/bin/chromium (apt-get install chromium). The pages
 run no script, so this checks what a person sees: the form, the preview's chart, the warning, the saved
-plan, a calendar download that parses to the plan's days, a step-back and its diff. The last screenshot is kept under pytest's
-temporary folder as an artifact.
+plan, a calendar download that parses to the plan's days, a step-back and its diff. The last screenshot
+is kept under pytest's temporary folder as an artifact.
 """
 
 from __future__ import annotations
