@@ -44,9 +44,21 @@ def is_loopback(host: str) -> bool:
 
 
 def allowed_hosts(host: str, port: int) -> list[str]:
-    """The Host headers this server answers to: its own address and port, by name or number."""
-    names = {host, "localhost", "127.0.0.1", "[::1]"} if is_loopback(host) else {host}
-    return [f"{name}:{port}" for name in names] + ([host] if port == 80 else [])
+    """The Host headers this server answers to (everything else is refused: DNS rebinding): its own address
+    and port, by name or number. A wildcard address (0.0.0.0, ::) answers to this machine's name and
+    addresses as well as to loopback."""
+    names = {host}
+    if is_loopback(host) or host in ("0.0.0.0", "::"):
+        names |= {"localhost", "127.0.0.1", "[::1]"}
+    if host in ("0.0.0.0", "::"):
+        machine = socket.gethostname()
+        names |= {machine, socket.getfqdn(machine)}
+        try:
+            names |= {info[4][0] for info in socket.getaddrinfo(machine, None)}
+        except OSError:
+            pass  # a machine whose own name does not resolve is reached by its address
+    bracketed = {f"[{name}]" if ":" in name and not name.startswith("[") else name for name in names}
+    return sorted({f"{name}:{port}" for name in bracketed} | (bracketed if port == 80 else set()))
 
 
 def _zone() -> str | None:

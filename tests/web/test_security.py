@@ -62,6 +62,15 @@ def test_a_form_without_the_right_csrf_token_is_refused_and_saves_nothing(client
     assert good.status_code == 200 and "svg" in good.text
 
 
+def test_a_write_from_another_origin_is_refused(client, store):
+    data = {**JANE_FORM, "csrf": csrf_of(client.get("/patients/new").text)}
+    assert client.post("/plans", data=data, headers={"origin": "http://evil.example"}).status_code == 403
+    assert client.post("/plans", data=data, headers={"origin": "http://testserver.evil.example"}).status_code == 403
+    assert client.post("/plans", data=data, headers={"origin": "http://testserver"}).status_code == 200
+    # our own forms under Referrer-Policy no-referrer: the CSRF token decides
+    assert client.post("/plans", data=data, headers={"origin": "null"}).status_code == 200
+
+
 def test_bodies_are_capped(app, client, monkeypatch):
     big = "x" * (security.MAX_BODY + 1)
     response = client.post("/api/plans", content=big, headers={"content-type": "application/json"})

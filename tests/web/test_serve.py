@@ -11,9 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from server import served
 
-from titrate.cli_serve import default_db
+from titrate.cli import cli
+from titrate.cli_serve import allowed_hosts, default_db
 from titrate.service import read_plan
 from titrate.web.store import Store
 
@@ -89,6 +91,21 @@ def test_the_default_database_is_in_the_user_data_folder(monkeypatch, tmp_path):
     assert default_db() == tmp_path / "titrate" / "titrate.db"
     monkeypatch.delenv("XDG_DATA_HOME")
     assert default_db() == Path.home() / ".local" / "share" / "titrate" / "titrate.db"
+
+
+def test_the_hosts_served_are_this_address_and_for_a_wildcard_this_machine():
+    assert set(allowed_hosts("127.0.0.1", 8123)) == {"127.0.0.1:8123", "localhost:8123", "[::1]:8123"}
+    assert allowed_hosts("192.0.2.7", 8123) == ["192.0.2.7:8123"]
+    everywhere = allowed_hosts("0.0.0.0", 8123)
+    assert f"{socket.gethostname()}:8123" in everywhere and "127.0.0.1:8123" in everywhere
+    assert "evil.example:8123" not in everywhere
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the extra were not installed
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 1 and 'pip install "titrate[web]"' in result.output
+    assert not (tmp_path / "t.db").exists()
 
 
 def test_titrate_plan_never_imports_the_web_stack():

@@ -8,7 +8,8 @@ The app holds patient data on a clinician's machine, so it trusts nothing by def
   HttpOnly SameSite=Strict cookie and redirects to the same page without the token. API clients may send
   `Authorization: Bearer SECRET` instead. Another local user or program without the secret gets 403.
 - Forms carry a CSRF token derived from the secret (checked by the page handlers, `csrf_ok`); JSON API
-  writes must be `application/json`, which a cross-site form cannot send.
+  writes must be `application/json`, which a cross-site form cannot send; and a write whose Origin names
+  another site is refused outright.
 - A strict Content-Security-Policy: nothing inline runs, nothing loads from elsewhere, no framing.
 """
 
@@ -20,7 +21,7 @@ import json
 import logging
 from collections.abc import Iterable
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -84,6 +85,13 @@ class Guard:
             if int(length) > self.max_body:
                 await _refuse(send, path, 413, f"the request is larger than {self.max_body} bytes")
                 return
+        origin = headers.get("origin")
+        # Under Referrer-Policy no-referrer browsers send "Origin: null" for our own forms, so only a named
+        # other site is refused here; the CSRF token guards the rest.
+        if (scope["method"] != "GET" and origin not in (None, "null")
+                and urlsplit(origin).netloc.lower() not in self.allowed_hosts):
+            await _refuse(send, path, 403, "a request from another site is refused")
+            return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         token = next((value for key, value in query if key == "token"), None)
         if token is not None and scope["method"] == "GET" and self._is_secret(token):

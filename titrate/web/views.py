@@ -3,11 +3,12 @@ for download, and safe download file names."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib import import_module
 
 from ..doses import format_mg
 from ..model import Plan
@@ -48,7 +49,17 @@ def download_formats() -> list[tuple[str, str, str]]:
     from ..render import FORMATS
 
     return [(name, spec.about, spec.extension) for name, spec in FORMATS.items()
-            if name not in _NEEDS or importlib.util.find_spec(_NEEDS[name]) is not None]
+            if name not in _NEEDS or importable(_NEEDS[name])]
+
+
+@cache
+def importable(module: str) -> bool:
+    """Whether `module` imports here: WeasyPrint can be installed yet fail to load its system libraries."""
+    try:
+        import_module(module)
+    except (ImportError, OSError):
+        return False
+    return True
 
 
 def download_name(label: str | None, plan_id: str, revision: int, fmt: str, extension: str) -> str:
