@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..doses import format_mg
-from ..model import Plan
+from ..model import EventKind, Plan
 from ..rules import CEILING_MG
 
 __all__ = ["dose_chart"]
@@ -20,7 +20,8 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 44
 
 
 def dose_chart(plan: Plan) -> str:
-    """An SVG of the plan's dose over its days, with a gridline every 1.5 mg and each new level's date."""
+    """An SVG of the plan's dose over its days, with a gridline every 1.5 mg, each new level's date, and the
+    review (or stop) as a dashed line."""
     days = plan.days
     top_mg = max(CEILING_MG, max(day.dose_mg for day in days))
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -66,10 +67,17 @@ def dose_chart(plan: Plan) -> str:
                      f'stroke="#4a5566"/>')
         parts.append(f'<text x="{at:.1f}" y="{HEIGHT - BOTTOM + 19}" text-anchor="middle" font-size="12" '
                      f'fill="#4a5566">{days[index].date:%d %b}</text>')
+    for event in plan.events:  # the review, and a stop, as dashed lines where they fall (rule: review)
+        index = (event.date - days[0].date).days
+        if event.kind in (EventKind.REVIEW, EventKind.STOP) and 0 <= index <= len(days):
+            parts.append(f'<line x1="{x(index):.1f}" x2="{x(index):.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" '
+                         f'stroke="#8a5a00" stroke-width="1.5" stroke-dasharray="5 4"/>')
+            parts.append(f'<text x="{x(index) - 4:.1f}" y="{TOP + 28}" text-anchor="end" font-size="12" '
+                         f'fill="#8a5a00">{event.kind.value} {event.date:%d %b}</text>')
     for index in changes:
         parts.append(f'<text x="{x(index) + 4:.1f}" y="{y(days[index].dose_mg) - 6:.1f}" font-size="12" '
                      f'font-weight="600" fill="#16475a">{format_mg(days[index].dose_mg)}</text>')
     parts.append(f'<text x="{LEFT + inner_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="12" '
-                 f'fill="#4a5566">{len(days)} days, {days[0].date.year}</text>')
+                 f'fill="#4a5566">{len(days)} days from {days[0].date:%d %b %Y}</text>')
     parts.append("</svg>")
     return "".join(parts)
