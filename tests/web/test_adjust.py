@@ -4,10 +4,12 @@ when two clinicians adjust the same revision."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from conftest import SECRET, csrf_of
 from fastapi.testclient import TestClient
+from ics_reading import parse
 
 from titrate.service import read_plan
 
@@ -165,3 +167,12 @@ def test_the_api_adjustment_of_a_missing_plan_or_revision_is_404(api, plan_id):
     assert api.post(f"/api/plans/{plan_id}/adjustments",
                     json={"based_on": 7, "adjustment": STEP_BACK}).status_code == 404
     assert api.get(f"/api/plans/{plan_id}/diff?old=1&new=5").status_code == 404
+
+
+def test_the_adjusted_calendar_parses_to_the_new_days_and_cancels_the_dropped_ones(client, store, plan_id):
+    adjust_page(client, plan_id, kind="stop", reason="moving to another clinic", **{"from": "2027-01-10"})
+    calendar = parse(client.get(f"/plans/{plan_id}/revisions/2/files/ics").text)
+    doses = [e for e in calendar.events if isinstance(e.dtstart, datetime)]
+    live = sorted(e.dtstart.date() for e in doses if "CANCELLED" not in str(e.status))
+    assert live == [day.date for day in read_plan(store.revision(plan_id, 2).plan_json).days]
+    assert any("CANCELLED" in str(e.status) and str(e.dtstart.date()) == "2027-01-10" for e in doses)

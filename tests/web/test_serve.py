@@ -8,7 +8,9 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.error import HTTPError
 
 import pytest
 from click.testing import CliRunner
@@ -116,3 +118,21 @@ def test_titrate_plan_never_imports_the_web_stack():
             "print('WEB', web)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "LDN titration plan" in result.stdout and "WEB []" in result.stdout, result.stdout + result.stderr
+
+
+def test_twenty_clinicians_adjusting_one_revision_at_once_save_exactly_one(tmp_path):
+    with served(tmp_path / "t.db") as server:
+        plan_id = json.loads(call(server, "/api/plans", {"inputs": INPUTS})[1])["plan_id"]
+
+        def adjust(number):
+            body = {"based_on": 1, "adjustment": {"kind": "hold", "from": "2026-12-10", "days": str(7 + number),
+                                                  "reason": f"clinician {number}"}}
+            try:
+                return call(server, f"/api/plans/{plan_id}/adjustments", body)[0]
+            except HTTPError as error:
+                return error.code
+
+        with ThreadPoolExecutor(20) as pool:
+            statuses = sorted(pool.map(adjust, range(20)))
+    assert statuses == [201] + [409] * 19
+    assert [row.revision for row in Store(tmp_path / "t.db").revisions(plan_id)] == [1, 2]
