@@ -49,7 +49,7 @@ def test_a_clinician_plans_previews_saves_downloads_and_steps_back(tmp_path, bro
         page.fill("#in-start", "2026-12-01")
         page.fill("#in-conditions", "multiple sclerosis")
         page.fill("#in-medications", "Avonex\nvitamin D")
-        page.get_by_role("button", name="Preview").click()
+        page.get_by_role("button", name="Preview").first.click()
 
         expect(page.locator("svg.chart")).to_be_visible()
         box = page.locator("svg.chart").bounding_box()

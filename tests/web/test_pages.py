@@ -63,6 +63,7 @@ def test_the_new_plan_form_offers_every_plan_option(client):
     assert requested <= set(forms.FIELDS), requested - set(forms.FIELDS)
     assert set(forms.FILE_FIELDS.values()) == texts - {"overrides"} and set(forms.FILE_FIELDS) <= set(forms.FIELDS)
     assert 'value="Europe/London"' in field_box(page, "time_zone")  # the machine's zone is the default
+    assert "2 mg for 7 days, 2.5 mg for 7 days" in field_box(page, "protocol")  # protocols shown as steps
 
 
 def test_a_preview_shows_chart_steps_and_warnings_and_saves_nothing(client, store):

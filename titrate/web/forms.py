@@ -181,6 +181,16 @@ def from_plan(plan: Plan) -> dict[str, str]:
     return values
 
 
+def choice_label(field: str, choice: str) -> str:
+    """What a select shows for a choice: a protocol as its steps."""
+    return f"{choice}: {PROTOCOLS[choice].summary}" if field == "protocol" else choice
+
+
+def protocol_steps() -> list[tuple[str, str]]:
+    """Each built-in protocol as its steps, shown under the protocol choice."""
+    return [(protocol.name, protocol.describe()) for protocol in PROTOCOLS.values()]
+
+
 def rule_statement(rule: str) -> str:
     return RULES_BY_ID[rule].statement if rule in RULES_BY_ID else ""
 
