@@ -153,7 +153,7 @@ def test_the_api_answers_a_stale_adjustment_with_409_and_saves_nothing(api, stor
 @pytest.mark.parametrize("adjustment, status, key, value", [
     ({**STEP_BACK, "reason": ""}, 400, "field", "reason"),
     ({**STEP_BACK, "colour": "red"}, 400, "field", "colour"),
-    ({**STEP_BACK, "from": "2026-11-01"}, 422, "rule", "revision"),
+    ({**STEP_BACK, "from": "2026-11-01"}, 400, "field", "from"),  # before the plan starts
     ({"kind": "retime", "from": "2026-12-20", "time": "08:00", "reason": "dreams"}, 422, "rule", "window"),
 ])
 def test_the_api_names_the_field_or_rule_of_a_bad_adjustment(api, plan_id, adjustment, status, key, value):

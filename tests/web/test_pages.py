@@ -148,11 +148,26 @@ def test_an_overridable_refusal_names_the_rule_beside_the_field_and_offers_a_rea
     assert store.patients() == []
 
 
+def test_every_overridable_rule_has_its_reason_box_beside_a_field():
+    assert set(forms.OVERRIDE_BESIDE) == set(OVERRIDABLE) == set(forms.OVERRIDE_EXAMPLES)
+    assert set(forms.OVERRIDE_BESIDE.values()) <= set(forms.FIELDS)
+
+
+def test_a_full_dose_antagonist_is_refused_beside_the_medications_until_overridden(client):
+    page = post_plan(client, medications="Revia 50 mg")
+    assert page.status_code == 422
+    box = field_box(page.text, "medications")
+    assert "Refused by rule <code>antagonist</code>" in box
+    assert re.search(r'<details class="override" open>\s*<summary>Override rule <code>antagonist</code>', box)
+    assert post_plan(client, medications="Revia 50 mg", override_antagonist="switching to LDN").status_code == 200
+
+
 def test_a_refusal_that_cannot_be_overridden_offers_no_reason_box(client):
     page = post_plan(client, medications="Avonex\nTylenol with codeine #3")
     assert page.status_code == 422
     box = field_box(page.text, "medications")
-    assert "Refused by rule <code>opioid</code>" in box and "override" not in box.lower()
+    assert "Refused by rule <code>opioid</code>" in box
+    assert "override_opioid" not in box and '<details class="override" open>' not in box
 
 
 @pytest.mark.parametrize("changes, field", [

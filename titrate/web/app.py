@@ -52,9 +52,10 @@ def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock
 
     environment = jinja2.Environment(loader=jinja2.PackageLoader("titrate.web", "templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    environment.globals.update(override_beside=forms.OVERRIDE_BESIDE, rule_statement=forms.rule_statement,
-                               file_fields=forms.FILE_FIELDS, choice_label=forms.choice_label,
-                               protocol_steps=forms.protocol_steps())
+    environment.globals.update(
+        override_beside=forms.OVERRIDE_BESIDE, override_examples=forms.OVERRIDE_EXAMPLES,
+        rule_statement=forms.rule_statement, file_fields=forms.FILE_FIELDS, choice_label=forms.choice_label,
+        protocol_steps=forms.protocol_steps())
     app = FastAPI(title="titrate", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Plans low-dose naltrexone (LDN) titration; a planning aid for clinicians.")

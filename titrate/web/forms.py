@@ -98,9 +98,16 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
 FIELDS: dict[str, Field] = {field.name: field for _, section in SECTIONS for field in section}
 
 #: Where an overridable rule's reason box sits: beside the field whose value the rule refuses.
-OVERRIDE_BESIDE = {"liver": "conditions", "spasticity": "spasticity", "window": "dose_time"}
+OVERRIDE_BESIDE = {"liver": "conditions", "spasticity": "spasticity", "window": "dose_time",
+                   "antagonist": "medications"}
+#: An example reason for each override, shown in its empty box.
+OVERRIDE_EXAMPLES = {"liver": "e.g. hepatologist agrees; liver tests monitored monthly",
+                     "spasticity": "e.g. neurologist agrees; stiffness unchanged at 3 mg",
+                     "window": "e.g. persistent vivid dreams; morning dose agreed",
+                     "antagonist": "e.g. switching from naltrexone 50 mg to LDN"}
 #: The field a refusal is about, by rule id.
-RULE_FIELD = {"opioid": "medications", "liver": "conditions", "start": "first_dose", "ceiling": "target",
+RULE_FIELD = {"opioid": "medications", "opioid-implied": "medications", "peripheral-opioid": "medications",
+              "antispasticity": "medications", "liver": "conditions", "start": "first_dose", "ceiling": "target",
               "spasticity": "spasticity", "gradual": "step", "window": "dose_time", "amount": "strengths",
               "supply": "supply_days", "washout": "start", "review": "review_after"}
 #: Service error fields that are not form fields, and the form field that holds them.
