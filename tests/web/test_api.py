@@ -46,6 +46,7 @@ def test_create_makes_the_same_plan_as_the_service_from_the_same_raw_inputs(api)
 def test_a_preview_saves_nothing(api, store):
     response = api.post("/api/previews", json={"inputs": INPUTS})
     assert response.status_code == 200 and response.json()["plan"]["inputs"]["patient"]["label"] == "Ann Lee"
+    assert response.json()["patient_id"] is None
     assert store.patients() == []
 
 

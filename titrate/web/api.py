@@ -48,7 +48,7 @@ class PlanInputs(BaseModel):
 
 
 class Summary(BaseModel):
-    patient_id: int
+    patient_id: int | None = Field(description="The patient's id; none for a preview of a new patient.")
     plan_id: str
     revision: int
     plan: dict[str, Any] = Field(description="The plan in the service's JSON plan format.")
@@ -84,11 +84,11 @@ def get_patient(request: Request, patient_id: int) -> PatientInfo:
 
 @router.post("/previews", response_model=Summary, dependencies=[Depends(_json_only)])
 def preview_plan(request: Request, body: PlanInputs) -> Summary:
-    """The plan the inputs make, without saving it (patient_id 0, or the patient's)."""
+    """The plan the inputs make, without saving it."""
     ctx = context(request)
     label = ctx.store.patient(body.patient_id).label if body.patient_id is not None else None
     plan = plans.preview(ctx, body.inputs, patient_label=label)
-    return Summary(patient_id=body.patient_id or 0, plan_id=plan.plan_id, revision=plan.revision,
+    return Summary(patient_id=body.patient_id, plan_id=plan.plan_id, revision=plan.revision,
                    plan=json.loads(render_plan(plan, "json").content))
 
 
