@@ -21,6 +21,14 @@ def test_a_new_database_is_wal_with_the_current_schema(tmp_path):
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_the_database_is_readable_by_its_user_only(tmp_path):
+    store = Store(tmp_path / "new" / "t.db")
+    with store._connect() as connection:  # the write-ahead log exists while a connection is open
+        connection.execute("INSERT INTO patients (label, created_at) VALUES ('Ann', 'now')")
+        for path in (store.path, store.path.with_name("t.db-wal"), store.path.parent):
+            assert path.stat().st_mode & 0o077 == 0, path
+
+
 def test_foreign_keys_are_enforced(tmp_path):
     store = Store(tmp_path / "t.db")
     with store._connect() as connection, pytest.raises(sqlite3.IntegrityError):

@@ -8,6 +8,7 @@ schema carries a version and only ever migrates forward.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,7 +97,9 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # It names patients: readable by this user only (SQLite gives its -wal and -shm files the same mode).
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
         with self._connect() as connection:
             connection.execute("PRAGMA journal_mode = WAL")
             self._migrate(connection)
