@@ -110,6 +110,13 @@ def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch, tmp_pat
     assert not (tmp_path / "t.db").exists()
 
 
+def test_serve_refuses_a_file_that_is_not_its_database_in_one_line(tmp_path):
+    (tmp_path / "other.db").write_text("not a database\n" * 100)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "other.db")])
+    assert result.exit_code == 1 and "not a titrate database" in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
 def test_titrate_plan_never_imports_the_web_stack():
     code = ("import sys\nfrom titrate.cli import main\nsys.argv = ['titrate', 'plan', '--start', '2026-12-01', "
             "'--tz', 'UTC', '--days', '3']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"

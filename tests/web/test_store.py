@@ -65,6 +65,13 @@ def test_a_database_from_a_newer_titrate_is_refused_untouched(tmp_path):
         assert raw.execute("SELECT version FROM schema_version").fetchone()[0] == 99
 
 
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
+    (tmp_path / "notes.db").write_bytes(b"patient notes, not SQLite\n" * 100)
+    with pytest.raises(StoreError, match="not a titrate database"):
+        Store(tmp_path / "notes.db")
+    assert (tmp_path / "notes.db").read_bytes() == b"patient notes, not SQLite\n" * 100
+
+
 def test_a_taken_plan_id_saves_nothing_not_even_the_new_patient(tmp_path):
     store = Store(tmp_path / "t.db")
     save(store)

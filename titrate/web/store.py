@@ -100,9 +100,12 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # It names patients: readable by this user only (SQLite gives its -wal and -shm files the same mode).
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-        with self._connect() as connection:
-            connection.execute("PRAGMA journal_mode = WAL")
-            self._migrate(connection)
+        try:
+            with self._connect() as connection:
+                connection.execute("PRAGMA journal_mode = WAL")
+                self._migrate(connection)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path} is not a titrate database ({error})") from None
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
