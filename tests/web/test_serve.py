@@ -52,12 +52,14 @@ def test_serve_listens_on_loopback_on_a_free_port_and_opens_no_browser(tmp_path)
         assert marker.read_text().strip() == server.url
 
 
-def test_a_chosen_port_is_used(tmp_path):
+def test_a_chosen_port_is_used_and_a_busy_one_refused(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with served(tmp_path / "t.db", "--port", str(port)) as server:
         assert server.base == f"http://127.0.0.1:{port}"
+        busy = CliRunner().invoke(cli, ["serve", "--port", str(port), "--db", str(tmp_path / "t.db")])
+        assert busy.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.output
 
 
 @pytest.mark.parametrize("stop, status", [
