@@ -12,7 +12,8 @@ from .errors import InputError
 from .formulations import Formulation, default_capsules
 from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
 from .supply import Supply, plan_refills
-from .wallclock import EVENING_WINDOW, MINUTES_PER_DAY, Window, dose_clock, load_zone
+from .wallclock import (EVENING_WINDOW, MINUTES_PER_DAY, Window, date_exists, dose_clock, load_zone, local_dates,
+                        record_zone, skipped_dates)
 
 #: Without an end date, the plan runs through the titration and this many days at the target.
 MAINTENANCE_DAYS = 28
@@ -58,16 +59,22 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     portions = {level: formulation.measure(level) for level in levels}
     warnings, screen_notes = screen.findings(patient)
     notes += screen_notes
+    if not date_exists(start, zone):
+        raise InputError(f"{start} is not a date in {zone.key}: the zone skipped it")
     count = _day_count(start, until, days, titration_days=(len(levels) - 1) * protocol.every_days)
+    if until is not None:  # a date the zone skipped is not a day of the plan
+        count -= len(skipped_dates(start, until, zone))
     plan_days = []
-    for index in range(count):
-        day = start + timedelta(days=index)
+    # the days are the zone's real dates, so a skipped date counts toward no step (wallclock.local_dates)
+    for index, day in zip(range(count), local_dates(start, zone)):
         level = min(index // protocol.every_days, len(levels) - 1)
         clock = dose_clock(day, dose_time, zone)
         phase = Phase.MAINTENANCE if level == len(levels) - 1 else Phase.TITRATION
         dose = levels[level]
         plan_days.append(DoseDay(day, index + 1, dose, clock.time, phase, formulation.amount_text(portions[dose]),
                                  portions[dose], (clock.note,) if clock.note else ()))
+    notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
+                                f"has no dose on it") for gap in skipped_dates(start, plan_days[-1].date, zone)]
     if plan_days[-1].dose_mg < target:
         notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
                                         f"the target of {format_mg(target)} mg"))
@@ -84,6 +91,7 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
         formulation=formulation, supply=supply, days=tuple(plan_days), refills=refills, warnings=tuple(warnings),
         notes=tuple(notes), overrides=overrides,
         rules_applied=tuple(rule.id for rule in rules.RULES),
+        tzdata=record_zone(zone, start, plan_days[-1].date),
     )
     rules.enforce_plan(plan)
     return plan

@@ -7,7 +7,7 @@ shape first (exit 2, naming the field) and then every rule (exit 3, naming the r
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,8 @@ from .errors import InputError
 from .formulations import Formulation, Portion
 from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
 from .supply import Refill, Supply
-from .wallclock import Window, format_hhmm, format_minutes, parse_hhmm, parse_minutes
+from .wallclock import (Window, ZoneRecord, format_hhmm, format_minutes, format_offset, parse_hhmm, parse_minutes,
+                        parse_offset)
 
 SCHEMA = "titrate.plan/1"
 
@@ -72,6 +73,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "shelf_life_days": plan.supply.shelf_life_days,
         },
         "rules_applied": list(plan.rules_applied),
+        **({} if plan.tzdata is None else {"tzdata": _zone_record(plan.tzdata)}),
         "warnings": [{"rule": f.rule, "message": f.message} for f in plan.warnings],
         "notes": [{"rule": f.rule, "message": f.message} for f in plan.notes],
         "overrides": [{"rule": o.rule, "reason": o.reason} for o in plan.overrides],
@@ -101,6 +103,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             for refill in plan.refills
         ],
     }
+
+
+def _zone_record(record: ZoneRecord) -> dict[str, Any]:
+    return {"version": record.version,
+            "offsets": [{"from": format_instant(onset), "utc_offset": format_offset(offset)}
+                        for onset, offset in record.offsets]}
 
 
 def _portion(portion: Portion) -> dict[str, float]:
@@ -257,7 +265,32 @@ def _plan(data: _Reader) -> Plan:
         notes=tuple(_findings(data, "notes")),
         overrides=tuple(Override(item.text("rule"), item.text("reason")) for item in data.items("overrides")),
         rules_applied=tuple(_texts(data, "rules_applied")),
+        tzdata=_read_zone_record(data.obj("tzdata")) if isinstance(data.value, dict) and "tzdata" in data.value
+        else None,
     )
+
+
+def _instant(item: _Reader, key: str) -> datetime:
+    text = item.text(key)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() != timedelta(0):
+        raise InputError(f"{item.path}.{key} must be a UTC time such as 2026-01-31T12:00:00Z (got {text!r})")
+    return moment.astimezone(timezone.utc)
+
+
+def _read_zone_record(record: _Reader) -> ZoneRecord:
+    """The zone rules a plan records; plans made before titrate recorded them have none."""
+    offsets = []
+    for item in record.items("offsets"):
+        onset = _instant(item, "from")
+        offsets.append((onset, parse_offset(item.text("utc_offset"), field=f"{item.path}.utc_offset")))
+    try:
+        return ZoneRecord(record.text("version"), tuple(offsets))
+    except InputError as error:
+        raise InputError(f"{record.path}: {error}") from None
 
 
 def _findings(data: _Reader, key: str) -> list[Finding]:

@@ -17,28 +17,41 @@ from titrate.engine import build_plan
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
+from titrate.wallclock import load_zone, occurs_twice
 
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 
 
+DTSTART = re.compile(r"^DTSTART(?:;TZID=([^:]+))?:(\d{8}T\d{6})(Z?)\r$", flags=re.M)
+
+
 def assert_calendar_matches_plan(plan, text):
-    """Every dose day is exactly one event at the plan's local time, dose and zone, and the file's own
-    VTIMEZONE puts it at the same instant as zoneinfo."""
+    """Every dose day is exactly one event at the plan's instant and dose. A start given with the plan's
+    TZID is the day's wall-clock time, which happens only once in the zone, and the file's own VTIMEZONE
+    puts it at the same instant as zoneinfo; a time that happens twice is given in UTC instead, the
+    first of the two (the plan's rule), so no app can read it the other way."""
     calendar = parse(text)
-    zone = ZoneInfo(plan.time_zone)
+    zone = load_zone(plan.time_zone)
     events = dose_events(calendar)
     assert len(events) == len(plan.days)
     assert len(calendar.events) == len(plan.days) + len(plan.refills)
-    starts = re.findall(r"^DTSTART;TZID=([^:]+):(\d{8}T\d{6})\r$", text, flags=re.M)
+    starts = [match for chunk in text.split("BEGIN:VEVENT")[1:] for match in DTSTART.findall(chunk)]
     tzid = "Etc/UTC" if plan.time_zone == "UTC" else plan.time_zone
-    assert len(starts) == len(plan.days) and {found for found, _ in starts} == {tzid}
-    for day, event, (_, raw) in zip(plan.days, events, starts):
-        local = datetime.strptime(raw, "%Y%m%dT%H%M%S")
-        assert (local.date(), local.time()) == (day.date, day.time)
-        assert event.dtstart.replace(tzinfo=None) == local
+    assert len(starts) == len(plan.days)
+    for day, event, (found_tzid, raw, utc) in zip(plan.days, events, starts):
+        local = datetime.combine(day.date, day.time)
+        expected = local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+        written = datetime.strptime(raw, "%Y%m%dT%H%M%S")
+        if utc:
+            assert not found_tzid and written.replace(tzinfo=timezone.utc) == expected == event.dtstart
+            assert any(occurs_twice(moment.replace(tzinfo=None), zone)
+                       for moment in (local, event.dtend.astimezone(zone)))
+            assert "comes twice" in event.description or occurs_twice(
+                event.dtend.astimezone(zone).replace(tzinfo=None), zone)
+        else:
+            assert found_tzid == tzid and written == local and not occurs_twice(written, zone)
+            assert utc_from_vtimezone(calendar, tzid, written) == expected
         assert event.summary == f"LDN {day.dose_mg.normalize():f} mg"
-        expected = datetime.combine(day.date, day.time, tzinfo=zone).astimezone(timezone.utc)
-        assert utc_from_vtimezone(calendar, tzid, local) == expected
         assert event.dtend > event.dtstart
         assert event.uid == f"{plan.plan_id}-{day.date:%Y%m%d}@titrate"
     return calendar, events
@@ -136,7 +149,9 @@ def test_each_refill_is_an_all_day_event_on_its_reorder_date_with_a_reminder():
         assert event.summary == f"Re-order LDN (fill {refill.number})"
         assert f"for {refill.start} to {refill.end}" in event.description
         (alarm,) = event.alarm
-        assert (alarm.action, alarm.trigger) == ("DISPLAY", timedelta(hours=9)) and alarm.description
+        nine_local = datetime.combine(refill.reorder_on, time(9), tzinfo=ZoneInfo(plan.time_zone))
+        assert (alarm.action, alarm.trigger) == ("DISPLAY", nine_local) and alarm.description
+        assert alarm.trigger.tzinfo == timezone.utc  # an instant, not a time floating with the phone
 
 
 def test_no_alarm_leaves_reminders_out():

@@ -9,14 +9,14 @@ updates the events already on a phone instead of adding new ones.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vText
 
 from ..model import DoseDay, Plan
 from ..supply import Refill
-from ..wallclock import format_minutes, window_close
+from ..wallclock import first_instant, format_minutes, load_zone, occurs_twice, window_close
 from .common import DISCLAIMER, dose_text, findings, refill_text
 from .vtimezone import vtimezone
 
@@ -40,7 +40,7 @@ def calendar_tzid(zone_name: str) -> str:
 def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     """The calendar as text with CRLF line endings. `alarm_minutes` before each dose a reminder shows;
     None leaves reminders out."""
-    zone = ZoneInfo(plan.time_zone)
+    zone = load_zone(plan.time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -56,7 +56,7 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     for day in plan.days:
         calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
     for refill in plan.refills:
-        calendar.add_component(_refill_event(plan, refill, alarm_minutes))
+        calendar.add_component(_refill_event(plan, refill, zone, alarm_minutes))
     return calendar.to_ical().decode("utf-8")
 
 
@@ -74,18 +74,21 @@ def _private_event(plan: Plan, uid: str, summary: str, description: str) -> Even
     return event
 
 
-def _add_alarm(event: Event, description: str, trigger: timedelta) -> None:
-    """A DISPLAY reminder with a DESCRIPTION (some parsers reject the file without one) and a trigger
-    relative to the start (libical drops an absolute one written without VALUE=DATE-TIME)."""
+def _add_alarm(event: Event, description: str, trigger: timedelta | datetime) -> None:
+    """A DISPLAY reminder with a DESCRIPTION (some parsers reject the file without one). The trigger is
+    relative to the start, or an instant in UTC (icalendar writes VALUE=DATE-TIME, without which libical
+    drops it)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", description)
-    alarm.add("trigger", trigger)
+    alarm.add("trigger", trigger, parameters={"VALUE": "DATE-TIME"} if isinstance(trigger, datetime) else None)
     event.add_component(alarm)
 
 
-def _refill_event(plan: Plan, refill: Refill, alarm_minutes: int | None) -> Event:
-    """An all-day event on the re-order date; its reminder shows at 09:00 that day, local to the phone."""
+def _refill_event(plan: Plan, refill: Refill, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
+    """An all-day event on the re-order date; its reminder shows at 09:00 that day in the plan's zone,
+    written as that instant in UTC: a trigger relative to an all-day start (+9 hours) is read in the
+    phone's zone by some apps and crashes recurring-ical-events' alarm expansion."""
     event = _private_event(
         plan, f"refill-{refill.number}", f"Re-order LDN (fill {refill.number})",
         f"{refill_text(plan, refill)}.\nLDN is made to order: ask the pharmacy today so that it is ready by "
@@ -93,7 +96,7 @@ def _refill_event(plan: Plan, refill: Refill, alarm_minutes: int | None) -> Even
     event.add("dtstart", refill.reorder_on)
     event.add("dtend", refill.reorder_on + timedelta(days=1))
     if alarm_minutes is not None:
-        _add_alarm(event, f"Re-order LDN today (fill {refill.number})", timedelta(hours=9))
+        _add_alarm(event, f"Re-order LDN today (fill {refill.number})", _reminder_instant(refill.reorder_on, zone))
     return event
 
 
@@ -101,12 +104,25 @@ def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
            alarm_minutes: int | None) -> Event:
     event = _private_event(plan, f"{day.date:%Y%m%d}", f"LDN {dose_text(day)}",
                            _description(plan, day, plan_findings))
-    tzid = {"TZID": calendar_tzid(plan.time_zone)}
-    event.add("dtstart", datetime.combine(day.date, day.time), parameters=tzid)
-    event.add("dtend", window_close(day.date, plan.window, zone).replace(tzinfo=None), parameters=tzid)
+    start = datetime.combine(day.date, day.time)
+    end = window_close(day.date, plan.window, zone).replace(tzinfo=None)
+    if occurs_twice(start, zone) or occurs_twice(end, zone):
+        # Apps disagree on which of two equal local times a TZID names: give this one dose as its
+        # instant, the first of the two (the plan's rule, in the day's note).
+        event.add("dtstart", first_instant(start, zone))
+        event.add("dtend", first_instant(end, zone))
+    else:
+        tzid = {"TZID": calendar_tzid(plan.time_zone)}
+        event.add("dtstart", start, parameters=tzid)
+        event.add("dtend", end, parameters=tzid)
     if alarm_minutes is not None:
         _add_alarm(event, f"Time for your LDN dose: {dose_text(day)}", -timedelta(minutes=alarm_minutes))
     return event
+
+
+def _reminder_instant(day: date, zone: ZoneInfo) -> datetime:
+    """09:00 local on `day` as a UTC instant (if the clocks skip 09:00, the time they jump to)."""
+    return datetime.combine(day, time(9), tzinfo=zone).astimezone(timezone.utc)
 
 
 def _description(plan: Plan, day: DoseDay, plan_findings: list[str]) -> str:

@@ -1,0 +1,49 @@
+"""Time-zone rules from the `tzdata` package first, the operating system's only for a zone it lacks.
+
+`ZoneInfo(name)` searches the system's zoneinfo folders before the `tzdata` package, so on a machine with
+older system data a plan (and the VTIMEZONE written for it) would follow stale rules: an hour off for
+zones whose rules changed since (Africa/Casablanca from September 2026, America/Havana in winter
+2026-27). titrate pins `tzdata` to a recent release and reads every zone from it, on every platform.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+import tzdata
+
+__all__ = ["SYSTEM", "get_zone", "source", "version"]
+
+#: The version recorded for a zone read from the operating system (tzdata lacked it).
+SYSTEM = "system"
+
+
+@cache
+def _packaged_keys() -> frozenset[str]:
+    return frozenset(resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split())
+
+
+@cache
+def get_zone(name: str) -> ZoneInfo:
+    """The zone `name` from the `tzdata` package, else from the system (ZoneInfo's own errors then).
+
+    Cached, so every part of titrate shares one ZoneInfo object per zone. Only names listed in tzdata's
+    index are opened from its files, so no name can reach outside the package.
+    """
+    if name in _packaged_keys():
+        with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as data:
+            return ZoneInfo.from_file(data, key=name)
+    return ZoneInfo(name)
+
+
+def source(name: str) -> str:
+    """Where the rules for `name` come from: the tz database version of the `tzdata` package
+    (e.g. '2026f'), or SYSTEM for a zone only the operating system has."""
+    return version() if name in _packaged_keys() else SYSTEM
+
+
+def version() -> str:
+    """The IANA tz database version titrate computes plans with, e.g. '2026f'."""
+    return tzdata.IANA_VERSION
