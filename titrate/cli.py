@@ -5,27 +5,23 @@ each with one line on stderr and never a traceback."""
 from __future__ import annotations
 
 import sys
-from datetime import date, time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from . import __version__, plan_io, rules, screen
+from . import __version__, cli_adjust, plan_io, rules
 from .cli_types import DATE, MG, TIME, ZONE
-from .doses import format_mg
-from .engine import DEFAULT_DOSE_TIME, build_plan
+from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
-from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
+from .formulations import FORMS
 from .machine import generated_now, machine_zone, read_text
-from .model import Override, Patient, Plan
+from .model import MAX_REVISION, Plan
 from .output import refuse_clobber, write_atomically
-from .patient_file import PatientFile, parse_patient_file
-from .protocols import DEFAULT_PROTOCOL, PROTOCOLS, get_protocol, tune
+from .protocols import DEFAULT_PROTOCOL, PROTOCOLS
 from .render import FORMATS, render
-from .supply import Supply
+from .service import PlanRequest, make_plan
 from .wallclock import format_hhmm
 
 EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
@@ -44,15 +40,24 @@ class _Cli(click.Group):
                 error, click.BadParameter) else ""
             _fail(f"{where}: {error.format_message()}{hint}", error.exit_code)
         except InputError as error:
-            _fail(f"titrate: {error}", EXIT_INPUT)
+            flag = _FLAGS.get(error.field or "")
+            _fail(f"titrate: {flag + ': ' if flag else ''}{error}", EXIT_INPUT)
         except RefusedError as error:
-            _fail(f"titrate: {error}", EXIT_REFUSED)
+            hint = f" To go ahead, add --override {error.rule} --reason TEXT." if error.overridable else ""
+            _fail(f"titrate: {error}{hint}", EXIT_REFUSED)
         except OSError as error:
             _fail(f"titrate: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""),
                   EXIT_IO)
         except click.Abort:
             _fail("titrate: aborted", EXIT_IO)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+#: The option that feeds each field of a plan request, so an error names what the user typed.
+_FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths": "--strength",
+          "concentration": "--concentration", "override": "--override", "reason": "--reason",
+          "time_zone": "--tz", "dose_time": "--time", "days": "--days", "opioid": "--opioid",
+          "last_opioid_dose": "--last-opioid-dose", "from": "--from", "to": "--to", "time": "--retime"}
 
 
 def _fail(message: str, status: int) -> None:
@@ -144,62 +149,51 @@ def _plan_inputs(command: Any) -> Any:
         click.option("--shelf-life-days", type=click.IntRange(1, 366), default=30, show_default=True,
                      help="Days a liquid fill keeps; no liquid fill covers more."),
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
-        click.option("--revision", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Revision of the plan; raise it when re-issuing a changed plan under the same id."),
+        click.option("--revision", type=click.IntRange(1, MAX_REVISION), default=1, show_default=True,
+                     help="Revision of the plan (to revise a saved plan, use 'titrate adjust')."),
+        click.option("--protocol-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     help="A TOML file listing the protocol's steps (see 'titrate protocols --help')."),
+        click.option("--last-opioid-dose", type=DATE,
+                     help="Date of the last opioid dose: the plan starts after the washout [default start]."),
+        click.option("--opioid", metavar="NAME", help="The opioid that was stopped (with --last-opioid-dose)."),
+        click.option("--washout-days", type=click.IntRange(7, 14), default=7, show_default=True,
+                     help="Days opioid-free before the first dose."),
+        click.option("--review-after", type=click.IntRange(1, MAX_DAYS), default=60, show_default=True,
+                     metavar="DAYS", help="Plan a review with the clinician after DAYS at the target."),
+        click.option("--no-review", is_flag=True, help="Plan no review."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, conditions: tuple[str, ...],
-                      medications: tuple[str, ...], override_rules: tuple[str, ...],
-                      override_reasons: tuple[str, ...], patient_file: Path | None, target: Decimal | None,
-                      first_dose: Decimal | None, step: Decimal | None, every: int | None,
-                      dose_time: time | None, time_zone: str | None, days: int | None, until: date | None,
-                      label: str | None, form: str, strengths: tuple[Decimal, ...], concentration: Decimal | None,
-                      supply_days: int, lead_days: int, shelf_life_days: int, plan_id: str | None,
-                      revision: int) -> Plan:
-    """The plan the options describe: patient-file facts, then flags on top (flags win; conditions,
-    medications and overrides add up, so that no medication is ever dropped from the screen)."""
-    if start is None:
-        raise click.UsageError("Missing option '--start'.")
-    if len(override_rules) != len(override_reasons):
+def build_from_inputs(**options: Any) -> Plan:
+    """The plan the options describe, made by the service layer; the CLI only reads files and the clock."""
+    if options["start"] is None and options["last_opioid_dose"] is None:
+        raise click.UsageError("Missing option '--start' (or '--last-opioid-dose' to start after the washout).")
+    rules, reasons = options.pop("override_rules"), options.pop("override_reasons")
+    if len(rules) != len(reasons):
         raise click.UsageError("each --override needs its own --reason, in the same order")
-    facts = PatientFile()
-    if patient_file is not None:
-        try:
-            facts = parse_patient_file(read_text(patient_file))
-        except InputError as error:
-            raise InputError(f"{patient_file}: {error}") from None
-    vocabulary = screen.vocabulary()
-    for condition in conditions:
-        vocabulary.match_condition(condition)
-    given = {rule.strip(): Override(rule.strip(), reason) for rule, reason in zip(override_rules, override_reasons)}
-    kept = tuple(o for o in facts.overrides if o.rule not in given)
-    protocol = tune(get_protocol(protocol_name), first_dose_mg=first_dose, step_mg=step, every_days=every)
-    patient = Patient(label=label if label is not None else facts.label, spasticity=spasticity,
-                      conditions=facts.conditions + conditions, medications=facts.medications + medications)
-    return build_plan(
-        protocol, patient, start, time_zone=time_zone or facts.time_zone or machine_zone(),
-        generated_at=generated_now(), dose_time=dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
-        target_mg=target, until=until, days=days, plan_id=plan_id, revision=revision,
-        overrides=kept + tuple(given.values()), formulation=_formulation(form, strengths, concentration),
-        supply=Supply(supply_days, lead_days, shelf_life_days),
-    )
+    files = {"patient_file": options.pop("patient_file"), "protocol_file": options.pop("protocol_file")}
+    request = PlanRequest(
+        protocol=options.pop("protocol_name"), overrides=tuple(zip(rules, reasons)),
+        patient_file_text=read_text(files["patient_file"]) if files["patient_file"] else None,
+        protocol_file_text=read_text(files["protocol_file"]) if files["protocol_file"] else None, **options)
+    zone = None if request.time_zone else _zone_or_none()
+    try:
+        return make_plan(request, generated_at=generated_now(), default_zone=zone)
+    except InputError as error:
+        if error.field in files and files[error.field] is not None:
+            raise InputError(f"{files[error.field]}: {error}") from None
+        raise
 
 
-def _formulation(form: str, strengths: tuple[Decimal, ...], concentration: Decimal | None) -> Formulation | None:
-    """The formulation the options name; None for the default capsules (one of each level's dose)."""
-    if form == "capsule":
-        if concentration is not None:
-            raise click.UsageError("--concentration is for liquid, drops and cream; capsules take --strength")
-        return Formulation("capsule", strengths_mg=strengths) if strengths else None
-    if strengths:
-        raise click.UsageError(f"--strength is for capsules; {form} takes --concentration")
-    if concentration is None and form not in DEFAULT_CONCENTRATION:
-        raise click.UsageError(f"--form {form} needs --concentration (mg per drop, from the pharmacy's label)")
-    return Formulation(form, concentration_mg=concentration or DEFAULT_CONCENTRATION[form])
+def _zone_or_none() -> str | None:
+    """This machine's zone, or None when it cannot tell (a patient file may still name one)."""
+    try:
+        return machine_zone()
+    except InputError:
+        return None
 
 
 @cli.command()
@@ -255,13 +249,31 @@ def read_plan(path: Path) -> Plan:
 
 @cli.command()
 def protocols() -> None:
-    """List the built-in protocols and their parameters."""
-    click.echo(f"{'name':<10} {'first dose':>10} {'step':>7} {'every':>8} {'target':>7}  about")
+    """List the built-in protocols as steps.
+
+    A custom protocol is a TOML file given to 'plan --protocol-file FILE':
+
+    \b
+        name = "slow-ms"
+        note = "1.5 mg for 10 days, then 3 mg for 21, then 4.5 mg"
+        [[steps]]
+        dose_mg = 1.5
+        days = 10
+        [[steps]]
+        dose_mg = 3
+        days = 21
+        [[steps]]
+        dose_mg = 4.5     # no days: held until the plan ends
+    """
     for protocol in PROTOCOLS.values():
-        click.echo(f"{protocol.name:<10} {format_mg(protocol.first_dose_mg) + ' mg':>10} "
-                   f"{format_mg(protocol.step_mg) + ' mg':>7} {str(protocol.every_days) + ' days':>8} "
-                   f"{format_mg(protocol.target_mg) + ' mg':>7}  {protocol.summary}")
-    click.echo(f"\nDefault: {DEFAULT_PROTOCOL}. Tune with --first-dose, --step, --every and --target.")
+        click.echo(f"{protocol.name}: {protocol.summary}")
+        for number, step in enumerate(protocol.steps, start=1):
+            click.echo(f"  step {number}  {step.describe()}")
+    click.echo(f"\nDefault: {DEFAULT_PROTOCOL}. Tune with --first-dose, --step, --every and --target, or give your "
+               "own steps with --protocol-file.")
+
+
+cli_adjust.register(cli, read_plan)
 
 
 def main() -> None:

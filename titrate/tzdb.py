@@ -3,7 +3,8 @@
 `ZoneInfo(name)` searches the system's zoneinfo folders before the `tzdata` package, so on a machine with
 older system data a plan (and the VTIMEZONE written for it) would follow stale rules: an hour off for
 zones whose rules changed since (Africa/Casablanca from September 2026, America/Havana in winter
-2026-27). titrate pins `tzdata` to a recent release and reads every zone from it, on every platform.
+2026-27). titrate pins `tzdata` to a recent release and reads every zone from it, on every platform;
+wallclock.tz_version() names the release each plan records.
 """
 
 from __future__ import annotations
@@ -12,12 +13,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-import tzdata
-
-__all__ = ["SYSTEM", "get_zone", "source", "version"]
-
-#: The version recorded for a zone read from the operating system (tzdata lacked it).
-SYSTEM = "system"
+__all__ = ["get_zone"]
 
 
 @cache
@@ -36,14 +32,3 @@ def get_zone(name: str) -> ZoneInfo:
         with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as data:
             return ZoneInfo.from_file(data, key=name)
     return ZoneInfo(name)
-
-
-def source(name: str) -> str:
-    """Where the rules for `name` come from: the tz database version of the `tzdata` package
-    (e.g. '2026f'), or SYSTEM for a zone only the operating system has."""
-    return version() if name in _packaged_keys() else SYSTEM
-
-
-def version() -> str:
-    """The IANA tz database version titrate computes plans with, e.g. '2026f'."""
-    return tzdata.IANA_VERSION

@@ -17,8 +17,8 @@ from difflib import get_close_matches
 from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from . import tzdb
 from .errors import InputError
+from .tzdb import get_zone
 
 if TYPE_CHECKING:
     from .model import Plan
@@ -30,13 +30,20 @@ def load_zone(name: str) -> ZoneInfo:
     """The IANA zone called `name` (from the `tzdata` package first: see tzdb), or InputError suggesting
     the nearest real name."""
     try:
-        return tzdb.get_zone(name)
+        return get_zone(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     by_case = {key.casefold(): key for key in available_timezones()}
     close = by_case.get(name.casefold()) or next(iter(get_close_matches(name, by_case.values(), n=1)), None)
     hint = f"did you mean {close!r}?" if close else "use an IANA name such as 'Europe/London'"
     raise InputError(f"unknown time zone {name!r}; {hint}")
+
+
+def tz_version() -> str:
+    """The version of the tz database titrate computes with (the `tzdata` package's), recorded in each plan."""
+    from tzdata import IANA_VERSION  # a constant in a tiny module; imported only when a plan is built
+
+    return IANA_VERSION
 
 
 def parse_hhmm(text: str, *, field: str) -> time:
@@ -244,48 +251,33 @@ def _first_instant_at_new_offset(zone: ZoneInfo, low: datetime, high: datetime) 
     return high
 
 
-@dataclass(frozen=True, slots=True)
-class ZoneRecord:
-    """The zone's rules as a plan was computed with them: the tz database version, and the UTC offset
-    from each instant on (the first covers the plan's start), so a later titrate can tell whether
-    newer rules put a dose elsewhere."""
-
-    version: str
-    offsets: tuple[tuple[datetime, timedelta], ...]
-
-    def __post_init__(self) -> None:
-        if not self.version or not self.offsets:
-            raise InputError("a zone record needs a tz database version and at least one offset")
-        instants = [instant for instant, _ in self.offsets]
-        if any(instant.utcoffset() != timedelta(0) for instant in instants) or instants != sorted(set(instants)):
-            raise InputError("a zone record's offsets start at UTC instants, in order")
-
-    def instant(self, local: datetime) -> datetime | None:
-        """The UTC instant of naive `local` by these offsets (the first of two), or None if it falls in
-        none of them."""
-        spans = zip(self.offsets, [*self.offsets[1:], None])
-        fits = [local.replace(tzinfo=timezone.utc) - offset for (onset, offset), following in spans
-                if onset <= local.replace(tzinfo=timezone.utc) - offset
-                and (following is None or local.replace(tzinfo=timezone.utc) - offset < following[0])]
-        return min(fits, default=None)
+def record_offsets(zone: ZoneInfo, first: date, last: date) -> tuple[tuple[datetime, timedelta], ...]:
+    """The UTC offset of `zone` from each instant on (the first covers the start of `first`) through
+    `last`, by the rules titrate uses now: what a plan records so that a later titrate can tell whether
+    newer rules put a dose elsewhere (moved_days)."""
+    return tuple((change.onset_utc, change.offset_to) for change in observances(zone, first, last))
 
 
-def record_zone(zone: ZoneInfo, first: date, last: date) -> ZoneRecord:
-    """The record of the rules titrate uses now for `zone` from `first` through `last`."""
-    changes = observances(zone, first, last)
-    return ZoneRecord(tzdb.source(zone.key), tuple((change.onset_utc, change.offset_to) for change in changes))
+def _recorded_instant(offsets: tuple[tuple[datetime, timedelta], ...], local: datetime) -> datetime | None:
+    """The UTC instant of naive `local` by recorded offsets (the first of two), or None if none covers it."""
+    fits = []
+    for (onset, offset), following in zip(offsets, [*offsets[1:], None]):
+        instant = local.replace(tzinfo=timezone.utc) - offset
+        if onset <= instant and (following is None or instant < following[0]):
+            fits.append(instant)
+    return min(fits, default=None)
 
 
 def moved_days(plan: Plan) -> list[date]:
-    """The days of a saved plan whose dose the rules titrate uses now would put at another wall-clock
-    time or another instant than the rules the plan records (none if it records no rules)."""
-    if plan.tzdata is None:
+    """The days of a saved plan whose dose the zone rules titrate uses now put at another wall-clock time
+    or another instant than the rules the plan was made with (its `utc_offsets`; none recorded: [])."""
+    if not plan.utc_offsets:
         return []
     zone = load_zone(plan.time_zone)
     moved = []
     for day in plan.days:
-        clock = dose_clock(day.date, plan.dose_time, zone) if date_exists(day.date, zone) else None
         local = datetime.combine(day.date, day.time)
-        if clock is None or clock.time != day.time or plan.tzdata.instant(local) != first_instant(local, zone):
+        if (not date_exists(day.date, zone) or dose_clock(day.date, day.time, zone).time != day.time
+                or _recorded_instant(plan.utc_offsets, local) != first_instant(local, zone)):
             moved.append(day.date)
     return moved

@@ -3,24 +3,44 @@ so that `titrate plan` in a plain-text format never pays for importing icalendar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
 from ..model import Plan
 
-#: format name -> (module, function, what it is)
-FORMATS: dict[str, tuple[str, str, str]] = {
-    "table": ("titrate.render.table", "render_table", "a terminal table"),
-    "csv": ("titrate.render.csv_format", "render_csv", "CSV for spreadsheets, one row a day"),
-    "json": ("titrate.plan_io", "dumps", "the plan file, from which every other format renders"),
-    "md": ("titrate.render.markdown", "render_markdown", "Markdown for notes and handouts"),
-    "ics": ("titrate.render.ics", "render_ics", "iCalendar for phone calendars, with reminders"),
-    "order": ("titrate.render.order", "render_order", "the pharmacy summary: fills, dates and quantities"),
-    "explain": ("titrate.render.explain", "render_explain", "which rules set each dose and the time"),
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A renderer: where it lives, what it makes, and how a shell labels its output."""
+
+    module: str
+    function: str
+    about: str
+    media_type: str
+    extension: str
+
+
+_TEXT = "text/plain; charset=utf-8"
+
+FORMATS: dict[str, Format] = {
+    "table": Format("titrate.render.table", "render_table", "a terminal table", _TEXT, "txt"),
+    "csv": Format("titrate.render.csv_format", "render_csv", "CSV for spreadsheets, one row a day",
+                  "text/csv; charset=utf-8", "csv"),
+    "json": Format("titrate.plan_io", "dumps", "the plan file, from which every other format renders",
+                   "application/json", "json"),
+    "md": Format("titrate.render.markdown", "render_markdown", "Markdown for notes and handouts",
+                 "text/markdown; charset=utf-8", "md"),
+    "ics": Format("titrate.render.ics", "render_ics", "iCalendar for phone calendars, with reminders",
+                  "text/calendar; charset=utf-8", "ics"),
+    "order": Format("titrate.render.order", "render_order", "the pharmacy summary: fills, dates and quantities",
+                    _TEXT, "txt"),
+    "explain": Format("titrate.render.explain", "render_explain", "which rules set each dose and the time",
+                      _TEXT, "txt"),
 }
 
 
-def render(plan: Plan, fmt: str, **options: Any) -> str:
+def render(plan: Plan, fmt: str, **options: Any) -> str | bytes:
     """The plan in format `fmt`. `options` go to the renderers that take them (the calendar's alarms)."""
-    module, function, _ = FORMATS[fmt]
-    return getattr(import_module(module), function)(plan, **options)
+    spec = FORMATS[fmt]
+    return getattr(import_module(spec.module), spec.function)(plan, **options)

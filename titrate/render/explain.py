@@ -80,6 +80,4 @@ def _why_time(plan: Plan) -> str:
 
 
 def _zone_rules(plan: Plan) -> str:
-    if plan.tzdata is None:
-        return "Zone rules: not recorded (a plan made before titrate recorded them)"
-    return f"Zone rules: tz database {plan.tzdata.version} (local times and clock changes)"
+    return f"Zone rules: tz database {plan.tzdata or 'not recorded'} (local times and clock changes)"

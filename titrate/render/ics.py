@@ -1,9 +1,10 @@
 """The phone calendar: an RFC 5545 file with one event per dose day, at the local dose time.
 
-Each event's start carries the plan's TZID (never UTC, never floating), so phones keep the wall-clock
-time across clock changes. UIDs derive from the plan id and the date, and DTSTAMP from generated_at, so
-the same plan gives the same bytes, and a revised plan (same id, higher revision, so a higher SEQUENCE)
-updates the events already on a phone instead of adding new ones.
+Each event's start carries the plan's TZID (never floating), so phones keep the wall-clock time across
+clock changes; the one exception is a dose at a time the clocks repeat, given in UTC (see _add_times).
+UIDs derive from the plan id and the date, and DTSTAMP from generated_at, so the same plan gives the
+same bytes, and a revised plan (same id, higher revision, so a higher SEQUENCE) updates the events
+already on a phone instead of adding new ones.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vText
 
-from ..model import DoseDay, Plan
-from ..supply import Refill
+from ..model import Cancelled, DoseDay, EventKind, Plan
+from ..model import Event as PlanEvent
 from ..wallclock import first_instant, format_minutes, load_zone, occurs_twice, window_close
 from .common import DISCLAIMER, dose_text, findings, refill_text
 from .vtimezone import vtimezone
@@ -39,7 +40,8 @@ def calendar_tzid(zone_name: str) -> str:
 
 def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     """The calendar as text with CRLF line endings. `alarm_minutes` before each dose a reminder shows;
-    None leaves reminders out."""
+    None leaves reminders out. Days and events an earlier revision had and this one does not are
+    written as cancelled (same UID, STATUS:CANCELLED), so a calendar that takes updates removes them."""
     zone = load_zone(plan.time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -51,20 +53,24 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     calendar.add("x-wr-calname", name)  # what Apple, Google and Outlook read
     calendar.add("x-wr-timezone", vText(calendar_tzid(plan.time_zone)))
     calendar.add("x-wr-caldesc", vText(DISCLAIMER))
-    calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), plan.start, plan.end))
+    dates = [plan.start, plan.end, *(item.date for item in plan.cancelled if item.time is not None)]
+    calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), min(dates), max(dates)))
     plan_findings = findings(plan)
     for day in plan.days:
         calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
-    for refill in plan.refills:
-        calendar.add_component(_refill_event(plan, refill, zone, alarm_minutes))
+    for event in plan.events:
+        calendar.add_component(_all_day_event(plan, event, zone, alarm_minutes))
+    for item in plan.cancelled:
+        calendar.add_component(_cancelled_event(plan, item, zone))
     return calendar.to_ical().decode("utf-8")
 
 
-def _private_event(plan: Plan, uid: str, summary: str, description: str) -> Event:
-    """An event with what every event of the plan shares: a stable UID, DTSTAMP and SEQUENCE from the
-    plan, and private, free time (a medication reminder should not show to others or block the day)."""
+def _private_event(plan: Plan, key: str, summary: str, description: str) -> Event:
+    """An event with what every event of the plan shares: a UID from the plan id and the key of what it
+    is (so it survives revisions), DTSTAMP and SEQUENCE from the plan, and private, free time (a
+    medication reminder should not show to others or block the day)."""
     event = Event()
-    event.add("uid", f"{plan.plan_id}-{uid}@titrate")
+    event.add("uid", f"{plan.plan_id}-{key}@titrate")
     event.add("dtstamp", plan.generated_at)
     event.add("sequence", plan.revision - 1)
     event.add("summary", summary)
@@ -76,8 +82,7 @@ def _private_event(plan: Plan, uid: str, summary: str, description: str) -> Even
 
 def _add_alarm(event: Event, description: str, trigger: timedelta | datetime) -> None:
     """A DISPLAY reminder with a DESCRIPTION (some parsers reject the file without one). The trigger is
-    relative to the start, or an instant in UTC (icalendar writes VALUE=DATE-TIME, without which libical
-    drops it)."""
+    relative to the start, or a UTC instant marked VALUE=DATE-TIME (libical drops one without it)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", description)
@@ -85,39 +90,67 @@ def _add_alarm(event: Event, description: str, trigger: timedelta | datetime) ->
     event.add_component(alarm)
 
 
-def _refill_event(plan: Plan, refill: Refill, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
-    """An all-day event on the re-order date; its reminder shows at 09:00 that day in the plan's zone,
-    written as that instant in UTC: a trigger relative to an all-day start (+9 hours) is read in the
-    phone's zone by some apps and crashes recurring-ical-events' alarm expansion."""
-    event = _private_event(
-        plan, f"refill-{refill.number}", f"Re-order LDN (fill {refill.number})",
-        f"{refill_text(plan, refill)}.\nLDN is made to order: ask the pharmacy today so that it is ready by "
-        f"{refill.start}.\n{DISCLAIMER}")
-    event.add("dtstart", refill.reorder_on)
-    event.add("dtend", refill.reorder_on + timedelta(days=1))
+#: The title and the reminder of each kind of all-day event.
+_ALL_DAY = {
+    EventKind.REORDER: ("Re-order LDN", "Re-order LDN today"),
+    EventKind.REVIEW: ("LDN review with your clinician", "LDN review with your clinician today"),
+    EventKind.WASHOUT_END: ("Opioid-free from today: LDN may start", "Opioid-free from today: LDN may start"),
+    EventKind.STOP: ("LDN stopped: no more doses", "LDN stopped: no more doses from today"),
+}
+
+
+def _all_day_event(plan: Plan, event: PlanEvent, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
+    """An all-day event; its reminder shows at 09:00 that day in the plan's zone, written as that instant
+    in UTC: a trigger relative to an all-day start (+9 hours) crashes recurring-ical-events' alarm
+    expansion, and apps read it in the phone's zone."""
+    summary, reminder = _ALL_DAY[event.kind]
+    lines = [event.text[:1].upper() + event.text[1:] + "."]
+    if event.kind is EventKind.REORDER:
+        refill = next(r for r in plan.refills if event.date == r.reorder_on and event.key.endswith(f"{r.start:%Y%m%d}"))
+        lines += [f"{refill_text(plan, refill)}.", "LDN is made to order: ask the pharmacy today so that it is ready "
+                                                   f"by {refill.start}."]
+    calendar_event = _private_event(plan, event.key, summary, "\n".join([*lines, DISCLAIMER]))
+    calendar_event.add("dtstart", event.date)
+    calendar_event.add("dtend", event.date + timedelta(days=1))
     if alarm_minutes is not None:
-        _add_alarm(event, f"Re-order LDN today (fill {refill.number})", _reminder_instant(refill.reorder_on, zone))
+        _add_alarm(calendar_event, reminder, _reminder_instant(event.date, zone))
+    return calendar_event
+
+
+def _cancelled_event(plan: Plan, item: Cancelled, zone: ZoneInfo) -> Event:
+    """What an earlier revision had on a date and this one does not: the same UID, cancelled, no alarm."""
+    what = "No LDN dose" if item.kind == "dose" else "Cancelled"
+    event = _private_event(plan, item.key, f"{what}: cancelled by revision {plan.revision}",
+                           f"This was cancelled when the plan was revised (revision {plan.revision}).\n{DISCLAIMER}")
+    event.add("status", "CANCELLED")
+    if item.time is None:
+        event.add("dtstart", item.date)
+        event.add("dtend", item.date + timedelta(days=1))
+    else:
+        _add_times(event, plan, zone, dtstart=datetime.combine(item.date, item.time))
     return event
 
 
 def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
            alarm_minutes: int | None) -> Event:
-    event = _private_event(plan, f"{day.date:%Y%m%d}", f"LDN {dose_text(day)}",
-                           _description(plan, day, plan_findings))
-    start = datetime.combine(day.date, day.time)
-    end = window_close(day.date, plan.window, zone).replace(tzinfo=None)
-    if occurs_twice(start, zone) or occurs_twice(end, zone):
-        # Apps disagree on which of two equal local times a TZID names: give this one dose as its
-        # instant, the first of the two (the plan's rule, in the day's note).
-        event.add("dtstart", first_instant(start, zone))
-        event.add("dtend", first_instant(end, zone))
-    else:
-        tzid = {"TZID": calendar_tzid(plan.time_zone)}
-        event.add("dtstart", start, parameters=tzid)
-        event.add("dtend", end, parameters=tzid)
+    event = _private_event(plan, day.key, f"LDN {dose_text(day)}", _description(plan, day, plan_findings))
+    _add_times(event, plan, zone, dtstart=datetime.combine(day.date, day.time),
+               dtend=window_close(day.date, day.window, zone).replace(tzinfo=None))
     if alarm_minutes is not None:
         _add_alarm(event, f"Time for your LDN dose: {dose_text(day)}", -timedelta(minutes=alarm_minutes))
     return event
+
+
+def _add_times(event: Event, plan: Plan, zone: ZoneInfo, **local: datetime) -> None:
+    """The event's times in the plan's TZID; if one of them happens twice in the zone (the clocks go back
+    over it), all of them as UTC instants, the first of the two (the plan's rule, in the day's note):
+    apps disagree on which occurrence a local time with a TZID names."""
+    if any(occurs_twice(moment, zone) for moment in local.values()):
+        for name, moment in local.items():
+            event.add(name, first_instant(moment, zone))
+    else:
+        for name, moment in local.items():
+            event.add(name, moment, parameters={"TZID": calendar_tzid(plan.time_zone)})
 
 
 def _reminder_instant(day: date, zone: ZoneInfo) -> datetime:
@@ -126,7 +159,7 @@ def _reminder_instant(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _description(plan: Plan, day: DoseDay, plan_findings: list[str]) -> str:
-    window = f"{format_minutes(plan.window.start)} and {format_minutes(plan.window.end)}".replace(
+    window = f"{format_minutes(day.window.start)} and {format_minutes(day.window.end)}".replace(
         "24:00", "midnight")
     lines = [
         f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}.",
