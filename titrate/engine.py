@@ -45,6 +45,7 @@ from .wallclock import (
     dose_clock,
     load_zone,
     local_dates,
+    nth_date,
     record_offsets,
     skipped_dates,
     tz_version,
@@ -95,7 +96,7 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
             raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
         if (date.max - start).days <= days:
             raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-        until = start + timedelta(days=days - 1)
+        until = nth_date(start, days, load_zone(time_zone))  # real dates: a date the zone skipped is no day
     inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply, until, target_mg,
                         overrides, (), washout, review_after_days, maintenance_days)
     return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)

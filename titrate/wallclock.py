@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from difflib import get_close_matches
+from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -177,6 +178,11 @@ def local_dates(start: date, zone: ZoneInfo) -> Iterator[date]:
         if day == date.max:
             return
         day += timedelta(days=1)
+
+
+def nth_date(start: date, count: int, zone: ZoneInfo) -> date:
+    """The `count`-th date of `zone`'s calendar from `start` (the first): a plan of `count` days ends on it."""
+    return next(islice(local_dates(start, zone), count - 1, None))
 
 
 def skipped_dates(first: date, last: date, zone: ZoneInfo) -> list[date]:
