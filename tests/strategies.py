@@ -141,3 +141,27 @@ def medication_lists_with_an_opioid(draw: st.DrawFn) -> str:
     for item in others[1:]:
         text += draw(list_separators) + item
     return text
+
+
+@st.composite
+def clock_changes(draw: st.DrawFn) -> tuple[str, date, time]:
+    """(zone, date, wall time) near a clock change of the zone: the time is inside the hour the change
+    repeats or skips, or next to it, so it lands inside the dose window or outside it."""
+    from titrate.wallclock import load_zone, observances
+
+    zone = draw(st.one_of(st.sampled_from(HARD_ZONES), zones))
+    year = draw(st.integers(2000, 2040))
+    changes = observances(load_zone(zone), date(year, 1, 1), date(year, 12, 31))[1:]
+    if not changes:
+        return zone, draw(st.dates(date(year, 1, 1), date(year, 12, 31))), draw(any_times)
+    change = draw(st.sampled_from(changes))
+    jump = change.offset_to - change.offset_from
+    earliest = change.onset + min(jump, timedelta(0)) - timedelta(minutes=30)
+    moment = earliest + timedelta(minutes=draw(st.integers(0, int(abs(jump).total_seconds() // 60) + 60)))
+    return zone, moment.date(), moment.time().replace(second=0, microsecond=0)
+
+
+#: Zones whose clock changes land in or near the evening window, or that skipped a day.
+HARD_ZONES = ["America/Santiago", "America/Asuncion", "America/Nuuk", "America/Havana", "Asia/Tehran",
+              "Africa/Casablanca", "Pacific/Apia", "Australia/Lord_Howe", "Europe/London", "America/New_York"]
+any_times = st.times().map(lambda t: t.replace(second=0, microsecond=0))

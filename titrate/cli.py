@@ -11,7 +11,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from . import __version__, cli_adjust, plan_io, rules
+from . import __version__, cli_adjust, cli_sync, plan_io, rules
 from .cli_types import DATE, MG, TIME, ZONE, check_arguments
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
@@ -276,6 +276,7 @@ def protocols() -> None:
 
 
 cli_adjust.register(cli, read_plan)
+cli_sync.register(cli, read_plan)
 
 
 def main() -> None:
