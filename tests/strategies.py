@@ -7,11 +7,14 @@ span the IANA database, which brings in northern and southern DST, half-hour off
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
+from titrate.engine import build_plan
 from titrate.model import Patient, Protocol
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.
@@ -50,3 +53,27 @@ def protocols(draw: st.DrawFn) -> Protocol:
 
 def avoids_skipped_days(zone: str, start: date, days: int) -> bool:
     return not any(name == zone and start <= day < start + timedelta(days=days) for name, day in SKIPPED_DAYS)
+
+
+@st.composite
+def adjusted_plans(draw: st.DrawFn):
+    """A plan as a clinician leaves it after adjusting it in flight: built by the engine, then given step-backs
+    (a run of days at a dose taken earlier) and retimes (a run of days at another time), under any revision.
+    The days are reshaped by hand, so the plan may break rules the engine keeps: for renderers, not rules."""
+    protocol, patient = draw(protocols()), draw(patients)
+    start, zone, length = draw(start_dates), draw(st.sampled_from(FIXED_ZONES)), draw(st.integers(1, 120))
+    assume(avoids_skipped_days(zone, start, length))
+    plan = build_plan(protocol, patient, start, time_zone=zone, days=length, dose_time=draw(dose_times),
+                      generated_at=datetime(2026, 1, 1, tzinfo=timezone.utc), revision=draw(st.integers(1, 9)))
+    days = list(plan.days)
+    for _ in range(draw(st.integers(0, 4))):
+        first = draw(st.integers(0, len(days) - 1))
+        last = draw(st.integers(first, min(first + 30, len(days) - 1)))
+        if draw(st.booleans()):
+            earlier = days[draw(st.integers(0, first))]
+            days[first:last + 1] = [replace(day, dose_mg=earlier.dose_mg, amount=earlier.amount,
+                                            dispense=earlier.dispense) for day in days[first:last + 1]]
+        else:
+            moved = draw(dose_times)
+            days[first:last + 1] = [replace(day, time=moved) for day in days[first:last + 1]]
+    return replace(plan, days=tuple(days))

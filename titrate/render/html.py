@@ -72,12 +72,14 @@ thead { display: table-header-group; }
 .change { font-weight: bold; }
 .blank { display: inline-block; min-width: 16em; border-bottom: 1px solid #111; }
 .disclaimer { margin-top: 1.5em; font-size: 0.9em; color: #333; border-top: 1px solid #999; padding-top: 0.5em; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
-  white-space: nowrap; }
 #checklist { break-before: page; }
 @page { margin: 15mm 14mm 18mm;
   @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #444;
     font-family: "Helvetica Neue", Helvetica, Arial, "DejaVu Sans", sans-serif; } }
+@media screen {
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+    white-space: nowrap; }
+}
 @media print {
   body { padding: 0; max-width: none; font-size: 10.5pt; }
   .sr-only { display: none; }
@@ -201,12 +203,13 @@ def _markers(plan: Plan, review: date) -> list[Marker]:
 
 def _chart_section(plan: Plan, plan_levels: tuple[Level, ...], review: date) -> list[str]:
     description = (f"Your daily dose from {short_date(plan.start)} to {short_date(plan.end)}: "
-                   + ", then ".join(f"{_mg(level.dose_mg)} from {short_date(level.first)}" for level in plan_levels)
+                   + ", then ".join(f"{_mg(level.dose_mg)}{_at(plan, level)} from {short_date(level.first)}"
+                                    for level in plan_levels)
                    + f". Target {_mg(plan.target_mg)}. Dotted lines: order dates; dashed line: review.")
     chart = render_chart(plan_levels, plan.target_mg, _markers(plan, review), title="Your dose over time",
                          description=description)
-    rows = [f"<tr><td>{_day_cell(level.first)}</td><td>{_day_cell(level.last)}</td><td>{_mg(level.dose_mg)}</td>"
-            "</tr>" for level in plan_levels]
+    rows = [f"<tr><td>{_day_cell(level.first)}</td><td>{_day_cell(level.last)}</td><td>{_mg(level.dose_mg)}"
+            f"{_at(plan, level)}</td></tr>" for level in plan_levels]
     rows += [f"<tr><td>{_day_cell(marker.date)}</td><td></td><td>{_e(marker.label)}</td></tr>"
              for marker in _markers(plan, review)]
     return [
@@ -222,6 +225,11 @@ def _chart_section(plan: Plan, plan_levels: tuple[Level, ...], review: date) -> 
         "</figure>",
         "</section>",
     ]
+
+
+def _at(plan: Plan, level: Level) -> str:
+    """' at HH:MM' for a level taken at another time than the plan's (a clock change, a retime)."""
+    return "" if level.time == plan.dose_time else f" at {format_hhmm(level.time)}"
 
 
 def _steps_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:

@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..model import Plan
 from .html import render_html
 
-__all__ = ["render_pdf", "PAPER_SIZES", "INSTALL_HINT"]
+__all__ = ["render_pdf", "no_fetching", "PAPER_SIZES", "INSTALL_HINT"]
 
 INSTALL_HINT = 'the pdf format needs WeasyPrint: pip install "titrate[pdf]"'
 #: CSS page sizes; the handout's layout fits both, so only the page box changes.
@@ -25,15 +25,22 @@ def render_pdf(plan: Plan, *, paper: str = "a4") -> bytes:
                          value=paper)
     try:
         import weasyprint
-        from weasyprint.urls import URLFetcher
     except ImportError:
         raise InputError(INSTALL_HINT, field="format", value="pdf") from None
     except OSError as error:  # WeasyPrint is installed but cannot load Pango or its other system libraries
         raise InputError(f"WeasyPrint cannot start ({error}); install its system libraries (Pango): see "
                          "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html",
                          field="format", value="pdf") from None
-    fetch_nothing = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    page = weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetch_nothing)
-    document = weasyprint.HTML(string=render_html(plan), url_fetcher=fetch_nothing, base_url=None)
+    fetcher = no_fetching()
+    page = weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher)
+    document = weasyprint.HTML(string=render_html(plan), url_fetcher=fetcher, base_url=None)
     # The file identifier is a hash of the content, so it is reproducible too.
     return document.write_pdf(stylesheets=[page], pdf_identifier=True)
+
+
+def no_fetching():
+    """A WeasyPrint URL fetcher that allows no protocol and stops the render at the first attempt: the
+    handout is self-contained, so any fetch is a bug, never a reason to reach the network or the disk."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=(), fail_on_errors=True)

@@ -1,0 +1,204 @@
+"""The patient handout, read back with html5lib (an HTML5 parser that the renderer does not use): every
+dose day and every warning is on it, no user text made markup, and it fetches nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import html5lib
+import pytest
+from test_golden import GENERATED, HOSTILE_LABEL, PLANS
+
+from titrate.engine import build_plan
+from titrate.formulations import Formulation
+from titrate.model import Patient
+from titrate.protocols import PROTOCOLS
+from titrate.render import render
+
+
+def parse(text: str):
+    return html5lib.parse(text, namespaceHTMLElements=False)
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def text_of(element) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def section(document, name: str):
+    return document.find(f".//section[@id='{name}']")
+
+
+def day_cell(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+@pytest.mark.parametrize("name", PLANS)
+def test_the_checklist_has_every_day_with_its_dose_amount_and_time(name):
+    plan = PLANS[name]
+    rows = section(parse(render(plan, "html")), "checklist").findall(".//tbody/tr")
+    assert len(rows) == len(plan.days)
+    for row, day in zip(rows, plan.days):
+        cells = [text_of(cell) for cell in row.findall("td")]
+        assert cells[1:6] == [day_cell(day.date), str(day.day), f"{day.dose_mg.normalize():f} mg", day.amount,
+                              day.time.strftime("%H:%M")]
+        assert row.find("td/span[@class='box']") is not None  # the tick box
+
+
+def test_the_checklist_marks_each_new_dose_and_each_reorder_in_the_plan():
+    plan = PLANS["classic-london"]
+    rows = section(parse(render(plan, "html")), "checklist").findall(".//tbody/tr")
+    notes = {day.date: text_of(row.findall("td")[6]) for row, day in zip(rows, plan.days)}
+    assert notes[date(2026, 12, 15)] == notes[date(2026, 12, 29)] == "New dose: up"
+    assert notes[date(2026, 12, 24)] == "Order fill 2 today"
+    assert notes[plan.end] == "Review with your clinician"
+    assert sum(bool(note) for note in notes.values()) == 4
+
+
+def test_the_steps_table_has_one_row_per_level_and_splits_at_a_clock_change():
+    rows = section(parse(render(PLANS["nuuk-hostile"], "html")), "steps").findall(".//tbody/tr")
+    assert [[text_of(cell) for cell in row.findall("td")] for row in rows] == [
+        ["1", "Fri 20 Mar 2026", "Thu 26 Mar 2026", "7", "1.5 mg", "1 x 1.5 mg capsule", "23:30"],
+        ["2", "Fri 27 Mar 2026", "Fri 27 Mar 2026", "1", "2 mg", "1 x 2 mg capsule", "23:30"],
+        ["3", "Sat 28 Mar 2026", "Sat 28 Mar 2026", "1", "2 mg", "1 x 2 mg capsule", "22:30"],
+        ["4", "Sun 29 Mar 2026", "Thu 2 Apr 2026", "5", "2 mg", "1 x 2 mg capsule", "23:30"],
+        ["5", "Fri 3 Apr 2026", "Sat 4 Apr 2026", "2", "2.5 mg", "1 x 2.5 mg capsule", "23:30"],
+    ]
+
+
+def test_the_header_says_who_when_and_at_what_time_in_which_zone():
+    header = text_of(parse(render(PLANS["classic-london"], "html")).find(".//header"))
+    assert "For: Jane Doe" in header
+    assert "Start Tue 1 December 2026" in header
+    assert "22:00 (Europe/London time)" in header and "21:00 to midnight" in header
+    assert "First dose, Tue 1 December 2026: 1.5 mg (1 x 1.5 mg capsule) at 22:00." in header
+
+
+def test_the_dates_to_remember_give_every_reorder_and_the_review():
+    plan = PLANS["berlin-morning-overrides"]
+    items = [text_of(li) for li in section(parse(render(plan, "html")), "dates").findall(".//li")]
+    assert [item.split(":")[0] for item in items] == [
+        "By Wed 10 March 2027", "By Wed 24 March 2027", "By Wed 7 April 2027", "By Wed 28 April 2027"]
+    assert [item.split(":", 1)[1].split(" from")[0] for item in items[:3]] == [
+        " order fill 1", " order fill 2", " order fill 3"]
+    assert "review how LDN is working" in items[3]
+
+
+def test_the_plans_warnings_are_there_in_plain_words_and_the_clinicians_text_is_not():
+    document = parse(render(PLANS["berlin-morning-overrides"], "html"))
+    warnings = [text_of(li) for li in section(document, "warnings").findall(".//li")]
+    assert warnings == [
+        "One of your medicines (an interferon beta) may interact with LDN. Tell your clinician about any new or "
+        "unusual symptoms.",
+        "Some of your medicines could not be checked against LDN. Ask your clinician or pharmacist to check every "
+        "medicine you take, including ones you buy yourself.",
+        "Glatiramer (Copaxone) and LDN are not known to interfere with each other.",
+    ]
+    page = text_of(document.find(".//body"))
+    for clinical in ("pharmacokinetic", "hepatologist", "vivid dreams on evening doses", "Hepatitis", "magnesium"):
+        assert clinical not in page
+
+
+def test_a_warning_of_a_rule_without_plain_words_still_shows():
+    from titrate.model import Finding
+
+    plan = replace(PLANS["classic-london"], warnings=(Finding("antispasticity", "baclofen: may mean spasticity"),))
+    warnings = [text_of(li) for li in section(parse(render(plan, "html")), "warnings").findall(".//li")]
+    assert warnings == ["Your clinician has a note about this plan. Ask them about it at your next visit."]
+
+
+def test_how_to_take_and_side_effects_say_what_the_patient_must_know():
+    capsules = parse(render(PLANS["classic-london"], "html"))
+    how = text_of(section(capsules, "how"))
+    assert "in the evening at 22:00" in how and "with or without food" in how
+    assert "Do not take any opioid" in how
+    effects = text_of(section(capsules, "side-effects"))
+    assert "taking the dose in the morning" in effects
+    assert "Nausea usually passes in about two weeks" in effects
+    assert "The dose may be lowered for a while" in effects
+
+
+def test_a_liquid_is_kept_cold_and_measured_with_an_oral_syringe_and_a_moved_dose_is_not_called_evening():
+    how = text_of(section(parse(render(PLANS["berlin-morning-overrides"], "html")), "how"))
+    assert "oral syringe" in how and "refrigerator" in how
+    assert "at 08:00 (Europe/Berlin time), the time your clinician chose" in how
+    assert "evening" not in how
+
+
+def test_the_disclaimer_closes_the_page():
+    footer = parse(render(PLANS["classic-london"], "html")).find(".//body")[-1]
+    assert footer.tag == "footer" and "does not replace your clinician's advice" in text_of(footer)
+
+
+def test_a_revision_says_which_it_is_and_what_it_replaces():
+    first = parse(render(PLANS["classic-london"], "html"))
+    assert first.find(".//p[@class='revision']") is None
+    second = parse(render(replace(PLANS["classic-london"], revision=3), "html"))
+    notice = text_of(second.find(".//p[@class='revision']"))
+    assert notice.startswith("This is revision 3 of your plan. It replaces revision 2")
+
+
+def test_the_chart_is_an_svg_with_text_labels_and_a_table_for_screen_readers():
+    plan = PLANS["berlin-morning-overrides"]
+    figure = parse(render(plan, "html")).find(".//section[@id='chart']/figure")
+    svg = figure.find(f"{SVG}svg")
+    assert svg.get("role") == "img" and svg.find(f"{SVG}title").text == "Your dose over time"
+    labels = [text.text for text in svg.iter(f"{SVG}text")]
+    assert {"1.5 mg", "3 mg", "4.5 mg", "target 4.5 mg", "order 1", "order 2", "order 3", "review"} <= set(labels)
+    fallback = [[text_of(cell) for cell in row] for row in figure.findall("table/tbody/tr")]
+    assert fallback == [
+        ["Sat 20 Mar 2027", "Fri 2 Apr 2027", "1.5 mg"], ["Sat 3 Apr 2027", "Fri 16 Apr 2027", "3 mg"],
+        ["Sat 17 Apr 2027", "Wed 28 Apr 2027", "4.5 mg"], ["Wed 10 Mar 2027", "", "order 1"],
+        ["Wed 24 Mar 2027", "", "order 2"], ["Wed 7 Apr 2027", "", "order 3"], ["Wed 28 Apr 2027", "", "review"]]
+
+
+def test_the_hostile_label_is_text_and_made_no_markup():
+    hostile = parse(render(PLANS["nuuk-hostile"], "html"))
+    plain = parse(render(replace(PLANS["nuuk-hostile"], patient=Patient(label="x", spasticity=True)), "html"))
+    assert Counter(e.tag for e in hostile.iter()) == Counter(e.tag for e in plain.iter())
+    assert "".join(hostile.find(".//p[@class='who']/strong").itertext()) == HOSTILE_LABEL
+    assert hostile.find(".//title").text == "Your LDN plan: " + " ".join(HOSTILE_LABEL.split())
+
+
+@pytest.mark.parametrize("label", ["</title><script>alert(1)</script>", "<!--", "]]><svg onload=alert(1)>",
+                                   "a\x00b\x0bc\x1bd", "&amp; &lt;"])
+def test_labels_that_look_like_markup_stay_text(label):
+    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
+                      generated_at=GENERATED, days=3)
+    document = parse(render(plan, "html"))
+    assert document.find(".//script") is None
+    assert not [e for e in document.iter() if any(name.startswith("on") for name in e.attrib)]
+    shown = "".join(document.find(".//p[@class='who']/strong").itertext())
+    assert shown == "".join(" " if ord(char) < 32 else char for char in label)
+
+
+@pytest.mark.parametrize("name", PLANS)
+def test_the_page_is_self_contained(name):
+    text = render(PLANS[name], "html")
+    document = parse(text)
+    tags = {e.tag.removeprefix(SVG) for e in document.iter()}
+    assert tags.isdisjoint({"script", "link", "img", "iframe", "object", "embed", "base", "image", "use",
+                            "foreignObject"})
+    assert not [e for e in document.iter() if {"src", "href", "srcset", "style"} & set(e.attrib)]
+    assert "url(" not in text and "@import" not in text and "@font-face" not in text
+
+
+def test_the_print_rules_number_pages_and_keep_rows_whole():
+    style = parse(render(PLANS["classic-london"], "html")).find(".//head/style").text
+    assert "@page" in style and 'counter(page) " of " counter(pages)' in style
+    assert "tr, li, .keep { break-inside: avoid;" in style
+    assert "thead { display: table-header-group; }" in style
+
+
+def test_a_long_plan_has_a_row_for_every_day():
+    plan = build_plan(PROTOCOLS["gentle"], Patient(label="Long"), date(2027, 1, 1), time_zone="America/Chicago",
+                      generated_at=datetime(2026, 12, 1, tzinfo=timezone.utc), days=400,
+                      formulation=Formulation("drops", concentration_mg=Decimal("0.5")))
+    document = parse(render(plan, "html"))
+    assert len(section(document, "checklist").findall(".//tbody/tr")) == 400
+    assert "under your tongue" in text_of(section(document, "how"))
