@@ -47,7 +47,7 @@ def test_the_checklist_has_every_day_with_its_dose_amount_and_time(name):
         cells = [text_of(cell) for cell in row.findall("td")]
         assert cells[1:6] == [day_cell(day.date), str(day.day), f"{day.dose_mg.normalize():f} mg", day.amount,
                               day.time.strftime("%H:%M")]
-        assert row.find("td/span[@class='box']") is not None  # the tick box
+        assert row.find("td").get("class") == "tick" and text_of(row.find("td")) == ""  # the box to tick
 
 
 def test_the_checklist_marks_each_new_dose_and_each_reorder_in_the_plan():

@@ -60,15 +60,17 @@ p, ul { margin: 0.4em 0; }
 .revision { border-left: 5px solid #a35200; padding: 0.3em 0.8em; background: #fff6ec; }
 .chart { width: 100%; height: auto; }
 figure { margin: 0.5em 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #999; padding: 0.25em 0.45em; text-align: left; vertical-align: top; }
+table { border-collapse: separate; border-spacing: 0; width: 100%; border-top: 1px solid #999;
+  border-left: 1px solid #999; }
+th, td { border-right: 1px solid #999; border-bottom: 1px solid #999; padding: 0.25em 0.45em; text-align: left;
+  vertical-align: top; }
 th { background: #eef2f8; }
 td.num, th.num { text-align: right; }
 td.nw { white-space: nowrap; }
 th.notes { width: 28%; }
 tr, li, .keep { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
-.box { display: inline-block; width: 0.95em; height: 0.95em; border: 1.5px solid #111; vertical-align: middle; }
+td.tick { width: 2.6em; }  /* the empty cell is the box to tick: a drawn box per row doubles the PDF's time */
 .change { font-weight: bold; }
 .blank { display: inline-block; min-width: 16em; border-bottom: 1px solid #111; }
 .disclaimer { margin-top: 1.5em; font-size: 0.9em; color: #333; border-top: 1px solid #999; padding-top: 0.5em; }
@@ -333,7 +335,7 @@ def _checklist_section(plan: Plan, review: date) -> list[str]:
         notes += [f"Order fill {number} today" for number in reorders.get(day.date, [])]
         if day.date == review:
             notes.append("Review with your clinician")
-        rows.append(f'<tr><td><span class="box" aria-hidden="true"></span></td><td class="nw">{_day_cell(day.date)}'
+        rows.append(f'<tr><td class="tick"></td><td class="nw">{_day_cell(day.date)}'
                     f'</td><td class="num">{day.day}</td><td class="nw"><strong>{_mg(day.dose_mg)}</strong></td>'
                     f'<td>{_e(day.amount)}</td><td class="nw">{format_hhmm(day.time)}</td><td>{"; ".join(notes)}</td>'
                     "</tr>")
@@ -341,7 +343,7 @@ def _checklist_section(plan: Plan, review: date) -> list[str]:
     return [
         '<section id="checklist">',
         "<h2>Day-by-day checklist</h2>",
-        "<p>Tick the box each day when you have taken your dose.</p>",
+        "<p>Tick the day's box in the first column when you have taken your dose.</p>",
         "<table>",
         '<thead><tr><th>Taken</th><th>Date</th><th class="num">Day</th><th>Dose</th><th>What to take</th>'
         '<th>Time</th><th class="notes">Notes</th></tr></thead>',
