@@ -202,3 +202,37 @@ def test_a_long_plan_has_a_row_for_every_day():
     document = parse(render(plan, "html"))
     assert len(section(document, "checklist").findall(".//tbody/tr")) == 400
     assert "under your tongue" in text_of(section(document, "how"))
+
+
+def chart_of(plan):
+    return parse(render(plan, "html")).find(f".//section[@id='chart']/figure/{SVG}svg")
+
+
+def test_the_chart_draws_a_step_back_and_the_climb_after_it():
+    plan = PLANS["classic-london"]
+    days = [replace(day, dose_mg=plan.days[0].dose_mg, amount=plan.days[0].amount, dispense=plan.days[0].dispense)
+            if 35 <= day.day <= 48 else day for day in plan.days]  # 14 days back at 1.5 mg, then 4.5 mg again
+    svg = chart_of(replace(plan, days=tuple(days)))
+    path = svg.find(f"{SVG}path").get("d")
+    assert path.count("H") == 5 and path.count("V") == 4
+    heights = [float(part.split("H")[0]) for part in path.split("V")[1:]]
+    assert heights[2] > heights[1] and heights[3] < heights[2]  # down (SVG y grows downwards), then up again
+    assert [t.text for t in svg.iter(f"{SVG}text") if t.text.endswith(" mg") and "target" not in t.text] == [
+        "1.5 mg", "3 mg", "4.5 mg", "1.5 mg", "4.5 mg"]
+
+
+def test_a_ten_year_chart_keeps_its_date_labels_few():
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 1, 1), time_zone="UTC", generated_at=GENERATED,
+                      days=3660)
+    svg = chart_of(plan)
+    months = [t.text for t in svg.iter(f"{SVG}text") if t.text[:3] in ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]
+    assert months == [f"Jan {year}" for year in range(2027, 2038)]  # one a year: 11 labels, not 121
+
+
+def test_a_short_chart_has_weekly_date_labels():
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="UTC", generated_at=GENERATED,
+                      days=20)
+    labels = [t.text for t in chart_of(plan).iter(f"{SVG}text")]
+    assert ["24 Nov", "1 Dec", "8 Dec", "15 Dec"] == [label for label in labels if label[0].isdigit()
+                                                      and not label.endswith("mg") and " " in label]
