@@ -15,7 +15,10 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from titrate.engine import build_plan
-from titrate.model import Patient, Protocol
+from titrate.errors import InputError, RefusedError
+from titrate.model import AdjustmentKind, Patient, Protocol, Step
+from titrate.protocols import Linear, linear
+from titrate.revise import adjust
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.
 SKIPPED_DAYS = {("Pacific/Apia", date(2011, 12, 30))}
@@ -39,16 +42,28 @@ patients = st.builds(Patient, label=labels, spasticity=st.booleans())
 
 
 @st.composite
-def protocols(draw: st.DrawFn) -> Protocol:
-    """A protocol inside the rules: starts at or under 1.5 mg, steps of at most 1.5 mg, 7+ days a level."""
+def schedules(draw: st.DrawFn) -> Linear:
+    """A linear schedule inside the rules: starts at or under 1.5 mg, steps of at most 1.5 mg, 7+ days a level."""
     first = draw(hundredths("0.25", "1.5"))
-    return Protocol(
-        name="drawn",
-        first_dose_mg=first,
-        step_mg=draw(hundredths("0.25", "1.5")),
-        every_days=draw(st.integers(7, 21)),
-        target_mg=draw(hundredths(str(first), "4.5")),
-    )
+    return Linear(first, draw(hundredths("0.25", "1.5")), draw(st.integers(7, 21)), draw(hundredths(str(first), "4.5")))
+
+
+@st.composite
+def step_lists(draw: st.DrawFn) -> Protocol:
+    """A custom step list inside the rules: uneven rises of at most 1.5 mg (or falls), each level held
+    7+ days before a rise, the last step held to the end or for a while."""
+    doses = [draw(hundredths("0.25", "1.5"))]
+    for _ in range(draw(st.integers(0, 5))):
+        doses.append(min(max(doses[-1] + draw(hundredths("-1", "1.5")), Decimal("0.25")), Decimal("4.5")))
+    days = [draw(st.integers(7, 30)) for _ in doses]
+    last = draw(st.none() | st.integers(1, 30))
+    return Protocol("custom", tuple(Step(dose, held) for dose, held in zip(doses[:-1], days))
+                    + (Step(doses[-1], last),), "drawn steps")
+
+
+def protocols() -> st.SearchStrategy[Protocol]:
+    """Any protocol inside the rules: a linear one (like the built-ins) or a custom step list."""
+    return st.one_of(schedules().map(lambda schedule: linear("drawn", schedule)), step_lists())
 
 
 def avoids_skipped_days(zone: str, start: date, days: int) -> bool:
@@ -57,16 +72,31 @@ def avoids_skipped_days(zone: str, start: date, days: int) -> bool:
 
 @st.composite
 def adjusted_plans(draw: st.DrawFn):
-    """A plan as a clinician leaves it after adjusting it in flight: built by the engine, then given step-backs
-    (a run of days at a dose taken earlier) and retimes (a run of days at another time), under any revision.
-    The days are reshaped by hand, so the plan may break rules the engine keeps: for renderers, not rules."""
+    """A plan as a clinician leaves it after changing it in flight: built by the engine, revised by real
+    adjustments (hold, step-back, retime, target, stop; any the rules refuse are skipped), then maybe
+    reshaped by hand with more step-backs (a run of days at a dose taken earlier) and retimes. Reshaped
+    days may break rules the engine keeps: for renderers, which must follow whatever days a plan holds."""
     protocol, patient = draw(protocols()), draw(patients)
     start, zone, length = draw(start_dates), draw(st.sampled_from(FIXED_ZONES)), draw(st.integers(1, 120))
     assume(avoids_skipped_days(zone, start, length))
+    made = datetime(2026, 1, 1, tzinfo=timezone.utc)
     plan = build_plan(protocol, patient, start, time_zone=zone, days=length, dose_time=draw(dose_times),
-                      generated_at=datetime(2026, 1, 1, tzinfo=timezone.utc), revision=draw(st.integers(1, 9)))
+                      generated_at=made)
+    for _ in range(draw(st.integers(0, 3))):
+        since = plan.adjustments[-1].effective if plan.adjustments else plan.start
+        effective = since + timedelta(days=draw(st.integers(0, max(0, (plan.end - since).days))))
+        kind = draw(st.sampled_from(list(AdjustmentKind)))
+        values = {AdjustmentKind.HOLD: {"days": draw(st.integers(1, 30))},
+                  AdjustmentKind.STEP_BACK: {"days": draw(st.integers(7, 30))},
+                  AdjustmentKind.RETIME: {"time": draw(dose_times)},
+                  AdjustmentKind.TARGET: {"dose_mg": draw(hundredths("0.5", "4.5"))},
+                  AdjustmentKind.STOP: {}}[kind]
+        try:
+            plan = adjust(plan, kind, effective, "drawn", generated_at=made, **values)
+        except (InputError, RefusedError):
+            continue
     days = list(plan.days)
-    for _ in range(draw(st.integers(0, 4))):
+    for _ in range(draw(st.integers(0, 3))):
         first = draw(st.integers(0, len(days) - 1))
         last = draw(st.integers(first, min(first + 30, len(days) - 1)))
         if draw(st.booleans()):

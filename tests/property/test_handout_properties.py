@@ -38,7 +38,7 @@ def test_fhir_dosages_are_maximal_runs_and_a_revision_links_its_predecessor(plan
     steps = [(d["doseAndRate"][0]["doseQuantity"]["value"], d["timing"]["repeat"]["timeOfDay"])
              for d in request["dosageInstruction"]]
     assert all(before != after for before, after in zip(steps, steps[1:]))
-    assert ("priorPrescription" in request) == (plan.revision > 1)
+    assert ("priorPrescription" in request) == (plan.supersedes is not None) == (plan.revision > 1)
 
 
 @given(adjusted_plans())

@@ -53,7 +53,7 @@ def test_table_shows_the_newline_as_an_escape():
 
 
 def test_json_keeps_the_label_exactly():
-    assert json.loads(render(PLAN, "json"))["patient"]["label"] == HOSTILE_LABEL
+    assert json.loads(render(PLAN, "json"))["inputs"]["patient"]["label"] == HOSTILE_LABEL
 
 
 @given(st.text(max_size=60))
@@ -69,6 +69,6 @@ def test_any_label_renders_in_every_format_and_reads_back_from_csv_and_json(labe
                       generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), days=2)
     # The PDF is the handout's HTML drawn by WeasyPrint, too slow for every example: test_pdf.py covers it.
     rendered = {fmt: render(plan, fmt) for fmt in FORMATS if fmt != "pdf"}
-    assert json.loads(rendered["json"])["patient"]["label"] == label
+    assert json.loads(rendered["json"])["inputs"]["patient"]["label"] == label
     rows = list(csv.DictReader(io.StringIO(rendered["csv"], newline="")))
     assert [row["patient"] for row in rows] == [spreadsheet_safe(label)] * 2

@@ -15,9 +15,10 @@ from test_golden import GENERATED, PLANS
 
 from titrate.engine import build_plan
 from titrate.formulations import Formulation
-from titrate.model import Override, Patient
+from titrate.model import Override, Patient, Washout
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
+from titrate.revise import adjust
 
 UCUM = "http://unitsofmeasure.org"
 UCUM_UNITS = {"mg", "d", "mL", "1", "[drp]"}
@@ -71,7 +72,7 @@ def test_each_level_is_one_dosage_in_order():
              d["timing"]["repeat"]["timeOfDay"]) for d in dosages] == [
         ({"start": "2026-12-01", "end": "2026-12-14"}, 1.5, ["22:00:00"]),
         ({"start": "2026-12-15", "end": "2026-12-28"}, 3, ["22:00:00"]),
-        ({"start": "2026-12-29", "end": "2027-01-25"}, 4.5, ["22:00:00"])]
+        ({"start": "2026-12-29", "end": "2027-03-28"}, 4.5, ["22:00:00"])]
 
 
 def test_a_clock_change_night_is_its_own_dosage_at_its_own_time():
@@ -117,11 +118,12 @@ def test_drops_are_sublingual_and_measured_per_drop():
 
 def test_the_patient_label_is_the_subject_display_kept_exactly():
     assert request_of(PLANS["nuuk-hostile"])["subject"] == {"display": PLANS["nuuk-hostile"].patient.label}
-    unnamed = replace(PLANS["classic-london"], patient=Patient())
+    plan = PLANS["classic-london"]
+    unnamed = replace(plan, inputs=replace(plan.inputs, patient=Patient()))
     assert request_of(unnamed)["subject"]["display"] == "patient (no name given in the plan)"
 
 
-def test_warnings_overrides_notes_and_the_review_are_notes():
+def test_warnings_overrides_notes_washout_review_and_adjustments_are_notes():
     notes = [note["text"] for note in request_of(PLANS["berlin-morning-overrides"])["note"]]
     assert notes[1:6] == [
         "Warning (interferon): 'Rebif' is interferon beta-1a: may interact with LDN on pharmacokinetic grounds; "
@@ -131,7 +133,16 @@ def test_warnings_overrides_notes_and_the_review_are_notes():
         "Override (liver): hepatologist agrees; LFTs normal, 2027-03-01",
         "Override (window): persistent vivid dreams on evening doses",
         "Note (glatiramer): 'Copaxone' is glatiramer: no conflict with LDN is known"]
-    assert notes[-1].startswith("Review (review): see the patient by 2027-04-28")
+    assert notes[-1] == ("Note (review): the plan ends before 60 days at the target of 4.5 mg: review with the "
+                         "clinician on 2027-04-29, the day after the last dose")
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 10), time_zone="UTC", generated_at=GENERATED,
+                      washout=Washout("tramadol", date(2026, 12, 1), 9))
+    revised = adjust(plan, "step-back", date(2027, 1, 20), "flare of fatigue", generated_at=GENERATED, days=14)
+    notes = [note["text"] for note in request_of(revised)["note"]]
+    assert "Note (washout): last opioid dose (tramadol) on 2026-12-01; the earliest safe start is 2026-12-10, 9 " \
+           "days later" in notes
+    assert ("Note (revision): revision 2, from 2027-01-20: step back one level for 14 days: flare of fatigue"
+            in notes)
 
 
 def test_identifiers_are_stable_per_revision_and_a_revision_points_at_the_one_it_replaces():
@@ -139,7 +150,7 @@ def test_identifiers_are_stable_per_revision_and_a_revision_points_at_the_one_it
     first, again = request_of(plan), request_of(replace(plan, generated_at=GENERATED.replace(year=2027)))
     assert first["identifier"] == again["identifier"]
     assert "priorPrescription" not in first
-    second = request_of(replace(plan, revision=2))
+    second = request_of(adjust(plan, "hold", date(2027, 1, 5), "not ready", generated_at=GENERATED, days=7))
     assert second["identifier"] != first["identifier"]
     assert second["priorPrescription"]["identifier"] == {k: v for k, v in first["identifier"][0].items() if k != "use"}
     assert second["priorPrescription"]["display"] == f"plan {plan.plan_id}, revision 1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import html5lib
@@ -17,6 +17,7 @@ from titrate.formulations import Formulation
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
+from titrate.revise import adjust
 
 
 def parse(text: str):
@@ -56,8 +57,10 @@ def test_the_checklist_marks_each_new_dose_and_each_reorder_in_the_plan():
     notes = {day.date: text_of(row.findall("td")[6]) for row, day in zip(rows, plan.days)}
     assert notes[date(2026, 12, 15)] == notes[date(2026, 12, 29)] == "New dose: up"
     assert notes[date(2026, 12, 24)] == "Order fill 2 today"
-    assert notes[plan.end] == "Review with your clinician"
-    assert sum(bool(note) for note in notes.values()) == 4
+    assert notes[date(2027, 1, 23)] == "Order fill 3 today"
+    assert notes[date(2027, 2, 22)] == "Order fill 4 today"
+    assert notes[date(2027, 2, 27)] == "Review with your clinician"  # 60 days at the target of 4.5 mg
+    assert sum(bool(note) for note in notes.values()) == 6
 
 
 def test_the_steps_table_has_one_row_per_level_and_splits_at_a_clock_change():
@@ -83,7 +86,7 @@ def test_the_dates_to_remember_give_every_reorder_and_the_review():
     plan = PLANS["berlin-morning-overrides"]
     items = [text_of(li) for li in section(parse(render(plan, "html")), "dates").findall(".//li")]
     assert [item.split(":")[0] for item in items] == [
-        "By Wed 10 March 2027", "By Wed 24 March 2027", "By Wed 7 April 2027", "By Wed 28 April 2027"]
+        "By Wed 10 March 2027", "By Wed 24 March 2027", "By Wed 7 April 2027", "Around Thu 29 April 2027"]
     assert [item.split(":", 1)[1].split(" from")[0] for item in items[:3]] == [
         " order fill 1", " order fill 2", " order fill 3"]
     assert "review how LDN is working" in items[3]
@@ -135,12 +138,21 @@ def test_the_disclaimer_closes_the_page():
     assert footer.tag == "footer" and "does not replace your clinician's advice" in text_of(footer)
 
 
-def test_a_revision_says_which_it_is_and_what_it_replaces():
-    first = parse(render(PLANS["classic-london"], "html"))
-    assert first.find(".//p[@class='revision']") is None
-    second = parse(render(replace(PLANS["classic-london"], revision=3), "html"))
-    notice = text_of(second.find(".//p[@class='revision']"))
-    assert notice.startswith("This is revision 3 of your plan. It replaces revision 2")
+def test_a_revision_says_which_it_is_what_it_replaces_and_what_changed():
+    plan = PLANS["classic-london"]
+    assert parse(render(plan, "html")).find(".//div[@class='revision']") is None
+    second = adjust(plan, "step-back", date(2027, 1, 10), "flare of fatigue", generated_at=GENERATED, days=14)
+    third = adjust(second, "retime", date(2027, 2, 1), "vivid dreams", generated_at=GENERATED, time=time(21, 0))
+    document = parse(render(third, "html"))
+    notice = document.find(".//div[@class='revision']")
+    assert text_of(notice.find("p")).startswith("This is revision 3 of your plan. It replaces revision 2")
+    assert [text_of(li) for li in notice.findall(".//li")] == ["From Mon 1 February 2027: take your dose at 21:00."]
+    assert "flare" not in text_of(document.find(".//body")) and "vivid dreams" not in text_of(notice)
+    changes = [text_of(li) for li in parse(render(second, "html")).findall(".//div[@class='revision']//li")]
+    assert changes == ["From Sun 10 January 2027: one step lower for 14 days, then up again step by step."]
+    header = text_of(document.find(".//header/dl"))
+    assert ("from Tue 1 December 2026: once a day in the evening at 22:00 (Europe/London time); any time from 21:00 "
+            "to midnight is fine; from Mon 1 February 2027: once a day in the evening at 21:00") in header
 
 
 def test_the_chart_is_an_svg_with_text_labels_and_a_table_for_screen_readers():
@@ -154,12 +166,14 @@ def test_the_chart_is_an_svg_with_text_labels_and_a_table_for_screen_readers():
     assert fallback == [
         ["Sat 20 Mar 2027", "Fri 2 Apr 2027", "1.5 mg"], ["Sat 3 Apr 2027", "Fri 16 Apr 2027", "3 mg"],
         ["Sat 17 Apr 2027", "Wed 28 Apr 2027", "4.5 mg"], ["Wed 10 Mar 2027", "", "order 1"],
-        ["Wed 24 Mar 2027", "", "order 2"], ["Wed 7 Apr 2027", "", "order 3"], ["Wed 28 Apr 2027", "", "review"]]
+        ["Wed 24 Mar 2027", "", "order 2"], ["Wed 7 Apr 2027", "", "order 3"], ["Thu 29 Apr 2027", "", "review"]]
 
 
 def test_the_hostile_label_is_text_and_made_no_markup():
     hostile = parse(render(PLANS["nuuk-hostile"], "html"))
-    plain = parse(render(replace(PLANS["nuuk-hostile"], patient=Patient(label="x", spasticity=True)), "html"))
+    nuuk = PLANS["nuuk-hostile"]
+    plain = parse(render(replace(nuuk, inputs=replace(nuuk.inputs, patient=Patient(label="x", spasticity=True))),
+                         "html"))
     assert Counter(e.tag for e in hostile.iter()) == Counter(e.tag for e in plain.iter())
     assert "".join(hostile.find(".//p[@class='who']/strong").itertext()) == HOSTILE_LABEL
     assert hostile.find(".//title").text == "Your LDN plan: " + " ".join(HOSTILE_LABEL.split())
@@ -211,7 +225,7 @@ def chart_of(plan):
 def test_the_chart_draws_a_step_back_and_the_climb_after_it():
     plan = PLANS["classic-london"]
     days = [replace(day, dose_mg=plan.days[0].dose_mg, amount=plan.days[0].amount, dispense=plan.days[0].dispense)
-            if 35 <= day.day <= 48 else day for day in plan.days]  # 14 days back at 1.5 mg, then 4.5 mg again
+            if 60 <= day.day <= 73 else day for day in plan.days]  # 14 days back at 1.5 mg, then 4.5 mg again
     svg = chart_of(replace(plan, days=tuple(days)))
     path = svg.find(f"{SVG}path").get("d")
     assert path.count("H") == 5 and path.count("V") == 4
@@ -234,5 +248,6 @@ def test_a_short_chart_has_weekly_date_labels():
     plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="UTC", generated_at=GENERATED,
                       days=20)
     labels = [t.text for t in chart_of(plan).iter(f"{SVG}text")]
-    assert ["24 Nov", "1 Dec", "8 Dec", "15 Dec"] == [label for label in labels if label[0].isdigit()
+    # from the first order date to the review, the day after the last dose
+    assert ["24 Nov", "1 Dec", "8 Dec", "15 Dec", "22 Dec"] == [label for label in labels if label[0].isdigit()
                                                       and not label.endswith("mg") and " " in label]

@@ -35,13 +35,18 @@ STYLE = {
     "marker review": 'stroke="#6a1b9a" stroke-width="2" stroke-dasharray="6 3"',
     "marker-label reorder": 'font-size="10.5" fill="#a35200"',
     "marker-label review": 'font-size="10.5" font-weight="bold" fill="#6a1b9a"',
+    "marker washout-end": 'stroke="#2e7d32" stroke-width="2" stroke-dasharray="6 3"',
+    "marker-label washout-end": 'font-size="10.5" font-weight="bold" fill="#2e7d32"',
+    "marker stop": 'stroke="#b00020" stroke-width="2" stroke-dasharray="6 3"',
+    "marker-label stop": 'font-size="10.5" font-weight="bold" fill="#b00020"',
 }
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A date to mark on the chart with a vertical line of its `kind` ("reorder" or "review")."""
+    """A date to mark on the chart with a vertical line of its `kind` ("reorder", "review", "washout-end",
+    "stop")."""
 
     date: date
     label: str

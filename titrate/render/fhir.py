@@ -3,8 +3,9 @@
 Built as plain dicts and written as JSON, so titrate needs no FHIR library (the tests validate the
 output with one). The request carries one Dosage per level, in order (`sequence` 1..n, each bounded by
 its first and last date), a contained compounded naltrexone Medication, the dose ceiling, and the plan's
-warnings, overrides and review date as notes. Its identifier is derived from the plan id and revision,
-so the same plan always gives the same identifiers, and a revision points at the one it replaces.
+warnings, overrides and notes (washout, review, adjustments) as notes. Its identifier is derived from the
+plan id and revision, so the same plan always gives the same identifiers, and a revision points at the
+one it replaces.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..plan_io import format_instant
 from ..rules import CEILING_MG, SPASTICITY_MAX_MG
 from ..wallclock import format_hhmm
 from .common import finding_entries
-from .course import Level, levels, review_date, superseded_revision
+from .course import Level, levels
 
 __all__ = ["render_fhir", "bundle", "request_identifier"]
 
@@ -72,7 +73,7 @@ def _medication_request(plan: Plan, identifier: str) -> dict[str, Any]:
         "subject": {"display": plan.patient.label or "patient (no name given in the plan)"},
         "authoredOn": format_instant(plan.generated_at),
     }
-    replaced = superseded_revision(plan)
+    replaced = plan.supersedes
     if replaced is not None:
         request["priorPrescription"] = {
             "identifier": {"system": URI_SYSTEM, "value": request_identifier(plan.plan_id, replaced)},
@@ -135,12 +136,11 @@ def _daily_limit(plan: Plan) -> Decimal:
 
 
 def _notes(plan: Plan) -> list[str]:
-    """The plan's identity, every warning, override and note with its rule id, and the review date."""
+    """The plan's identity, then every warning, override and note with its rule id: among the notes are
+    the washout and the review (rules washout, review) and each adjustment with its reason (revision)."""
     return ([f"titrate plan {plan.plan_id}, revision {plan.revision}; the dose is a local wall-clock time "
              f"in {plan.time_zone}"]
-            + [f"{kind} ({rule}): {text}" for kind, rule, text in finding_entries(plan)]
-            + [f"Review (review): see the patient by {review_date(plan)} to judge the response (after about "
-               "2-3 months at the target dose)"])
+            + [f"{kind} ({rule}): {text}" for kind, rule, text in finding_entries(plan)])
 
 
 def _mg_quantity(mg: Decimal) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from datetime import date
 from html import escape
 
 from ..doses import format_mg
-from ..model import DoseDay, Finding, Plan
+from ..model import Adjustment, AdjustmentKind, DoseDay, EventKind, Finding, Plan
 from ..plan_io import format_instant
-from ..wallclock import EVENING_WINDOW, format_hhmm, format_minutes
+from ..wallclock import EVENING_WINDOW, Window, format_hhmm, format_minutes
 from .chart import Marker, render_chart, short_date
-from .course import Level, levels, review_date, superseded_revision
+from .course import Level, levels
 
 __all__ = ["render_html", "plain_findings", "PLAIN_WORDS"]
 
@@ -26,7 +26,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 #: What each rule's finding means for the patient, in plain words (the clinician's text stays in the
-#: clinician's formats). A rule not listed here gets the general sentence below.
+#: clinician's formats); None where the sheet says it elsewhere. A rule not listed gets the general sentence.
 PLAIN_WORDS = {
     "interferon": "One of your medicines (an interferon beta) may interact with LDN. Tell your clinician "
                   "about any new or unusual symptoms.",
@@ -40,6 +40,11 @@ PLAIN_WORDS = {
     "spasticity": "Your dose goes up to 3 mg at most, because higher doses can add to muscle stiffness.",
     "gradual": "This plan ends before you reach your target dose. Your clinician will tell you what comes "
                "next.",
+    "washout": "You stopped taking an opioid not long ago. Do not start LDN before the opioid-free date under "
+               "\"Dates to remember\", and take no opioid while you take LDN.",
+    # Said elsewhere on the sheet: the review under "Dates to remember", a revision's changes at the top.
+    "review": None,
+    "revision": None,
 }
 GENERAL_WORDS = "Your clinician has a note about this plan. Ask them about it at your next visit."
 
@@ -57,7 +62,7 @@ p, ul { margin: 0.4em 0; }
 .facts dd { margin: 0; }
 .tonight { border: 2px solid #0b3d91; border-radius: 6px; padding: 0.6em 0.9em; margin: 1em 0;
   font-size: 1.1em; }
-.revision { border-left: 5px solid #a35200; padding: 0.3em 0.8em; background: #fff6ec; }
+.revision { border-left: 5px solid #a35200; padding: 0.3em 0.8em; background: #fff6ec; break-inside: avoid; }
 .chart { width: 100%; height: auto; }
 figure { margin: 0.5em 0; }
 table { border-collapse: separate; border-spacing: 0; width: 100%; border-top: 1px solid #999;
@@ -92,7 +97,6 @@ td.tick { width: 2.6em; }  /* the empty cell is the box to tick: a drawn box per
 def render_html(plan: Plan) -> str:
     """The handout as one HTML document (UTF-8 text)."""
     plan_levels = levels(plan)
-    review = review_date(plan)
     title = "Your LDN plan" + (f": {_one_line(plan.patient.label)}" if plan.patient.label else "")
     made = format_instant(plan.generated_at)
     parts = [
@@ -109,14 +113,14 @@ def render_html(plan: Plan) -> str:
         "</head>",
         "<body>",
         *_header(plan, plan_levels),
-        *_chart_section(plan, plan_levels, review),
+        *_chart_section(plan, plan_levels),
         *_steps_section(plan, plan_levels),
-        *_dates_section(plan, review),
+        *_dates_section(plan),
         *_how_section(plan),
         *_side_effects_section(),
         *_warnings_section(plan),
         *_contact_section(),
-        *_checklist_section(plan, review),
+        *_checklist_section(plan),
         *_disclaimer(),
         "</body>",
         "</html>",
@@ -126,10 +130,11 @@ def render_html(plan: Plan) -> str:
 
 def plain_findings(plan: Plan) -> list[str]:
     """The plan's warnings, then its notes, in plain words for the patient, each sentence once."""
-    return list(dict.fromkeys(_plain(finding) for finding in (*plan.warnings, *plan.notes)))
+    sentences = (_plain(finding) for finding in (*plan.warnings, *plan.notes))
+    return list(dict.fromkeys(sentence for sentence in sentences if sentence is not None))
 
 
-def _plain(finding: Finding) -> str:
+def _plain(finding: Finding) -> str | None:
     return PLAIN_WORDS.get(finding.rule, GENERAL_WORDS)
 
 
@@ -156,18 +161,46 @@ def _mg(mg) -> str:
     return f"{format_mg(mg)} mg"
 
 
-def _is_moved(plan: Plan) -> bool:
-    """The clinician moved the dose out of the evening window (rule timing-exception)."""
-    return "window" in plan.overridden
+def _timings(plan: Plan) -> list[DoseDay]:
+    """The days from which the dose time holds: the first day, then the first day of each retime (a
+    clock-change night is not one)."""
+    retimes = {adjustment.effective for adjustment in plan.adjustments if adjustment.kind == AdjustmentKind.RETIME}
+    return [day for day in plan.days if day.day == 1 or day.date in retimes]
 
 
-def _when_text(plan: Plan) -> str:
-    time = format_hhmm(plan.dose_time)
-    if _is_moved(plan):
-        return (f"once a day at {time} ({_e(plan.time_zone)} time), the time your clinician chose; "
-                f"any time from {format_minutes(plan.window.start)} to {format_minutes(plan.window.end)} is fine")
-    return (f"once a day in the evening at {time} ({_e(plan.time_zone)} time); any time from "
+def _when_text(zone: str, day: DoseDay) -> str:
+    time = format_hhmm(day.time)
+    if day.window != EVENING_WINDOW:  # the clinician moved the dose out of the evening (timing-exception)
+        return (f"once a day at {time} ({_e(zone)} time), the time your clinician chose; any time from "
+                f"{format_minutes(day.window.start)} to {format_minutes(day.window.end)} is fine")
+    return (f"once a day in the evening at {time} ({_e(zone)} time); any time from "
             f"{format_minutes(EVENING_WINDOW.start)} to midnight is fine")
+
+
+def _when(plan: Plan) -> str:
+    timings = _timings(plan)
+    if len(timings) == 1:
+        return _when_text(plan.time_zone, timings[0])
+    return "; ".join(f"from {long_date(day.date)}: {_when_text(plan.time_zone, day)}" for day in timings)
+
+
+def _windows(plan: Plan) -> set[Window]:
+    return {day.window for day in _timings(plan)}
+
+
+def _change_text(adjustment: Adjustment) -> str:
+    """What an adjustment changes, for the patient (the clinician's reason stays in the clinician's formats)."""
+    when = f"From {long_date(adjustment.effective)}"
+    if adjustment.kind == AdjustmentKind.HOLD:
+        return f"{when}: stay on your dose {adjustment.days} days longer; the later steps move back."
+    if adjustment.kind == AdjustmentKind.STEP_BACK:
+        lower = f"a lower dose, {_mg(adjustment.dose_mg)}," if adjustment.dose_mg else "one step lower"
+        return f"{when}: {lower} for {adjustment.days} days, then up again step by step."
+    if adjustment.kind == AdjustmentKind.RETIME:
+        return f"{when}: take your dose at {format_hhmm(adjustment.time)}."
+    if adjustment.kind == AdjustmentKind.TARGET:
+        return f"{when}: your target dose is now {_mg(adjustment.dose_mg)}."
+    return f"{when}: stop taking LDN (your last dose is the day before)."
 
 
 def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
@@ -178,7 +211,7 @@ def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     parts += [
         '<dl class="facts">',
         f"<dt>Start</dt><dd>{long_date(plan.start)}</dd>",
-        f"<dt>Take it</dt><dd>{_when_text(plan)}</dd>",
+        f"<dt>Take it</dt><dd>{_when(plan)}</dd>",
         f"<dt>Your medicine</dt><dd>naltrexone, {_e(plan.formulation.describe())}, made by a compounding "
         "pharmacy</dd>",
         f"<dt>Target dose</dt><dd>{_mg(plan.target_mg)} a day</dd>",
@@ -186,41 +219,47 @@ def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
         f"plan {_e(plan.plan_id)}, revision {plan.revision}, made {plan.generated_at.date().isoformat()}</dd>",
         "</dl>",
     ]
-    replaced = superseded_revision(plan)
-    if replaced is not None:
-        parts.append(f'<p class="revision"><strong>This is revision {plan.revision} of your plan.</strong> It '
-                     f"replaces revision {replaced}: follow this sheet from now on and throw the earlier one "
-                     "away. Your clinician changed the plan; the steps and the checklist below show the new "
-                     "doses and dates.</p>")
+    if plan.supersedes is not None:
+        changes = [adjustment for adjustment in plan.adjustments if adjustment.revision > plan.supersedes]
+        parts += ['<div class="revision">',
+                  f"<p><strong>This is revision {plan.revision} of your plan.</strong> It replaces revision "
+                  f"{plan.supersedes}: follow this sheet from now on and throw the earlier one away. What "
+                  "changed:</p>",
+                  "<ul>", *(f"<li>{_e(_change_text(change))}</li>" for change in changes), "</ul>", "</div>"]
     parts.append(f'<p class="tonight">First dose, {long_date(plan.start)}: <strong>{_mg(first.dose_mg)}'
                  f"</strong> ({_e(first.amount)}) at {format_hhmm(first.time)}.</p>")
     parts.append("</header>")
     return parts
 
 
-def _markers(plan: Plan, review: date) -> list[Marker]:
+#: Chart labels of the plan's events other than re-orders (which are labelled with their fill number).
+EVENT_MARKS = {EventKind.WASHOUT_END: "opioid-free", EventKind.REVIEW: "review", EventKind.STOP: "stop"}
+
+
+def _markers(plan: Plan) -> list[Marker]:
     return ([Marker(refill.reorder_on, f"order {refill.number}", "reorder") for refill in plan.refills]
-            + [Marker(review, "review", "review")])
+            + [Marker(event.date, EVENT_MARKS[event.kind], event.kind.value) for event in plan.events
+               if event.kind in EVENT_MARKS])
 
 
-def _chart_section(plan: Plan, plan_levels: tuple[Level, ...], review: date) -> list[str]:
+def _chart_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     description = (f"Your daily dose from {short_date(plan.start)} to {short_date(plan.end)}: "
                    + ", then ".join(f"{_mg(level.dose_mg)}{_at(plan, level)} from {short_date(level.first)}"
                                     for level in plan_levels)
-                   + f". Target {_mg(plan.target_mg)}. Dotted lines: order dates; dashed line: review.")
-    chart = render_chart(plan_levels, plan.target_mg, _markers(plan, review), title="Your dose over time",
+                   + f". Target {_mg(plan.target_mg)}. Dotted lines: order dates; dashed lines: other dates.")
+    chart = render_chart(plan_levels, plan.target_mg, _markers(plan), title="Your dose over time",
                          description=description)
     rows = [f"<tr><td>{_day_cell(level.first)}</td><td>{_day_cell(level.last)}</td><td>{_mg(level.dose_mg)}"
             f"{_at(plan, level)}</td></tr>" for level in plan_levels]
     rows += [f"<tr><td>{_day_cell(marker.date)}</td><td></td><td>{_e(marker.label)}</td></tr>"
-             for marker in _markers(plan, review)]
+             for marker in _markers(plan)]
     return [
         '<section id="chart">',
         "<h2>Your dose over time</h2>",
         "<figure>",
         chart,
         "<figcaption>The solid line is your dose each day; the green dashed line is your target. Dotted "
-        "lines mark the dates to order from the pharmacy, the dashed purple line your review.</figcaption>",
+        "lines mark the dates to order from the pharmacy; dashed lines the other dates to remember.</figcaption>",
         '<table class="sr-only"><caption>The chart as a table</caption>',
         "<thead><tr><th>From</th><th>To</th><th>Dose or date</th></tr></thead>",
         "<tbody>", *rows, "</tbody></table>",
@@ -254,15 +293,27 @@ def _steps_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     ]
 
 
-def _dates_section(plan: Plan, review: date) -> list[str]:
+#: What the patient does on each event's date (re-orders are listed from the fills, with quantities).
+EVENT_WORDS = {
+    EventKind.WASHOUT_END: ("From", "you have been free of opioids long enough: LDN may start from this day."),
+    EventKind.REVIEW: ("Around", "see your clinician to review how LDN is working for you. Book the appointment "
+                                 "now."),
+    EventKind.STOP: ("From", "stop taking LDN: no more doses."),
+}
+
+
+def _dates_section(plan: Plan) -> list[str]:
     items = []
     for refill in plan.refills:
         quantities = ", ".join(plan.formulation.quantity_text(portion) for portion in refill.quantities)
-        items.append(f"<li><strong>By {long_date(refill.reorder_on)}:</strong> order fill {refill.number} from "
-                     f"the pharmacy, for {_day_cell(refill.start)} to {_day_cell(refill.end)} ({refill.days} "
-                     f"days: {_e(quantities)}).</li>")
-    items.append(f"<li><strong>By {long_date(review)}:</strong> see your clinician to review how LDN is "
-                 "working for you. Book the appointment now.</li>")
+        items.append((refill.reorder_on, f"<li><strong>By {long_date(refill.reorder_on)}:</strong> order fill "
+                                         f"{refill.number} from the pharmacy, for {_day_cell(refill.start)} to "
+                                         f"{_day_cell(refill.end)} ({refill.days} days: {_e(quantities)}).</li>"))
+    for event in plan.events:
+        if event.kind in EVENT_WORDS:
+            lead, words = EVENT_WORDS[event.kind]
+            items.append((event.date, f"<li><strong>{lead} {long_date(event.date)}:</strong> {words}</li>"))
+    items = [item for _, item in sorted(items, key=lambda pair: pair[0])]
     return ['<section id="dates">', "<h2>Dates to remember</h2>",
             "<p>The pharmacy makes LDN to order, so order each fill by its date.</p>",
             "<ul>", *items, "</ul>", "</section>"]
@@ -270,7 +321,7 @@ def _dates_section(plan: Plan, review: date) -> list[str]:
 
 def _how_section(plan: Plan) -> list[str]:
     form = plan.formulation.form
-    items = [f"<li>Take your dose {_when_text(plan)}, with or without food.</li>"]
+    items = [f"<li>Take your dose {_when(plan)}, with or without food.</li>"]
     items.append({
         "capsule": "<li>Swallow the capsules whole with water. The steps table says how many of which "
                    "strength make each dose.</li>",
@@ -280,7 +331,7 @@ def _how_section(plan: Plan) -> list[str]:
                  "Count every drop.</li>",
         "cream": "<li>Measure the cream as the pharmacy showed you and rub it into clean, dry skin.</li>",
     }[form])
-    if not _is_moved(plan):
+    if _windows(plan) == {EVENING_WINDOW}:
         items.append("<li>The evening suits LDN best. If sleep problems go on, see the side effects below.</li>")
     items.append("<li><strong>Do not take any opioid</strong> (such as codeine, tramadol, oxycodone or "
                  "morphine, including cough medicines that contain them) while you take LDN: LDN blocks them "
@@ -321,10 +372,18 @@ def _contact_section() -> list[str]:
             '<p>Pharmacy: <span class="blank"></span></p>', "</section>"]
 
 
-def _checklist_section(plan: Plan, review: date) -> list[str]:
+#: The checklist's note on the day of an event (re-orders are noted with their fill number).
+EVENT_DAY_NOTES = {EventKind.REVIEW: "Review with your clinician", EventKind.STOP: "Stop: no more doses"}
+
+
+def _checklist_section(plan: Plan) -> list[str]:
     reorders: dict[date, list[int]] = {}
     for refill in plan.refills:  # the first fill's date is usually before day 1: "Dates to remember" has it
         reorders.setdefault(refill.reorder_on, []).append(refill.number)
+    events: dict[date, list[str]] = {}
+    for event in plan.events:
+        if event.kind in EVENT_DAY_NOTES:
+            events.setdefault(event.date, []).append(EVENT_DAY_NOTES[event.kind])
     rows = []
     previous: DoseDay | None = None
     for day in plan.days:
@@ -333,8 +392,7 @@ def _checklist_section(plan: Plan, review: date) -> list[str]:
             notes.insert(0, '<span class="change">New dose: '
                             + ("up" if day.dose_mg > previous.dose_mg else "down") + "</span>")
         notes += [f"Order fill {number} today" for number in reorders.get(day.date, [])]
-        if day.date == review:
-            notes.append("Review with your clinician")
+        notes += events.get(day.date, [])
         rows.append(f'<tr><td class="tick"></td><td class="nw">{_day_cell(day.date)}'
                     f'</td><td class="num">{day.day}</td><td class="nw"><strong>{_mg(day.dose_mg)}</strong></td>'
                     f'<td>{_e(day.amount)}</td><td class="nw">{format_hhmm(day.time)}</td><td>{"; ".join(notes)}</td>'
