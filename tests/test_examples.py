@@ -84,7 +84,8 @@ def test_example_renders_agree_with_the_plan_file(name):
 
 #: Handouts and health-record exports made from example plan files (which the tests above keep current).
 HANDOUTS = [("classic-london", "html"), ("classic-london", "pdf"), ("classic-london", "fhir"),
-            ("liquid-gentle-toronto", "html"), ("liquid-gentle-toronto", "fhir")]
+            ("liquid-gentle-toronto", "html"), ("liquid-gentle-toronto", "fhir"),
+            ("course-london.r3", "html"), ("course-london.r3", "fhir")]
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -251,3 +251,10 @@ def test_a_short_chart_has_weekly_date_labels():
     # from the first order date to the review, the day after the last dose
     assert ["24 Nov", "1 Dec", "8 Dec", "15 Dec", "22 Dec"] == [label for label in labels if label[0].isdigit()
                                                       and not label.endswith("mg") and " " in label]
+
+
+def test_the_review_keeps_its_chart_label_when_a_reorder_date_is_close():
+    svg = chart_of(PLANS["classic-london"])  # fill 4 is ordered on 22 Feb, the review is on 27 Feb
+    labels = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "review" in labels and "order 4" not in labels and {"order 1", "order 2", "order 3"} <= set(labels)
+    assert len([line for line in svg.iter(f"{SVG}line") if line.get("stroke-dasharray") == "2 3"]) == 4

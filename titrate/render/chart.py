@@ -131,14 +131,18 @@ def _x_axis(first: date, after: date, x: Callable[[date], float]) -> list[str]:
 
 
 def _markers(markers: list[Marker], x: Callable[[date], float]) -> list[str]:
-    parts, last_label = [], -float(MARKER_LABEL_GAP)
-    for marker in sorted(markers, key=lambda m: m.date):
+    """A line for every marker; a label where it does not crowd another, the review, washout end and stop
+    placed before the re-orders, which are many and also listed on the page."""
+    lines = [_line(f"marker {m.kind}", x(m.date), x(m.date), TOP - 8, TOP + PLOT_H)
+             for m in sorted(markers, key=lambda m: m.date)]
+    placed: list[float] = []
+    labels = []
+    for marker in sorted(markers, key=lambda m: (m.kind == "reorder", m.date)):
         at = x(marker.date)
-        parts.append(_line(f"marker {marker.kind}", at, at, TOP - 8, TOP + PLOT_H))
-        if at - last_label >= MARKER_LABEL_GAP:
-            parts.append(_text(f"marker-label {marker.kind}", at, TOP - 12, marker.label, "middle"))
-            last_label = at
-    return parts
+        if all(abs(at - other) >= MARKER_LABEL_GAP for other in placed):
+            labels.append(_text(f"marker-label {marker.kind}", at, TOP - 12, marker.label, "middle"))
+            placed.append(at)
+    return lines + labels
 
 
 def _steps(levels: tuple[Level, ...], x: Callable[[date], float], y: Callable[[Decimal], float]) -> list[str]:
