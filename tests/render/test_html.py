@@ -258,3 +258,24 @@ def test_the_review_keeps_its_chart_label_when_a_reorder_date_is_close():
     labels = [t.text for t in svg.iter(f"{SVG}text")]
     assert "review" in labels and "order 4" not in labels and {"order 1", "order 2", "order 3"} <= set(labels)
     assert len([line for line in svg.iter(f"{SVG}line") if line.get("stroke-dasharray") == "2 3"]) == 4
+
+
+def test_a_washout_gives_the_opioid_free_date_and_a_stop_its_last_day():
+    from titrate.model import Washout
+
+    plan = build_plan(PROTOCOLS["classic"], Patient(label="W"), date(2026, 12, 10), time_zone="Europe/London",
+                      generated_at=GENERATED, washout=Washout("tramadol", date(2026, 12, 1), 9))
+    stopped = adjust(plan, "stop", date(2027, 1, 20), "moving abroad", generated_at=GENERATED)
+    document = parse(render(stopped, "html"))
+    dates = [text_of(li) for li in section(document, "dates").findall(".//li")]
+    assert dates[0].startswith("By Thu 3 December 2026: order fill 1")  # in date order
+    assert dates[1] == ("From Thu 10 December 2026: you have been free of opioids long enough: LDN may start from "
+                        "this day.")
+    assert dates[-1] == "From Wed 20 January 2027: stop taking LDN: no more doses."
+    assert "Do not start LDN before the opioid-free date" in text_of(section(document, "warnings"))
+    labels = {t.text for t in section(document, "chart").iter(f"{SVG}text")}
+    assert {"opioid-free", "stop"} <= labels
+    assert [text_of(li) for li in document.findall(".//div[@class='revision']//li")] == [
+        "From Wed 20 January 2027: stop taking LDN (your last dose is the day before)."]
+    rows = section(document, "checklist").findall(".//tbody/tr")
+    assert text_of(rows[-1].findall("td")[1]) == "Tue 19 Jan 2027"

@@ -40,6 +40,7 @@ STYLE = {
     "marker stop": 'stroke="#b00020" stroke-width="2" stroke-dasharray="6 3"',
     "marker-label stop": 'font-size="10.5" font-weight="bold" fill="#b00020"',
 }
+LABEL_ORDER = ("stop", "washout-end", "review", "reorder")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -131,13 +132,13 @@ def _x_axis(first: date, after: date, x: Callable[[date], float]) -> list[str]:
 
 
 def _markers(markers: list[Marker], x: Callable[[date], float]) -> list[str]:
-    """A line for every marker; a label where it does not crowd another, the review, washout end and stop
-    placed before the re-orders, which are many and also listed on the page."""
+    """A line for every marker; a label where it does not crowd another, placed in LABEL_ORDER: a stop
+    first, the re-orders (many, and all listed on the page) last."""
     lines = [_line(f"marker {m.kind}", x(m.date), x(m.date), TOP - 8, TOP + PLOT_H)
              for m in sorted(markers, key=lambda m: m.date)]
     placed: list[float] = []
     labels = []
-    for marker in sorted(markers, key=lambda m: (m.kind == "reorder", m.date)):
+    for marker in sorted(markers, key=lambda m: (LABEL_ORDER.index(m.kind), m.date)):
         at = x(marker.date)
         if all(abs(at - other) >= MARKER_LABEL_GAP for other in placed):
             labels.append(_text(f"marker-label {marker.kind}", at, TOP - 12, marker.label, "middle"))
