@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from decimal import Decimal
 from html import escape
 
 from ..doses import format_mg
@@ -149,7 +150,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def long_date(day: date) -> str:
+def _long_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
@@ -157,7 +158,7 @@ def _day_cell(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def _mg(mg) -> str:
+def _mg(mg: Decimal) -> str:
     return f"{format_mg(mg)} mg"
 
 
@@ -181,7 +182,7 @@ def _when(plan: Plan) -> str:
     timings = _timings(plan)
     if len(timings) == 1:
         return _when_text(plan.time_zone, timings[0])
-    return "; ".join(f"from {long_date(day.date)}: {_when_text(plan.time_zone, day)}" for day in timings)
+    return "; ".join(f"from {_long_date(day.date)}: {_when_text(plan.time_zone, day)}" for day in timings)
 
 
 def _windows(plan: Plan) -> set[Window]:
@@ -190,7 +191,7 @@ def _windows(plan: Plan) -> set[Window]:
 
 def _change_text(adjustment: Adjustment) -> str:
     """What an adjustment changes, for the patient (the clinician's reason stays in the clinician's formats)."""
-    when = f"From {long_date(adjustment.effective)}"
+    when = f"From {_long_date(adjustment.effective)}"
     if adjustment.kind == AdjustmentKind.HOLD:
         return f"{when}: stay on your dose {adjustment.days} days longer; the later steps move back."
     if adjustment.kind == AdjustmentKind.STEP_BACK:
@@ -210,12 +211,12 @@ def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
         parts.append(f'<p class="who">For: <strong>{_e(plan.patient.label)}</strong></p>')
     parts += [
         '<dl class="facts">',
-        f"<dt>Start</dt><dd>{long_date(plan.start)}</dd>",
+        f"<dt>Start</dt><dd>{_long_date(plan.start)}</dd>",
         f"<dt>Take it</dt><dd>{_when(plan)}</dd>",
         f"<dt>Your medicine</dt><dd>naltrexone, {_e(plan.formulation.describe())}, made by a compounding "
         "pharmacy</dd>",
         f"<dt>Target dose</dt><dd>{_mg(plan.target_mg)} a day</dd>",
-        f"<dt>This plan</dt><dd>{long_date(plan.start)} to {long_date(plan.end)} ({len(plan.days)} days); "
+        f"<dt>This plan</dt><dd>{_long_date(plan.start)} to {_long_date(plan.end)} ({len(plan.days)} days); "
         f"plan {_e(plan.plan_id)}, revision {plan.revision}, made {plan.generated_at.date().isoformat()}</dd>",
         "</dl>",
     ]
@@ -226,7 +227,7 @@ def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
                   f"{plan.supersedes}: follow this sheet from now on and throw the earlier one away. What "
                   "changed:</p>",
                   "<ul>", *(f"<li>{_e(_change_text(change))}</li>" for change in changes), "</ul>", "</div>"]
-    parts.append(f'<p class="tonight">First dose, {long_date(plan.start)}: <strong>{_mg(first.dose_mg)}'
+    parts.append(f'<p class="tonight">First dose, {_long_date(plan.start)}: <strong>{_mg(first.dose_mg)}'
                  f"</strong> ({_e(first.amount)}) at {format_hhmm(first.time)}.</p>")
     parts.append("</header>")
     return parts
@@ -306,13 +307,13 @@ def _dates_section(plan: Plan) -> list[str]:
     items = []
     for refill in plan.refills:
         quantities = ", ".join(plan.formulation.quantity_text(portion) for portion in refill.quantities)
-        items.append((refill.reorder_on, f"<li><strong>By {long_date(refill.reorder_on)}:</strong> order fill "
+        items.append((refill.reorder_on, f"<li><strong>By {_long_date(refill.reorder_on)}:</strong> order fill "
                                          f"{refill.number} from the pharmacy, for {_day_cell(refill.start)} to "
                                          f"{_day_cell(refill.end)} ({refill.days} days: {_e(quantities)}).</li>"))
     for event in plan.events:
         if event.kind in EVENT_WORDS:
             lead, words = EVENT_WORDS[event.kind]
-            items.append((event.date, f"<li><strong>{lead} {long_date(event.date)}:</strong> {words}</li>"))
+            items.append((event.date, f"<li><strong>{lead} {_long_date(event.date)}:</strong> {words}</li>"))
     items = [item for _, item in sorted(items, key=lambda pair: pair[0])]
     return ['<section id="dates">', "<h2>Dates to remember</h2>",
             "<p>The pharmacy makes LDN to order, so order each fill by its date.</p>",
