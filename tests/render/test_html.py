@@ -3,6 +3,7 @@ dose day and every warning is on it, no user text made markup, and it fetches no
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, time, timezone
@@ -10,6 +11,8 @@ from decimal import Decimal
 
 import html5lib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_golden import GENERATED, HOSTILE_LABEL, PLANS
 
 from titrate.engine import build_plan
@@ -279,3 +282,16 @@ def test_a_washout_gives_the_opioid_free_date_and_a_stop_its_last_day():
         "From Wed 20 January 2027: stop taking LDN (your last dose is the day before)."]
     rows = section(document, "checklist").findall(".//tbody/tr")
     assert text_of(rows[-1].findall("td")[1]) == "Tue 19 Jan 2027"
+
+
+@given(st.text(max_size=60))
+def test_any_label_reads_back_as_the_same_text_and_makes_no_element(label):
+    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
+                      generated_at=GENERATED, days=2)
+    document = parse(render(plan, "html"))
+    expected = "".join(" " if unicodedata.category(char) == "Cc" and char not in "\t\n" else char for char in label)
+    if label:
+        assert "".join(document.find(".//p[@class='who']/strong").itertext()) == expected
+    tags = Counter(e.tag for e in document.iter())
+    assert tags == Counter(e.tag for e in parse(render(replace(plan, inputs=replace(
+        plan.inputs, patient=Patient(label="x" if label else None))), "html")).iter())
