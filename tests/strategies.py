@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from titrate.engine import build_plan
 from titrate.errors import InputError, RefusedError
-from titrate.model import AdjustmentKind, Patient, Protocol, Step
+from titrate.model import Patient, Protocol, Step
 from titrate.protocols import Linear, linear
 from titrate.revise import adjust
 
@@ -71,11 +71,37 @@ def avoids_skipped_days(zone: str, start: date, days: int) -> bool:
 
 
 @st.composite
+def adjustment_steps(draw: st.DrawFn, plan) -> dict:
+    """One adjustment for `plan`, as keyword arguments for revise.adjust(): a date from the last
+    adjustment's on, and values a clinician might give (some of which the rules will refuse)."""
+    from titrate.model import AdjustmentKind, Override
+
+    first = plan.adjustments[-1].effective if plan.adjustments else plan.start
+    if first > plan.end:
+        first = plan.end
+    effective = draw(st.dates(first, plan.end))
+    kind = draw(st.sampled_from(list(AdjustmentKind)))
+    step = {"kind": kind, "effective": effective, "reason": draw(st.sampled_from(["flare", "vivid dreams", "trip"]))}
+    if kind is AdjustmentKind.HOLD:
+        step["days"] = draw(st.integers(1, 40))
+    elif kind is AdjustmentKind.STEP_BACK:
+        step["days"] = draw(st.integers(1, 60))
+        step["dose_mg"] = draw(st.none() | hundredths("0.25", "4.5"))
+    elif kind is AdjustmentKind.RETIME:
+        step["time"] = draw(dose_times | st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+        if step["time"].hour < 21:
+            step["overrides"] = (Override("window", "morning dose for sleep problems"),)
+    elif kind is AdjustmentKind.TARGET:
+        step["dose_mg"] = draw(hundredths("0.25", "4.5"))
+    return step
+
+
+@st.composite
 def adjusted_plans(draw: st.DrawFn):
     """A plan as a clinician leaves it after changing it in flight: built by the engine, revised by real
-    adjustments (hold, step-back, retime, target, stop; any the rules refuse are skipped), then maybe
-    reshaped by hand with more step-backs (a run of days at a dose taken earlier) and retimes. Reshaped
-    days may break rules the engine keeps: for renderers, which must follow whatever days a plan holds."""
+    adjustments (adjustment_steps; any the rules refuse are skipped), then maybe reshaped by hand with more
+    step-backs (a run of days at a dose taken earlier) and retimes. Reshaped days may break rules the
+    engine keeps: for renderers, which must follow whatever days a plan holds."""
     protocol, patient = draw(protocols()), draw(patients)
     start, zone, length = draw(start_dates), draw(st.sampled_from(FIXED_ZONES)), draw(st.integers(1, 120))
     assume(avoids_skipped_days(zone, start, length))
@@ -83,16 +109,8 @@ def adjusted_plans(draw: st.DrawFn):
     plan = build_plan(protocol, patient, start, time_zone=zone, days=length, dose_time=draw(dose_times),
                       generated_at=made)
     for _ in range(draw(st.integers(0, 3))):
-        since = plan.adjustments[-1].effective if plan.adjustments else plan.start
-        effective = since + timedelta(days=draw(st.integers(0, max(0, (plan.end - since).days))))
-        kind = draw(st.sampled_from(list(AdjustmentKind)))
-        values = {AdjustmentKind.HOLD: {"days": draw(st.integers(1, 30))},
-                  AdjustmentKind.STEP_BACK: {"days": draw(st.integers(7, 30))},
-                  AdjustmentKind.RETIME: {"time": draw(dose_times)},
-                  AdjustmentKind.TARGET: {"dose_mg": draw(hundredths("0.5", "4.5"))},
-                  AdjustmentKind.STOP: {}}[kind]
         try:
-            plan = adjust(plan, kind, effective, "drawn", generated_at=made, **values)
+            plan = adjust(plan, generated_at=made, **draw(adjustment_steps(plan)))
         except (InputError, RefusedError):
             continue
     days = list(plan.days)
