@@ -35,7 +35,11 @@ def hundredths(low: str, high: str) -> st.SearchStrategy[Decimal]:
 
 
 start_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
-zones = st.one_of(st.sampled_from(FIXED_ZONES), st.timezones().map(lambda zone: zone.key))
+#: In the zone database but not a place: titrate refuses them (tests/cli covers that).
+NOT_PLACES = {"localtime", "Factory", "posixrules"}
+zones = st.one_of(st.sampled_from(FIXED_ZONES),
+                  st.timezones().map(lambda zone: zone.key).filter(
+                      lambda key: key not in NOT_PLACES and not key.startswith("right/")))
 dose_times = st.times(min_value=time(21, 0), max_value=time(23, 59)).map(lambda t: t.replace(second=0, microsecond=0))
 labels = st.none() | st.text(max_size=40)
 patients = st.builds(Patient, label=labels, spasticity=st.booleans())
@@ -125,3 +129,51 @@ def adjusted_plans(draw: st.DrawFn):
             moved = draw(dose_times)
             days[first:last + 1] = [replace(day, time=moved) for day in days[first:last + 1]]
     return replace(plan, days=tuple(days))
+
+
+# --- The safety screen --------------------------------------------------------------------------------
+
+def _screen_names():
+    from titrate.screen.vocabulary import vocabulary
+
+    names = vocabulary().drugs.values()
+    return (sorted({name.text for name in names if name.drug.drug_class.rule == "opioid"}),
+            sorted({name.text for name in names if name.drug.drug_class.action in ("warn", "note", "none")}))
+
+
+OPIOID_NAMES, OTHER_KNOWN_NAMES = _screen_names()
+#: What the normaliser ignores inside a name: spaces, hyphens, soft hyphens, zero-width characters.
+INVISIBLE_BREAKS = [" ", "-", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2066"]
+strengths = st.builds(lambda n, unit, tail: f" {n}{unit}{tail}", st.integers(1, 500),
+                      st.sampled_from([" mg", "mg", " mcg", " mg/mL", ""]).filter(bool),
+                      st.sampled_from(["", " BID", " daily", " at night", " PRN", " (stopped 2026-10-01)"]))
+
+
+@st.composite
+def spelling_variants(draw: st.DrawFn, name: str) -> str:
+    """`name` as people type it: the normaliser's inverse (random case, breaks between letters, a
+    strength and a frequency appended)."""
+    out = []
+    for char in name:
+        out.append(char.upper() if draw(st.booleans()) else char.lower())
+        if char.isalnum() and draw(st.integers(0, 4)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLE_BREAKS)))
+    return "".join(out).strip(" -") + (draw(strengths) if draw(st.booleans()) else "")
+
+
+opioid_spellings = st.sampled_from(OPIOID_NAMES).flatmap(spelling_variants)
+#: Medication names the screen does not know: letters only, too far from any opioid to be a near miss.
+unknown_medications = st.text(st.characters(categories=["Ll", "Lu"], max_codepoint=0x24F), min_size=1,
+                              max_size=12)
+list_separators = st.sampled_from([", ", "; ", " and ", " + ", "\n", " / ", ",", ";"])
+
+
+@st.composite
+def medication_lists_with_an_opioid(draw: st.DrawFn) -> str:
+    """One medication entry holding a list, an opioid somewhere in it."""
+    others = draw(st.lists(st.one_of(st.sampled_from(OTHER_KNOWN_NAMES), unknown_medications), max_size=4))
+    others.insert(draw(st.integers(0, len(others))), draw(opioid_spellings))
+    text = others[0]
+    for item in others[1:]:
+        text += draw(list_separators) + item
+    return text

@@ -98,24 +98,27 @@ def test_the_dates_to_remember_give_every_reorder_and_the_review():
 def test_the_plans_warnings_are_there_in_plain_words_and_the_clinicians_text_is_not():
     document = parse(render(PLANS["berlin-morning-overrides"], "html"))
     warnings = [text_of(li) for li in section(document, "warnings").findall(".//li")]
-    assert warnings == [
-        "One of your medicines (an interferon beta) may interact with LDN. Tell your clinician about any new or "
-        "unusual symptoms.",
-        "Some of your medicines could not be checked against LDN. Ask your clinician or pharmacist to check every "
-        "medicine you take, including ones you buy yourself.",
-        "Glatiramer (Copaxone) and LDN are not known to interfere with each other.",
-    ]
+    # the screen's plain words (data/screen.toml), once each: interferon and glatiramer share theirs
+    assert warnings == ["Tell your doctor about every MS medicine you take.",
+                        "Tell your doctor or pharmacist about every medicine you take."]
     page = text_of(document.find(".//body"))
     for clinical in ("pharmacokinetic", "hepatologist", "vivid dreams on evening doses", "Hepatitis", "magnesium"):
         assert clinical not in page
 
 
-def test_a_warning_of_a_rule_without_plain_words_still_shows():
+def test_a_warning_of_a_rule_without_plain_words_still_shows_and_the_engines_rules_have_theirs():
     from titrate.model import Finding
 
-    plan = replace(PLANS["classic-london"], warnings=(Finding("antispasticity", "baclofen: may mean spasticity"),))
+    plan = replace(PLANS["classic-london"], warnings=(Finding("new-rule", "a clinician's note"),))
     warnings = [text_of(li) for li in section(parse(render(plan, "html")), "warnings").findall(".//li")]
     assert warnings == ["Your clinician has a note about this plan. Ask them about it at your next visit."]
+    nuuk = section(parse(render(PLANS["nuuk-hostile"], "html")), "warnings")
+    warnings = [text_of(li) for li in nuuk.findall(".//li")]
+    assert warnings == [
+        "Order your first supply straight away: the pharmacy makes LDN to order, and it may not be ready by your "
+        "start date. If it is not, start on the day it arrives and tell your clinician.",
+        "Your dose stays at or below 3 mg because of muscle stiffness.",
+        "This plan ends before you reach your target dose. Your clinician will tell you what comes next."]
 
 
 def test_how_to_take_and_side_effects_say_what_the_patient_must_know():

@@ -16,34 +16,27 @@ from html import escape
 from ..doses import format_mg
 from ..model import Adjustment, AdjustmentKind, DoseDay, EventKind, Finding, Plan
 from ..plan_io import format_instant
+from ..screen import patient_words
 from ..wallclock import EVENING_WINDOW, Window, format_hhmm, format_minutes
 from .chart import Marker, render_chart, short_date
 from .course import Level, levels
 
-__all__ = ["render_html", "plain_findings", "PLAIN_WORDS"]
+__all__ = ["render_html", "plain_findings", "ENGINE_WORDS"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
-#: What each rule's finding means for the patient, in plain words (the clinician's text stays in the
-#: clinician's formats); None where the sheet says it elsewhere. A rule not listed gets the general sentence.
-PLAIN_WORDS = {
-    "interferon": "One of your medicines (an interferon beta) may interact with LDN. Tell your clinician "
-                  "about any new or unusual symptoms.",
-    "glatiramer": "Glatiramer (Copaxone) and LDN are not known to interfere with each other.",
-    "pregnancy": "If you are pregnant or breastfeeding, or plan to be, tell your clinician: little is known "
-                 "about LDN in pregnancy.",
-    "unscreened": "Some of your medicines could not be checked against LDN. Ask your clinician or pharmacist "
-                  "to check every medicine you take, including ones you buy yourself.",
+#: Plain words for the findings the engine raises; the screen's rules have theirs in data/screen.toml
+#: (reviewed with the vocabulary). None where the sheet says it elsewhere: the review under "Dates to
+#: remember", a revision's changes at the top. A rule with no words anywhere gets GENERAL_WORDS.
+ENGINE_WORDS = {
     "supply": "Order your first supply straight away: the pharmacy makes LDN to order, and it may not be "
               "ready by your start date. If it is not, start on the day it arrives and tell your clinician.",
-    "spasticity": "Your dose goes up to 3 mg at most, because higher doses can add to muscle stiffness.",
     "gradual": "This plan ends before you reach your target dose. Your clinician will tell you what comes "
                "next.",
     "washout": "You stopped taking an opioid not long ago. Do not start LDN before the opioid-free date under "
                "\"Dates to remember\", and take no opioid while you take LDN.",
-    # Said elsewhere on the sheet: the review under "Dates to remember", a revision's changes at the top.
     "review": None,
     "revision": None,
 }
@@ -136,7 +129,8 @@ def plain_findings(plan: Plan) -> list[str]:
 
 
 def _plain(finding: Finding) -> str | None:
-    return PLAIN_WORDS.get(finding.rule, GENERAL_WORDS)
+    words = patient_words(finding.rule)
+    return words if words is not None else ENGINE_WORDS.get(finding.rule, GENERAL_WORDS)
 
 
 def _e(text: str) -> str:
