@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import html5lib
+from fhir.resources.R4B.bundle import Bundle
 from hypothesis import given
 from strategies import adjusted_plans
 
@@ -21,8 +22,10 @@ def dosage_days(dosage: dict) -> list[date]:
 
 
 @given(adjusted_plans())
-def test_fhir_dosages_cover_every_day_once_with_its_dose_and_time(plan):
-    request = json.loads(render(plan, "fhir"))["entry"][0]["resource"]
+def test_fhir_is_valid_and_its_dosages_cover_every_day_once_with_its_dose_and_time(plan):
+    bundle = json.loads(render(plan, "fhir"))
+    Bundle.model_validate(bundle)
+    request = bundle["entry"][0]["resource"]
     dosages = request["dosageInstruction"]
     assert [dosage["sequence"] for dosage in dosages] == list(range(1, len(dosages) + 1))
     covered = [(day, dosage) for dosage in dosages for day in dosage_days(dosage)]

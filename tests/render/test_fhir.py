@@ -121,6 +121,8 @@ def test_the_patient_label_is_the_subject_display_kept_exactly():
     plan = PLANS["classic-london"]
     unnamed = replace(plan, inputs=replace(plan.inputs, patient=Patient()))
     assert request_of(unnamed)["subject"]["display"] == "patient (no name given in the plan)"
+    blank = replace(plan, inputs=replace(plan.inputs, patient=Patient(label=" \n ")))
+    assert request_of(blank)["subject"]["display"] == "patient (no name given in the plan)"
 
 
 def test_warnings_overrides_notes_washout_review_and_adjustments_are_notes():

@@ -70,7 +70,7 @@ def _medication_request(plan: Plan, identifier: str) -> dict[str, Any]:
         "status": "active",
         "intent": "order",
         "medicationReference": {"reference": f"#{MEDICATION_ID}", "display": _medication_text(plan)},
-        "subject": {"display": plan.patient.label or "patient (no name given in the plan)"},
+        "subject": {"display": _subject(plan.patient.label)},
         "authoredOn": format_instant(plan.generated_at),
     }
     replaced = plan.supersedes
@@ -83,6 +83,12 @@ def _medication_request(plan: Plan, identifier: str) -> dict[str, Any]:
     request["dosageInstruction"] = [_dosage(plan, number, level)
                                     for number, level in enumerate(levels(plan), start=1)]
     return request
+
+
+def _subject(label: str | None) -> str:
+    """The label as given (JSON escapes what needs it); a FHIR string has content, so a blank label is
+    named as missing."""
+    return label if label and label.strip() else "patient (no name given in the plan)"
 
 
 def _medication_text(plan: Plan) -> str:
