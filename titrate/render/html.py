@@ -91,7 +91,8 @@ td.tick { width: 2.6em; }  /* the empty cell is the box to tick: a drawn box per
 def render_html(plan: Plan) -> str:
     """The handout as one HTML document (UTF-8 text)."""
     plan_levels = levels(plan)
-    title = "Your LDN plan" + (f": {_one_line(plan.patient.label)}" if plan.patient.label else "")
+    label = _label(plan)
+    title = "Your LDN plan" + (f": {_one_line(label)}" if label else "")
     made = format_instant(plan.generated_at)
     parts = [
         "<!DOCTYPE html>",
@@ -138,6 +139,11 @@ def _e(text: str) -> str:
     forbids) shown as spaces."""
     return escape("".join(" " if unicodedata.category(char) == "Cc" and char not in "\t\n" else char
                           for char in text))
+
+
+def _label(plan: Plan) -> str | None:
+    """The patient's label, or None for none or a blank one."""
+    return plan.patient.label if plan.patient.label and plan.patient.label.strip() else None
 
 
 def _one_line(text: str) -> str:
@@ -201,8 +207,9 @@ def _change_text(adjustment: Adjustment) -> str:
 def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     first = plan_levels[0]
     parts = ["<header>", "<h1>Your low-dose naltrexone (LDN) plan</h1>"]
-    if plan.patient.label:
-        parts.append(f'<p class="who">For: <strong>{_e(plan.patient.label)}</strong></p>')
+    label = _label(plan)
+    if label:
+        parts.append(f'<p class="who">For: <strong>{_e(label)}</strong></p>')
     parts += [
         '<dl class="facts">',
         f"<dt>Start</dt><dd>{_long_date(plan.start)}</dd>",
