@@ -7,9 +7,14 @@ page is self-contained, and the URL fetcher refuses every protocol and stops the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
 from ..model import Plan
 from .html import render_html
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
 
 __all__ = ["render_pdf", "no_fetching", "PAPER_SIZES", "INSTALL_HINT"]
 
@@ -38,7 +43,7 @@ def render_pdf(plan: Plan, *, paper: str = "a4") -> bytes:
     return document.write_pdf(stylesheets=[page], pdf_identifier=True)
 
 
-def no_fetching():
+def no_fetching() -> URLFetcher:
     """A WeasyPrint URL fetcher that allows no protocol and stops the render at the first attempt: the
     handout is self-contained, so any fetch is a bug, never a reason to reach the network or the disk."""
     from weasyprint.urls import URLFetcher
