@@ -80,8 +80,8 @@ def _render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool) -> dict
     return {"alarm_minutes": None if no_alarm else (alarm_minutes or 0)}
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
-    data = text.encode("utf-8")
+def _emit(content: str | bytes, output: Path | None, force: bool) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content  # a PDF is bytes already
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF in calendars stays CRLF
     else:
