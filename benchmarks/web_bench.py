@@ -24,9 +24,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from titrate.render.course import levels
 from titrate.service import make_plan, parse_request, render_plan
 from titrate.web.chart import dose_chart
-from titrate.web.views import levels
 
 REQUESTS, CONCURRENCY = 500, 20
 INPUTS = {"start": "2026-12-01", "time_zone": "Europe/London", "label": "Load Test", "protocol": "gentle",

@@ -100,6 +100,7 @@ def serve(host: str, port: int, allow_remote: bool, db_path: Path | None, open_b
         listener.bind((host, port))
         listener.listen(128)  # connections queue from now, so the printed URL works at once
     except OSError as error:
+        listener.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
     port = listener.getsockname()[1]
     secret = secrets.token_urlsafe(24)

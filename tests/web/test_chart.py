@@ -1,35 +1,39 @@
-"""The dose chart: a step line through every level, the review marked, and no text but dates and doses."""
+"""The dose chart the pages show: the handout's chart, with the re-orders, the washout's end, the review
+and a stop marked, and no text but dates, doses and fixed words."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timezone
 
-from titrate.service import make_plan, parse_request
-from titrate.web.chart import HEIGHT, dose_chart
+from titrate.service import adjust_plan, make_plan, parse_adjustment, parse_request
+from titrate.web.chart import dose_chart, markers
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def chart_of(**fields):
-    plan = make_plan(parse_request({"start": "2026-12-01", "time_zone": "UTC", **fields}), generated_at=NOW)
-    return plan, ElementTree.fromstring(dose_chart(plan))
+def plan_of(**fields):
+    return make_plan(parse_request({"start": "2026-12-08", "time_zone": "UTC", **fields}), generated_at=NOW)
 
 
-def test_the_line_climbs_through_every_level_and_ends_at_the_target():
-    plan, svg = chart_of(label='<b>"Jane"</b>')
-    points = [tuple(map(float, p.split(","))) for p in svg.find(f"{SVG}polyline").get("points").split()]
-    heights = sorted({y for _, y in points}, reverse=True)  # lower on screen is a lower dose
-    assert len(heights) == 3 and points[-1][1] == heights[-1]  # 1.5, 3 and 4.5 mg; ends at 4.5
-    assert [x for x, _ in points] == sorted(x for x, _ in points)  # never runs backwards in time
-    labels = [t.text for t in svg.iter(f"{SVG}text")]
-    assert {"1.5", "3", "4.5"} <= set(labels) and "review 27 Feb" in labels
-    assert not any("Jane" in (label or "") for label in labels)
-    assert all(0 <= y <= HEIGHT for _, y in points)
+def labels(plan):
+    return [text.text for text in ElementTree.fromstring(dose_chart(plan)).iter(f"{SVG}text")]
 
 
-def test_no_review_draws_no_review_line():
-    _, svg = chart_of(no_review="yes")
-    assert not any(re.match(r"review", t.text or "") for t in svg.iter(f"{SVG}text"))
+def test_the_chart_marks_the_review_the_washout_and_every_reorder():
+    plan = plan_of(last_opioid_dose="2026-11-30", opioid="tramadol", label='<b>"Jane"</b>')
+    marked = {(marker.kind, marker.date) for marker in markers(plan)}
+    assert {(event.kind.value, event.date) for event in plan.events if event.kind.value != "reorder"} <= marked
+    assert {("reorder", refill.reorder_on) for refill in plan.refills} <= marked
+    assert {"review", "opioid-free"} <= set(labels(plan))
+    assert not any("Jane" in (label or "") for label in labels(plan))
+    assert "1.5 mg" in labels(plan) and "target 4.5 mg" in labels(plan)
+
+
+def test_a_stop_is_marked_and_no_review_is_not():
+    plan = plan_of(no_review="yes")
+    assert "review" not in labels(plan)
+    stopped = adjust_plan(plan, parse_adjustment({"kind": "stop", "from": "2027-01-05", "reason": "moving"}),
+                          generated_at=NOW)
+    assert "stop" in labels(stopped)

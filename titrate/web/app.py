@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..doses import format_mg
 from ..errors import InputError, RefusedError
 from ..render.common import DISCLAIMER
 from .security import MAX_BODY, Guard, csrf_token
@@ -55,7 +56,7 @@ def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock
     environment.globals.update(
         override_beside=forms.OVERRIDE_BESIDE, override_examples=forms.OVERRIDE_EXAMPLES,
         rule_statement=forms.rule_statement, file_fields=forms.FILE_FIELDS, choice_label=forms.choice_label,
-        protocol_steps=forms.protocol_steps())
+        protocol_steps=forms.protocol_steps(), mg=lambda dose: f"{format_mg(dose)} mg")
     app = FastAPI(title="titrate", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Plans low-dose naltrexone (LDN) titration; a planning aid for clinicians.")

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from ..errors import InputError, RefusedError
 from ..model import Plan
 from ..render.common import day_notes, dose_text, facts, finding_entries, refill_text
+from ..render.course import levels
 from ..render.diff import render_diff_text
 from ..service import diff_plans, read_plan, render_plan
 from . import forms, plans
@@ -25,7 +26,7 @@ from .app import Context, context
 from .chart import dose_chart
 from .security import csrf_ok
 from .store import Conflict
-from .views import download_formats, download_name, levels
+from .views import download_formats, download_name
 
 router = APIRouter(include_in_schema=False)
 

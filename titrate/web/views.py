@@ -1,42 +1,13 @@
-"""What the pages show of a plan besides the service's own renderings: its levels, the formats offered
-for download, and safe download file names."""
+"""The formats offered for download, and safe download file names."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import import_module
 
-from ..doses import format_mg
-from ..model import Plan
-
-__all__ = ["Level", "download_formats", "download_name", "levels"]
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """A run of days at one dose: how the clinician reads the titration at a glance."""
-
-    dose: str
-    amount: str
-    start: date
-    end: date
-    days: int
-    phase: str
-
-
-def levels(plan: Plan) -> list[Level]:
-    runs: list[list] = []
-    for day in plan.days:
-        if runs and runs[-1][0].dose_mg == day.dose_mg and runs[-1][0].amount == day.amount:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return [Level(f"{format_mg(run[0].dose_mg)} mg", run[0].amount, run[0].date, run[-1].date, len(run),
-                  run[0].phase.value) for run in runs]
+__all__ = ["download_formats", "download_name"]
 
 
 #: Formats whose renderer needs an optional package, and that package.
@@ -70,5 +41,6 @@ def download_name(label: str | None, plan_id: str, revision: int, fmt: str, exte
         return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:limit].strip("-")
 
     patient = safe(label or "", 40) or "patient"
-    suffix = "" if fmt == extension else f"-{safe(fmt, 16)}"
-    return f"{patient}_{safe(plan_id, 64) or 'plan'}_r{revision}{suffix}.{safe(extension, 8) or 'txt'}"
+    suffix = "" if extension.split(".")[0] == fmt else f"-{safe(fmt, 16)}"  # e.g. the three .txt formats
+    extension = ".".join(filter(None, (safe(part, 8) for part in extension.split(".")))) or "txt"
+    return f"{patient}_{safe(plan_id, 64) or 'plan'}_r{revision}{suffix}.{extension}"
