@@ -243,3 +243,23 @@ def test_sync_warns_of_days_that_newer_zone_rules_move(account, tmp_path):
     assert result.exit_code == 0
     assert ("warning: this titrate's time-zone rules put the dose elsewhere on 2026-09-20, 2026-09-21"
             in result.stderr)
+
+
+def test_a_plan_never_touches_another_plans_events_in_the_same_calendar(account, tmp_path):
+    server, user, password = account
+    make = lambda plan_id, days: build_plan(  # noqa: E731
+        PROTOCOLS["classic"], Patient(label="Kim Shared"), date(2026, 5, 1), time_zone="America/Santiago",
+        generated_at=GENERATED, days=days, plan_id=plan_id)
+    other, mine = make("kim-2", 3), make("kim", 4)  # "kim-2-..." UIDs start with "kim-"
+    for name, plan in (("other.json", other), ("mine.json", mine)):
+        (tmp_path / name).write_text(dumps(plan), encoding="utf-8")
+        assert run_sync(tmp_path / name, server, user, password).exit_code == 0
+    (url,) = calendars(server, user).values()
+    imported = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hand//import//EN\r\nBEGIN:VEVENT\r\n"
+                "UID:kim-20260509@titrate\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:20260509T020000Z\r\n"
+                "SUMMARY:imported by hand\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    put(server, user, f"{url.rstrip('/')}/by-hand.ics", imported)
+    again = run_sync(tmp_path / "mine.json", server, user, password)
+    assert counts(again) == (0, 0, 0, len(live_uids(mine)))
+    found = events(server, user, url)
+    assert live_uids(other) | live_uids(mine) | {"kim-20260509@titrate"} == set(found)
