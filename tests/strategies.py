@@ -30,7 +30,11 @@ def hundredths(low: str, high: str) -> st.SearchStrategy[Decimal]:
 
 
 start_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
-zones = st.one_of(st.sampled_from(FIXED_ZONES), st.timezones().map(lambda zone: zone.key))
+#: In the zone database but not a place: titrate refuses them (tests/cli covers that).
+NOT_PLACES = {"localtime", "Factory", "posixrules"}
+zones = st.one_of(st.sampled_from(FIXED_ZONES),
+                  st.timezones().map(lambda zone: zone.key).filter(
+                      lambda key: key not in NOT_PLACES and not key.startswith("right/")))
 dose_times = st.times(min_value=time(21, 0), max_value=time(23, 59)).map(lambda t: t.replace(second=0, microsecond=0))
 labels = st.none() | st.text(max_size=40)
 patients = st.builds(Patient, label=labels, spasticity=st.booleans())
@@ -87,3 +91,77 @@ def clock_changes(draw: st.DrawFn) -> tuple[str, date, time]:
 HARD_ZONES = ["America/Santiago", "America/Asuncion", "America/Nuuk", "America/Havana", "Asia/Tehran",
               "Africa/Casablanca", "Pacific/Apia", "Australia/Lord_Howe", "Europe/London", "America/New_York"]
 any_times = st.times().map(lambda t: t.replace(second=0, microsecond=0))
+
+
+@st.composite
+def adjustment_steps(draw: st.DrawFn, plan) -> dict:
+    """One adjustment for `plan`, as keyword arguments for revise.adjust(): a date from the last
+    adjustment's on, and values a clinician might give (some of which the rules will refuse)."""
+    from titrate.model import AdjustmentKind, Override
+
+    first = plan.adjustments[-1].effective if plan.adjustments else plan.start
+    if first > plan.end:
+        first = plan.end
+    effective = draw(st.dates(first, plan.end))
+    kind = draw(st.sampled_from(list(AdjustmentKind)))
+    step = {"kind": kind, "effective": effective, "reason": draw(st.sampled_from(["flare", "vivid dreams", "trip"]))}
+    if kind is AdjustmentKind.HOLD:
+        step["days"] = draw(st.integers(1, 40))
+    elif kind is AdjustmentKind.STEP_BACK:
+        step["days"] = draw(st.integers(1, 60))
+        step["dose_mg"] = draw(st.none() | hundredths("0.25", "4.5"))
+    elif kind is AdjustmentKind.RETIME:
+        step["time"] = draw(dose_times | st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+        if step["time"].hour < 21:
+            step["overrides"] = (Override("window", "morning dose for sleep problems"),)
+    elif kind is AdjustmentKind.TARGET:
+        step["dose_mg"] = draw(hundredths("0.25", "4.5"))
+    return step
+
+
+# --- The safety screen --------------------------------------------------------------------------------
+
+def _screen_names():
+    from titrate.screen.vocabulary import vocabulary
+
+    names = vocabulary().drugs.values()
+    return (sorted({name.text for name in names if name.drug.drug_class.rule == "opioid"}),
+            sorted({name.text for name in names if name.drug.drug_class.action in ("warn", "note", "none")}))
+
+
+OPIOID_NAMES, OTHER_KNOWN_NAMES = _screen_names()
+#: What the normaliser ignores inside a name: spaces, hyphens, soft hyphens, zero-width characters.
+INVISIBLE_BREAKS = [" ", "-", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2066"]
+strengths = st.builds(lambda n, unit, tail: f" {n}{unit}{tail}", st.integers(1, 500),
+                      st.sampled_from([" mg", "mg", " mcg", " mg/mL", ""]).filter(bool),
+                      st.sampled_from(["", " BID", " daily", " at night", " PRN", " (stopped 2026-10-01)"]))
+
+
+@st.composite
+def spelling_variants(draw: st.DrawFn, name: str) -> str:
+    """`name` as people type it: the normaliser's inverse (random case, breaks between letters, a
+    strength and a frequency appended)."""
+    out = []
+    for char in name:
+        out.append(char.upper() if draw(st.booleans()) else char.lower())
+        if char.isalnum() and draw(st.integers(0, 4)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLE_BREAKS)))
+    return "".join(out).strip(" -") + (draw(strengths) if draw(st.booleans()) else "")
+
+
+opioid_spellings = st.sampled_from(OPIOID_NAMES).flatmap(spelling_variants)
+#: Medication names the screen does not know: letters only, too far from any opioid to be a near miss.
+unknown_medications = st.text(st.characters(categories=["Ll", "Lu"], max_codepoint=0x24F), min_size=1,
+                              max_size=12)
+list_separators = st.sampled_from([", ", "; ", " and ", " + ", "\n", " / ", ",", ";"])
+
+
+@st.composite
+def medication_lists_with_an_opioid(draw: st.DrawFn) -> str:
+    """One medication entry holding a list, an opioid somewhere in it."""
+    others = draw(st.lists(st.one_of(st.sampled_from(OTHER_KNOWN_NAMES), unknown_medications), max_size=4))
+    others.insert(draw(st.integers(0, len(others))), draw(opioid_spellings))
+    text = others[0]
+    for item in others[1:]:
+        text += draw(list_separators) + item
+    return text

@@ -90,7 +90,8 @@ class Protocol:
 class Patient:
     """The facts about a patient that the rules read. `label` is free text shown in outputs.
 
-    `spasticity` and the condition "spasticity" are one fact: either sets both.
+    `spasticity` and a condition the screen reads as spasticity ("spastic paraparesis") are one fact:
+    either sets both.
     """
 
     label: str | None = None
@@ -103,7 +104,9 @@ class Patient:
         medications = tuple(dict.fromkeys(" ".join(m.split()) for m in self.medications))
         if "" in conditions or "" in medications:
             raise InputError("a condition or medication name cannot be empty")
-        has_condition = any(c.casefold() == "spasticity" for c in conditions)
+        from .screen import implies_spasticity  # here, not at the top: the screen reads this module
+
+        has_condition = implies_spasticity(conditions)
         if self.spasticity and not has_condition:
             conditions += ("spasticity",)
         # Frozen, so normalise through object.__setattr__, once, at construction.

@@ -41,7 +41,16 @@ from .model import (
 from .protocols import Linear, linear
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
-from .wallclock import Window, format_hhmm, format_minutes, format_offset, parse_hhmm, parse_minutes, parse_offset
+from .wallclock import (
+    Window,
+    check_date_range,
+    format_hhmm,
+    format_minutes,
+    format_offset,
+    parse_hhmm,
+    parse_minutes,
+    parse_offset,
+)
 
 SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"
@@ -185,7 +194,7 @@ def loads(text: str) -> Plan:
     if len(text) > MAX_TEXT:
         raise InputError(f"a plan file is at most {MAX_TEXT // (1024 * 1024)} MiB; this is not a plan")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=_small_int, parse_constant=_no_constant)
+        data = json.loads(text, parse_float=_bounded_decimal, parse_int=_small_int, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
     except RecursionError:
@@ -201,10 +210,25 @@ def loads(text: str) -> Plan:
     return _checked(stored)
 
 
+#: The largest whole number a plan holds: a revision, whose calendar SEQUENCE (one less) is a signed
+#: 32-bit integer in RFC 5545.
+MAX_WHOLE = 2**31
+
+
 def _small_int(text: str) -> int:
-    if len(text.lstrip("-")) > 12:
-        raise InputError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is too large for a plan")
+    if len(text.lstrip("-")) > 12 or abs(int(text)) > MAX_WHOLE:
+        raise InputError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is too large for a plan "
+                         f"(at most {MAX_WHOLE})")
     return int(text)
+
+
+def _bounded_decimal(text: str) -> Decimal:
+    """A number with a fraction or an exponent, as plan files hold milligrams: no more digits, and no
+    larger or finer, than any dose or count needs (1e999999999 would take forever to print)."""
+    value = Decimal(text)
+    if len(text) > 24 or not -12 <= value.adjusted() <= 9:
+        raise InputError(f"the number {text[:24]!r} is out of range for a plan")
+    return value
 
 
 def _no_constant(name: str) -> None:
@@ -323,9 +347,10 @@ class _Reader:
         try:
             if not text.isascii():
                 raise ValueError
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise InputError(f"{self.path}.{key} must be a date as YYYY-MM-DD (got {text!r})") from None
+        return check_date_range(day, field=f"{self.path}.{key}")
 
     def clock(self, key: str, *, optional: bool = False) -> time | None:
         text = self.text(key, optional=optional)

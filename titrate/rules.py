@@ -79,11 +79,11 @@ def _start_plan(plan: Plan) -> Iterator[str]:
 
 
 def _ceiling_request(request: Request) -> Iterator[str]:
-    if request.target_mg > CEILING_MG:
-        yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
     for number, step in enumerate(request.protocol.steps, start=1):
         if step.dose_mg > CEILING_MG:
             yield f"{_step_name(request.protocol, number)} is above the {format_mg(CEILING_MG)} mg ceiling"
+    if request.target_mg > CEILING_MG:
+        yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
 
 
 def _ceiling_plan(plan: Plan) -> Iterator[str]:
@@ -250,20 +250,14 @@ def _revision_plan(plan: Plan) -> Iterator[str]:
         yield f"revision {plan.revision} supersedes revision {plan.supersedes}, not the one before it"
 
 
-def _opioid(patient: Patient) -> Iterator[str]:
-    for medication in patient.medications:
-        drug = screen.vocabulary().match_medication(medication)
-        if drug and drug.drug_class.action == "refuse":
-            yield f"{medication!r} is {drug.generic}, an {drug.drug_class.name}: {drug.drug_class.reason}"
+def _screen_refusals(rule_id: str) -> tuple[Callable[[Request], Iterator[str]], Callable[[Plan], Iterator[str]]]:
+    """The request and plan checks of a rule the screen refuses by (an opioid, a liver condition)."""
+    def check_request(request: Request) -> Iterator[str]:
+        yield from screen.refusals(request.patient, rule_id, request.overridden)
 
-
-def _liver(patient: Patient, overridden: frozenset[str]) -> Iterator[str]:
-    if "liver" in overridden:
-        return
-    for condition in patient.conditions:
-        group = screen.vocabulary().match_condition(condition)
-        if group.rule == "liver":
-            yield f"{condition!r} is a liver condition: {group.reason}"
+    def check_plan(plan: Plan) -> Iterator[str]:
+        yield from screen.refusals(plan.patient, rule_id, plan.overridden)
+    return check_request, check_plan
 
 
 def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
@@ -279,15 +273,24 @@ def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
     return check
 
 
+def _screen_rule(rule_id: str, statement: str, topic: str, *, overridable: bool = False) -> Rule:
+    """A rule of the safety screen: refusals checked on the request and the plan, and every warning and
+    note it gives present in the plan."""
+    check_request, refused = _screen_refusals(rule_id)
+    present = _findings_present(rule_id)
+
+    def check_plan(plan: Plan) -> Iterator[str]:
+        yield from refused(plan)
+        yield from present(plan)
+    return Rule(rule_id, statement, f"domain.md, Safety screen: {topic}", check_request, check_plan, overridable)
+
+
 RULES: tuple[Rule, ...] = (
-    Rule("opioid", "A patient taking any opioid is not given LDN; this cannot be overridden.",
-         "domain.md, Safety screen: any opioid",
-         lambda request: _opioid(request.patient), lambda plan: _opioid(plan.patient)),
-    Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
-                  "with a reason.",
-         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
-         lambda request: _liver(request.patient, request.overridden),
-         lambda plan: _liver(plan.patient, plan.overridden), overridable=True),
+    _screen_rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this "
+                           "cannot be overridden.", "any opioid"),
+    _screen_rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
+                          "with a reason; signs of it (raised liver tests, fatty liver) give a warning.",
+                 "liver disease, hepatitis, cirrhosis", overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
          "domain.md, Dose rules: start", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
@@ -314,16 +317,22 @@ RULES: tuple[Rule, ...] = (
     Rule("revision", "A plan changes only by an adjustment with a reason, from a date on; the days before it and "
                      "before any earlier adjustment are never rewritten.",
          "domain.md, Dose rules: step-back and timing-exception", _nothing, _revision_plan),
-    Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
-         "domain.md, Safety screen: interferon beta", _nothing, _findings_present("interferon")),
-    Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
-         "domain.md, Safety screen: glatiramer", _nothing, _findings_present("glatiramer")),
-    Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
-                      "doctor.",
-         "domain.md, Safety screen: pregnancy, breastfeeding", _nothing, _findings_present("pregnancy")),
-    Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
-         "domain.md, Safety screen: a medication titrate does not know", _nothing,
-         _findings_present("unscreened")),
+    _screen_rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, "
+                               "nalmefene) is refused unless a clinician overrides it with a reason; naltrexone "
+                               "at another dose gives a warning.",
+                 "full-dose naltrexone or nalmefene", overridable=True),
+    _screen_rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a "
+                                   "warning to ask about opioid use.", "peripheral opioid antagonists"),
+    _screen_rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, "
+                                      "with a note.", "any opioid"),
+    _screen_rule("antispasticity", "An antispasticity drug gives a warning that the patient may have "
+                                   "spasticity, which caps the dose at 3 mg.", "antispasticity drugs"),
+    _screen_rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.", "interferon beta"),
+    _screen_rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.", "glatiramer"),
+    _screen_rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with "
+                              "the doctor.", "pregnancy, breastfeeding"),
+    _screen_rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a "
+                               "warning.", "a medication titrate does not know"),
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -26,7 +26,7 @@ from .patient_file import PatientFile, parse_patient_file
 from .protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
 from .revise import adjust
 from .supply import Supply
-from .wallclock import load_zone, nth_date, parse_hhmm
+from .wallclock import check_date_range, load_zone, nth_date, parse_hhmm
 
 __all__ = ["AdjustmentRequest", "PlanRequest", "Rendered", "adjust_plan", "diff_plans", "make_plan", "parse_adjustment",
            "parse_request", "read_plan", "render_plan", "write_plan"]
@@ -79,8 +79,7 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
     neither the request nor its patient file names one.
     """
     facts = _patient_file(request.patient_file_text)
-    for condition in request.conditions:
-        screen.vocabulary().match_condition(condition)
+    screen.check_conditions(request.conditions)
     washout = _washout(request)
     start = request.start or (washout.earliest_start if washout else None)
     if start is None:
@@ -240,12 +239,14 @@ def _override(item: str) -> tuple[str, str]:
 
 
 def parse_date(text: str, *, field: str) -> date:
-    """YYYY-MM-DD in ASCII digits, or InputError."""
+    """YYYY-MM-DD in ASCII digits, within the dates a plan may use (wallclock.FIRST_DATE..LAST_DATE), or
+    InputError."""
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
         try:
-            return date.fromisoformat(text.strip())
+            day = date.fromisoformat(text.strip())
         except ValueError:
             raise InputError(f"{text!r} is not a date in the calendar", field=field, value=text) from None
+        return check_date_range(day, field=field)
     raise InputError(f"{text!r} is not a date as YYYY-MM-DD", field=field, value=text)
 
 

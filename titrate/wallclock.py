@@ -25,11 +25,19 @@ if TYPE_CHECKING:
     from .model import Plan
 
 MINUTES_PER_DAY = 24 * 60
+_NOT_PLACES = frozenset({"localtime", "factory", "posixrules"})
+#: Dates a plan may name: far enough inside the calendar that no plan, re-order or review date
+#: computed from them falls off either end of it (year 1, year 9999).
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def load_zone(name: str) -> ZoneInfo:
     """The IANA zone called `name` (from the `tzdata` package first: see tzdb), or InputError suggesting
-    the nearest real name."""
+    the nearest real name. Names in the database that are not a place ("localtime" is whatever this
+    machine says, "Factory" has no offset anyone uses, "right/" zones count leap seconds that clocks do
+    not) are refused."""
+    if name.casefold() in _NOT_PLACES or name.startswith("right/"):
+        raise InputError(f"{name!r} is not a place's time zone; use an IANA name such as 'Europe/London'")
     try:
         return get_zone(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -38,6 +46,14 @@ def load_zone(name: str) -> ZoneInfo:
     close = by_case.get(name.casefold()) or next(iter(get_close_matches(name, by_case.values(), n=1)), None)
     hint = f"did you mean {close!r}?" if close else "use an IANA name such as 'Europe/London'"
     raise InputError(f"unknown time zone {name!r}; {hint}")
+
+
+def check_date_range(day: date, *, field: str) -> date:
+    """`day`, or InputError if it is outside FIRST_DATE..LAST_DATE."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InputError(f"{field} {day} is outside the dates a plan may use ({FIRST_DATE} to {LAST_DATE})",
+                         field=field, value=day.isoformat())
+    return day
 
 
 def tz_version() -> str:
@@ -50,7 +66,9 @@ def tz_version() -> str:
 def parse_hhmm(text: str, *, field: str) -> time:
     """Read 'HH:MM' (00:00-23:59), or raise InputError."""
     hours, sep, minutes = text.strip().partition(":")
-    if sep and len(hours) in (1, 2) and len(minutes) == 2 and hours.isdigit() and minutes.isdigit():
+    # ASCII digits only: "２２:００" or "²²:00" is refused, not guessed at.
+    if (sep and len(hours) in (1, 2) and len(minutes) == 2 and (hours + minutes).isascii()
+            and hours.isdigit() and minutes.isdigit()):
         if int(hours) < 24 and int(minutes) < 60:
             return time(int(hours), int(minutes))
     raise InputError(f"{field} must be HH:MM, from 00:00 to 23:59 (got {text!r})")

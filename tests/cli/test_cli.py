@@ -242,7 +242,7 @@ def test_opioid_and_ceiling_cannot_be_overridden(run):
         result = run(*BASE, "--override", rule, "--reason", "please")
         assert result.exit_code == 3 and f"rule '{rule}' cannot be overridden" in result.stderr
     unknown = run(*BASE, "--override", "bedtime", "--reason", "x")
-    assert unknown.exit_code == 2 and "these can be overridden: liver, spasticity, window" in unknown.stderr
+    assert unknown.exit_code == 2 and "these can be overridden: liver, spasticity, window, antagonist" in unknown.stderr
 
 
 def test_warnings_and_notes_for_ms_drugs_pregnancy_and_unknown_medication(run):
@@ -278,7 +278,9 @@ def test_override_window_allows_a_morning_dose_shown_in_every_format(run):
     for fmt in ("table", "csv"):
         assert "Override (window): vivid dreams" in run(*args, "--format", fmt).stdout
     assert "Override \\(window\\): vivid dreams" in run(*args, "--format", "md").stdout
-    assert "Override (window): vivid dreams" in run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
+    assert "Override (window): vivid dreams" in run(*args, "--format", "order").stdout
+    calendar = run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
+    assert "vivid dreams" not in calendar and "DTSTART;TZID=Europe/London:20261201T080000" in calendar
 
 
 def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
@@ -286,12 +288,15 @@ def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
     facts.write_text('label = "From file"\nconditions = ["multiple sclerosis"]\nmedications = ["Copaxone"]\n'
                      'time_zone = "Asia/Tokyo"\ndose_time = "21:30"\n')
     data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--format", "json").stdout)
-    assert (data["inputs"]["patient"]["label"], data["inputs"]["time_zone"], data["inputs"]["dose_time"]) == ("From file", "Asia/Tokyo", "21:30")
+    inputs = data["inputs"]
+    assert (inputs["patient"]["label"], inputs["time_zone"], inputs["dose_time"]) == \
+        ("From file", "Asia/Tokyo", "21:30")
     assert data["inputs"]["patient"]["medications"] == ["Copaxone"]
     data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--patient", "Flag",
                           "--tz", "Europe/Paris", "--time", "22:45", "--medication", "Avonex",
                           "--format", "json").stdout)
-    assert (data["inputs"]["patient"]["label"], data["inputs"]["time_zone"], data["inputs"]["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
+    inputs = data["inputs"]
+    assert (inputs["patient"]["label"], inputs["time_zone"], inputs["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
     assert data["inputs"]["patient"]["medications"] == ["Copaxone", "Avonex"]
 
 
@@ -353,7 +358,7 @@ def test_a_dose_the_strengths_cannot_make_is_refused_with_a_strength_that_works(
     result = run(*BASE, "--protocol", "gentle", "--strength", "1")
     assert result.exit_code == 3
     assert "refused by rule 'amount': 1.5 mg cannot be measured exactly" in result.stderr
-    assert "--strength 0.5" in result.stderr
+    assert "adding 0.5 mg capsules would make every dose" in result.stderr
 
 
 def test_liquid_amounts_and_unmeasurable_concentration(run):

@@ -107,7 +107,18 @@ def test_moved_dose_and_warnings_reach_the_description():
     moved = events[8]
     assert moved.dtstart.time() == time(22, 30)
     assert "the clocks skip 23:30 on 2026-03-28, so this dose is at 22:30" in moved.description
-    assert all("Note (spasticity): target capped at 3 mg" in event.description for event in events)
+    assert all("Your dose stays at or below 3 mg because of muscle stiffness." in event.description
+               for event in events)
+    assert not any("target capped" in event.description or "(spasticity)" in event.description for event in events)
+
+
+def test_the_patient_gets_plain_words_not_clinician_notes_or_override_reasons():
+    plan = PLANS["berlin-morning-overrides"]
+    _, events = assert_calendar_matches_plan(plan, render(plan, "ics"))
+    for event in events:
+        assert "Tell your doctor about every MS medicine you take." in event.description
+        assert "hepatologist" not in event.description and "vivid dreams" not in event.description
+        assert "pharmacokinetic" not in event.description and "Warning (" not in event.description
 
 
 def test_hostile_label_is_escaped_and_reads_back_whole():

@@ -18,7 +18,7 @@ from icalendar import Alarm, Calendar, Event, vText
 from ..model import Cancelled, DoseDay, EventKind, Plan
 from ..model import Event as PlanEvent
 from ..wallclock import first_instant, format_minutes, load_zone, occurs_twice, window_close
-from .common import DISCLAIMER, dose_text, findings, refill_text
+from .common import DISCLAIMER, dose_text, patient_lines, refill_text
 from .vtimezone import vtimezone
 
 PRODID = "-//titrate//LDN titration plan//EN"
@@ -55,9 +55,9 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     calendar.add("x-wr-caldesc", vText(DISCLAIMER))
     dates = [plan.start, plan.end, *(item.date for item in plan.cancelled if item.time is not None)]
     calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), min(dates), max(dates)))
-    plan_findings = findings(plan)
+    patient_notes = patient_lines(plan)
     for day in plan.days:
-        calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
+        calendar.add_component(_event(plan, day, zone, patient_notes, alarm_minutes))
     for event in plan.events:
         calendar.add_component(_all_day_event(plan, event, zone, alarm_minutes))
     for item in plan.cancelled:
@@ -131,9 +131,9 @@ def _cancelled_event(plan: Plan, item: Cancelled, zone: ZoneInfo) -> Event:
     return event
 
 
-def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
+def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, patient_notes: list[str],
            alarm_minutes: int | None) -> Event:
-    event = _private_event(plan, day.key, f"LDN {dose_text(day)}", _description(plan, day, plan_findings))
+    event = _private_event(plan, day.key, f"LDN {dose_text(day)}", _description(plan, day, patient_notes))
     _add_times(event, plan, zone, dtstart=datetime.combine(day.date, day.time),
                dtend=window_close(day.date, day.window, zone).replace(tzinfo=None))
     if alarm_minutes is not None:
@@ -158,14 +158,14 @@ def _reminder_instant(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(9), tzinfo=zone).astimezone(timezone.utc)
 
 
-def _description(plan: Plan, day: DoseDay, plan_findings: list[str]) -> str:
+def _description(plan: Plan, day: DoseDay, patient_notes: list[str]) -> str:
     window = f"{format_minutes(day.window.start)} and {format_minutes(day.window.end)}".replace(
         "24:00", "midnight")
     lines = [
         f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}.",
         f"Day {day.day} of {len(plan.days)} ({day.phase.value}).",
         *day.notes,
-        *plan_findings,
+        *patient_notes,
         f"Plan {plan.plan_id}, revision {plan.revision}.",
         DISCLAIMER,
     ]
