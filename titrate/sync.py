@@ -28,7 +28,8 @@ from caldav.lib import error as dav_error
 from .model import Plan
 from .render.ics import PRODID, render_ics
 
-__all__ = ["Action", "Change", "ServerEvent", "SyncError", "Wanted", "plan_changes", "sync", "wanted_objects"]
+__all__ = ["Action", "Change", "ServerEvent", "Summary", "SyncError", "Wanted", "plan_changes", "sync",
+           "wanted_objects"]
 
 #: The fingerprint of what titrate wrote, so a rerun can tell an unchanged event without comparing text
 #: that servers reformat (line folding, property order, added properties).
