@@ -12,6 +12,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, cli_adjust, cli_sync, plan_io, rules
+from .cli_serve import serve
 from .cli_types import DATE, MG, TIME, ZONE, check_arguments
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
@@ -80,8 +81,8 @@ def _render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool) -> dict
     return {"alarm_minutes": None if no_alarm else (alarm_minutes or 0)}
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
-    data = text.encode("utf-8")
+def _emit(content: str | bytes, output: Path | None, force: bool) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content  # a PDF is bytes already
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF in calendars stays CRLF
     else:
@@ -277,6 +278,7 @@ def protocols() -> None:
 
 cli_adjust.register(cli, read_plan)
 cli_sync.register(cli, read_plan)
+cli.add_command(serve)
 
 
 def main() -> None:

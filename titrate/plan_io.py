@@ -41,16 +41,8 @@ from .model import (
 from .protocols import Linear, linear
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
-from .wallclock import (
-    Window,
-    check_date_range,
-    format_hhmm,
-    format_minutes,
-    format_offset,
-    parse_hhmm,
-    parse_minutes,
-    parse_offset,
-)
+from .wallclock import (Window, check_date_range, format_hhmm, format_minutes, format_offset, parse_hhmm,
+                        parse_minutes, parse_offset)
 
 SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"
