@@ -68,6 +68,11 @@ def test_a_plan_made_with_older_rules_names_the_days_the_new_rules_move():
     older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 13, tzinfo=timezone.utc),
                                                         timedelta(hours=1)),))
     assert moved_days(loads(dumps(older))) == [date(2026, 9, d) for d in range(20, 25)]
+    # loading it warns, naming those days, and keeps it readable
+    (warning,) = [w for w in loads(dumps(older)).warnings if "time-zone rules" in w.message]
+    assert warning.rule == "window" and "tz database 2025b" in warning.message
+    assert "2026-09-20, 2026-09-21, 2026-09-22, 2026-09-23, 2026-09-24 now falls at another moment" in warning.message
+    assert not [w for w in loads(dumps(plan)).warnings if "time-zone rules" in w.message]
 
 
 def test_a_plan_without_recorded_offsets_moves_nothing():
