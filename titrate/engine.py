@@ -58,7 +58,7 @@ MAX_DAYS = 3660
 DEFAULT_DOSE_TIME = time(22, 0)
 T = TypeVar("T")
 
-__all__ = ["DEFAULT_DOSE_TIME", "MAX_DAYS", "build", "build_plan", "derive_plan_id"]
+__all__ = ["DEFAULT_DOSE_TIME", "MAX_DAYS", "build", "build_plan", "derive_plan_id", "last_day"]
 
 
 def derive_plan_id(label: str | None, start: date) -> str:
@@ -89,17 +89,24 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     Give `until` (the last day) or `days`, or neither for the titration plus `maintenance_days` at the
     target. `formulation` None takes one capsule of each dose the plan uses.
     """
-    if until is not None and days is not None:
-        raise InputError("give the plan's length as days or as an end date, not both", field="days")
-    if days is not None:
-        if not 1 <= days <= MAX_DAYS:
-            raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
-        if (date.max - start).days <= days:
-            raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-        until = nth_date(start, days, load_zone(time_zone))  # real dates: a date the zone skipped is no day
-    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply, until, target_mg,
-                        overrides, (), washout, review_after_days, maintenance_days)
+    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply,
+                        last_day(start, days, until, time_zone), target_mg, overrides, (), washout,
+                        review_after_days, maintenance_days)
     return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)
+
+
+def last_day(start: date, days: int | None, until: date | None, time_zone: str) -> date | None:
+    """The plan's last day from a length in days or an end date (None: the default length). Days are the
+    zone's real dates: a date it skipped is no day."""
+    if days is not None and until is not None:
+        raise InputError("give the plan's length as days or as an end date, not both", field="days")
+    if days is None:
+        return until
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
+    if (date.max - start).days <= days:
+        raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
+    return nth_date(start, days, load_zone(time_zone))
 
 
 def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = None, revision: int = 1,

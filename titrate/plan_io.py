@@ -41,8 +41,17 @@ from .model import (
 from .protocols import Linear, linear
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
-from .wallclock import (Window, check_date_range, format_hhmm, format_minutes, format_offset, moved_days,
-                        parse_hhmm, parse_minutes, parse_offset)
+from .wallclock import (
+    Window,
+    check_date_range,
+    format_hhmm,
+    format_minutes,
+    format_offset,
+    moved_days,
+    parse_hhmm,
+    parse_minutes,
+    parse_offset,
+)
 
 SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"

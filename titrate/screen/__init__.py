@@ -6,7 +6,13 @@ it (`vocabulary`), reduces text to what is matched (`normalise`), finds names an
 """
 
 from .screening import (
-    Found, check_conditions, findings, implies_spasticity, patient_words, refusals, screen_condition,
+    Found,
+    check_conditions,
+    findings,
+    implies_spasticity,
+    patient_words,
+    refusals,
+    screen_condition,
     screen_medication,
 )
 from .vocabulary import vocabulary
