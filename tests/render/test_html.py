@@ -300,3 +300,13 @@ def test_any_label_reads_back_as_the_same_text_and_makes_no_element(label):
     tags = Counter(e.tag for e in document.iter())
     assert tags == Counter(e.tag for e in parse(render(replace(plan, inputs=replace(
         plan.inputs, patient=Patient(label="x" if label.strip() else None))), "html")).iter())
+
+
+def test_a_date_the_zone_skipped_is_no_day_of_its_level():
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 20), time_zone="Pacific/Apia",
+                      generated_at=GENERATED, days=20)  # Samoa skipped 30 December 2011
+    rows = [[text_of(cell) for cell in row.findall("td")]
+            for row in section(parse(render(plan, "html")), "steps").findall(".//tbody/tr")]
+    assert [(row[1], row[2], row[3]) for row in rows] == [("Tue 20 Dec 2011", "Tue 3 Jan 2012", "14"),
+                                                          ("Wed 4 Jan 2012", "Mon 9 Jan 2012", "6")]
+    assert sum(int(row[3]) for row in rows) == len(plan.days) == 20
