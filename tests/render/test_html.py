@@ -133,7 +133,9 @@ def test_how_to_take_and_side_effects_say_what_the_patient_must_know():
 
 
 def test_a_liquid_is_kept_cold_and_measured_with_an_oral_syringe_and_a_moved_dose_is_not_called_evening():
-    how = text_of(section(parse(render(PLANS["berlin-morning-overrides"], "html")), "how"))
+    document = parse(render(PLANS["berlin-morning-overrides"], "html"))
+    assert "Measure the millilitres (mL) with an oral syringe." in text_of(section(document, "steps"))
+    how = text_of(section(document, "how"))
     assert "oral syringe" in how and "refrigerator" in how
     assert "at 08:00 (Europe/Berlin time), the time your clinician chose" in how
     assert "evening" not in how

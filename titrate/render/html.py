@@ -275,6 +275,15 @@ def _at(plan: Plan, level: Level) -> str:
     return "" if level.time == plan.dose_time else f" at {format_hhmm(level.time)}"
 
 
+#: How the patient measures each form's amount (shared/domain.md, "Formulations").
+HOW_TO_MEASURE = {
+    "capsule": "Each capsule holds the strength shown; some doses take more than one.",
+    "liquid": "Measure the millilitres (mL) with an oral syringe.",
+    "drops": "Count the drops as they fall under your tongue.",
+    "cream": "Measure the millilitres (mL) as the pharmacy showed you.",
+}
+
+
 def _steps_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     rows = []
     for number, level in enumerate(plan_levels, start=1):
@@ -285,7 +294,8 @@ def _steps_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     return [
         '<section id="steps">',
         "<h2>Your steps</h2>",
-        "<p>Each row is one dose level. Take the same dose every day from the first date to the last.</p>",
+        "<p>Each row is one dose level. Take the same dose every day from the first date to the last. "
+        f"{HOW_TO_MEASURE[plan.formulation.form]}</p>",
         "<table>",
         '<thead><tr><th class="num">Step</th><th>From</th><th>To</th><th class="num">Days</th><th>Dose</th>'
         "<th>What to take</th><th>Time</th></tr></thead>",
