@@ -12,6 +12,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, cli_adjust, cli_sync, plan_io, rules
+from .cli_serve import serve
 from .cli_types import DATE, MG, TIME, ZONE, check_arguments
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
@@ -277,6 +278,7 @@ def protocols() -> None:
 
 cli_adjust.register(cli, read_plan)
 cli_sync.register(cli, read_plan)
+cli.add_command(serve)
 
 
 def main() -> None:

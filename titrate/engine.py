@@ -127,7 +127,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     doses = _expand(segments, count)
     formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
     rules.enforce_formulation(formulation, sorted({dose for dose, _ in doses}))
-    portions = {dose: formulation.measure(dose) for dose, _ in doses}
+    portions = {dose: formulation.measure(dose) for dose in {dose for dose, _ in doses}}  # once per level
     plan_days = []
     # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
