@@ -254,6 +254,14 @@ def test_an_unknown_format_or_missing_thing_is_a_clear_error(client):
     assert missing.status_code == 404 and "Traceback" not in missing.text and "Not found" in missing.text
 
 
+def test_every_format_the_service_renders_is_offered():
+    from titrate.web.views import importable
+
+    offered = [name for name, _, _ in download_formats()]
+    assert offered == [name for name in FORMATS if name != "pdf" or importable("weasyprint")]
+    assert {"ics", "html", "fhir", "json", "csv", "md"} <= set(offered)
+
+
 def test_pdf_is_offered_only_where_weasyprint_imports(monkeypatch):
     from titrate.web import views
 
