@@ -6,8 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timezone
 
+from titrate.render.chart import plan_markers
 from titrate.service import adjust_plan, make_plan, parse_adjustment, parse_request
-from titrate.web.chart import dose_chart, markers
+from titrate.web.chart import dose_chart
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -23,7 +24,7 @@ def labels(plan):
 
 def test_the_chart_marks_the_review_the_washout_and_every_reorder():
     plan = plan_of(last_opioid_dose="2026-11-30", opioid="tramadol", label='<b>"Jane"</b>')
-    marked = {(marker.kind, marker.date) for marker in markers(plan)}
+    marked = {(marker.kind, marker.date) for marker in plan_markers(plan)}
     assert {(event.kind.value, event.date) for event in plan.events if event.kind.value != "reorder"} <= marked
     assert {("reorder", refill.reorder_on) for refill in plan.refills} <= marked
     assert {"review", "opioid-free"} <= set(labels(plan))
