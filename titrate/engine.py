@@ -128,7 +128,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
                                         inputs.start, inputs.washout))
     if not date_exists(inputs.start, zone):
         raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
-    segments, times, targets, stop = _schedule(protocol, inputs)
+    segments, times, targets, stop = _schedule(protocol, inputs, zone)
     final_target = segments[-1].dose
     count = _day_count(inputs, segments, stop, zone)
     doses = _expand(segments, count)
@@ -190,7 +190,7 @@ def _planned_protocol(inputs: PlanInputs) -> tuple[Protocol, Decimal, list[Findi
     return with_target(protocol, protocol.target_mg), protocol.target_mg, []
 
 
-def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], list[tuple[int, time]],
+def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[list[_Segment], list[tuple[int, time]],
                                                                list[tuple[int, Decimal]], int | None]:
     """The dose segments; the dose times and the targets in force, each as (day offset, value) from
     that day on; and the offset a stop ends the plan at. A day is in maintenance when its dose is the
@@ -199,11 +199,13 @@ def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], l
                 for number, step in enumerate(protocol.steps, start=1)]
     times: list[tuple[int, time]] = [(0, inputs.dose_time)]
     targets: list[tuple[int, Decimal]] = [(0, protocol.target_mg)]
-    stop = None
+    stop, stopped_on = None, None
     for adjustment in inputs.adjustments:
-        offset = (adjustment.effective - inputs.start).days
+        # the day's index among the zone's real dates (a date it skipped is no day)
+        offset = (adjustment.effective - inputs.start).days - len(skipped_dates(inputs.start, adjustment.effective,
+                                                                                zone))
         if stop is not None:
-            raise InputError(f"the plan stopped on {inputs.start + timedelta(days=stop)}; nothing follows a stop",
+            raise InputError(f"the plan stopped on {stopped_on}; nothing follows a stop",
                              field="from")
         if offset < 0:
             raise InputError(f"an adjustment from {adjustment.effective} is before the start {inputs.start}",
@@ -213,7 +215,7 @@ def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], l
         elif adjustment.kind is AdjustmentKind.STOP:
             if offset == 0:
                 raise InputError("a stop on the first day leaves no dose; give a later date", field="from")
-            stop = offset
+            stop, stopped_on = offset, adjustment.effective
         else:
             if adjustment.kind is AdjustmentKind.TARGET:
                 targets.append((offset, adjustment.dose_mg))
@@ -349,7 +351,8 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
                             "review with your clinician: is LDN helping, and what next?"))
         notes.append(Finding("review", note))
     if stop is not None:
-        events.append(Event("stop", EventKind.STOP, inputs.start + timedelta(days=stop),
+        stopped_on = next(a.effective for a in inputs.adjustments if a.kind is AdjustmentKind.STOP)
+        events.append(Event("stop", EventKind.STOP, stopped_on,
                             "LDN stopped: no more doses from today"))
     return tuple(sorted(events, key=lambda event: (event.date, event.key))), notes
 
