@@ -7,13 +7,18 @@ span the IANA database, which brings in northern and southern DST, half-hour off
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
+from titrate.engine import build_plan
+from titrate.errors import InputError, RefusedError
 from titrate.model import Patient, Protocol, Step
 from titrate.protocols import Linear, linear
+from titrate.revise import adjust
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.
 SKIPPED_DAYS = {("Pacific/Apia", date(2011, 12, 30))}
@@ -95,6 +100,37 @@ def adjustment_steps(draw: st.DrawFn, plan) -> dict:
     return step
 
 
+@st.composite
+def adjusted_plans(draw: st.DrawFn):
+    """A plan as a clinician leaves it after changing it in flight: built by the engine, revised by real
+    adjustments (adjustment_steps; any the rules refuse are skipped), then maybe reshaped by hand with more
+    step-backs (a run of days at a dose taken earlier) and retimes. Reshaped days may break rules the
+    engine keeps: for renderers, which must follow whatever days a plan holds."""
+    protocol, patient = draw(protocols()), draw(patients)
+    start, zone, length = draw(start_dates), draw(st.sampled_from(FIXED_ZONES)), draw(st.integers(1, 120))
+    assume(avoids_skipped_days(zone, start, length))
+    made = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    plan = build_plan(protocol, patient, start, time_zone=zone, days=length, dose_time=draw(dose_times),
+                      generated_at=made)
+    for _ in range(draw(st.integers(0, 3))):
+        try:
+            plan = adjust(plan, generated_at=made, **draw(adjustment_steps(plan)))
+        except (InputError, RefusedError):
+            continue
+    days = list(plan.days)
+    for _ in range(draw(st.integers(0, 3))):
+        first = draw(st.integers(0, len(days) - 1))
+        last = draw(st.integers(first, min(first + 30, len(days) - 1)))
+        if draw(st.booleans()):
+            earlier = days[draw(st.integers(0, first))]
+            days[first:last + 1] = [replace(day, dose_mg=earlier.dose_mg, amount=earlier.amount,
+                                            dispense=earlier.dispense) for day in days[first:last + 1]]
+        else:
+            moved = draw(dose_times)
+            days[first:last + 1] = [replace(day, time=moved) for day in days[first:last + 1]]
+    return replace(plan, days=tuple(days))
+
+
 # --- The safety screen --------------------------------------------------------------------------------
 
 def _screen_names():
@@ -141,3 +177,27 @@ def medication_lists_with_an_opioid(draw: st.DrawFn) -> str:
     for item in others[1:]:
         text += draw(list_separators) + item
     return text
+
+
+@st.composite
+def clock_changes(draw: st.DrawFn) -> tuple[str, date, time]:
+    """(zone, date, wall time) near a clock change of the zone: the time is inside the hour the change
+    repeats or skips, or next to it, so it lands inside the dose window or outside it."""
+    from titrate.wallclock import load_zone, observances
+
+    zone = draw(st.one_of(st.sampled_from(HARD_ZONES), zones))
+    year = draw(st.integers(2000, 2040))
+    changes = observances(load_zone(zone), date(year, 1, 1), date(year, 12, 31))[1:]
+    if not changes:
+        return zone, draw(st.dates(date(year, 1, 1), date(year, 12, 31))), draw(any_times)
+    change = draw(st.sampled_from(changes))
+    jump = change.offset_to - change.offset_from
+    earliest = change.onset + min(jump, timedelta(0)) - timedelta(minutes=30)
+    moment = earliest + timedelta(minutes=draw(st.integers(0, int(abs(jump).total_seconds() // 60) + 60)))
+    return zone, moment.date(), moment.time().replace(second=0, microsecond=0)
+
+
+#: Zones whose clock changes land in or near the evening window, or that skipped a day.
+HARD_ZONES = ["America/Santiago", "America/Asuncion", "America/Nuuk", "America/Havana", "Asia/Tehran",
+              "Africa/Casablanca", "Pacific/Apia", "Australia/Lord_Howe", "Europe/London", "America/New_York"]
+any_times = st.times().map(lambda t: t.replace(second=0, microsecond=0))

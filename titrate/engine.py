@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from . import rules, screen
 from .doses import format_mg
@@ -36,7 +37,19 @@ from .model import (
 )
 from .protocols import capped, climb, with_target
 from .supply import Refill, Supply, plan_refills
-from .wallclock import EVENING_WINDOW, MINUTES_PER_DAY, Window, dose_clock, load_zone, tz_version
+from .wallclock import (
+    EVENING_WINDOW,
+    MINUTES_PER_DAY,
+    Window,
+    date_exists,
+    dose_clock,
+    load_zone,
+    local_dates,
+    nth_date,
+    record_offsets,
+    skipped_dates,
+    tz_version,
+)
 
 #: A moved dose (override window) keeps a window as long as the evening one, from the dose time.
 MOVED_WINDOW_MINUTES = EVENING_WINDOW.end - EVENING_WINDOW.start
@@ -45,7 +58,7 @@ MAX_DAYS = 3660
 DEFAULT_DOSE_TIME = time(22, 0)
 T = TypeVar("T")
 
-__all__ = ["DEFAULT_DOSE_TIME", "MAX_DAYS", "build", "build_plan", "derive_plan_id"]
+__all__ = ["DEFAULT_DOSE_TIME", "MAX_DAYS", "build", "build_plan", "derive_plan_id", "last_day"]
 
 
 def derive_plan_id(label: str | None, start: date) -> str:
@@ -76,17 +89,24 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     Give `until` (the last day) or `days`, or neither for the titration plus `maintenance_days` at the
     target. `formulation` None takes one capsule of each dose the plan uses.
     """
-    if until is not None and days is not None:
-        raise InputError("give the plan's length as days or as an end date, not both", field="days")
-    if days is not None:
-        if not 1 <= days <= MAX_DAYS:
-            raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
-        if (date.max - start).days <= days:
-            raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-        until = start + timedelta(days=days - 1)
-    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply, until, target_mg,
-                        overrides, (), washout, review_after_days, maintenance_days)
+    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply,
+                        last_day(start, days, until, time_zone), target_mg, overrides, (), washout,
+                        review_after_days, maintenance_days)
     return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)
+
+
+def last_day(start: date, days: int | None, until: date | None, time_zone: str) -> date | None:
+    """The plan's last day from a length in days or an end date (None: the default length). Days are the
+    zone's real dates: a date it skipped is no day."""
+    if days is not None and until is not None:
+        raise InputError("give the plan's length as days or as an end date, not both", field="days")
+    if days is None:
+        return until
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
+    if (date.max - start).days <= days:
+        raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
+    return nth_date(start, days, load_zone(time_zone))
 
 
 def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = None, revision: int = 1,
@@ -106,16 +126,18 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     rules.enforce_request(rules.Request(inputs.protocol, protocol, target, inputs.target_mg is not None,
                                         inputs.patient, dose_time, inputs.formulation, inputs.overridden,
                                         inputs.start, inputs.washout))
-    segments, times, targets, stop = _schedule(protocol, inputs)
+    if not date_exists(inputs.start, zone):
+        raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
+    segments, times, targets, stop = _schedule(protocol, inputs, zone)
     final_target = segments[-1].dose
-    count = _day_count(inputs, segments, stop)
+    count = _day_count(inputs, segments, stop, zone)
     doses = _expand(segments, count)
     formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
     rules.enforce_formulation(formulation, sorted({dose for dose, _ in doses}))
-    portions = {dose: formulation.measure(dose) for dose, _ in doses}
+    portions = {dose: formulation.measure(dose) for dose in {dose for dose, _ in doses}}  # once per level
     plan_days = []
-    for index, (dose, cause) in enumerate(doses):
-        day = inputs.start + timedelta(days=index)
+    # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
+    for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
         wanted = _in_force(times, index)
         clock = dose_clock(day, wanted, zone)
         plan_days.append(DoseDay(
@@ -125,6 +147,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
             _window(wanted, inputs.overridden), cause))
     warnings, screen_notes = screen.findings(inputs.patient)
     notes += screen_notes
+    notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
+                                f"has no dose on it") for gap in skipped_dates(inputs.start, plan_days[-1].date, zone)]
     if plan_days[-1].dose_mg < final_target:
         notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
                                         f"the target of {format_mg(final_target)} mg"))
@@ -144,7 +168,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
         window=_window(dose_time, inputs.overridden), formulation=formulation, days=tuple(plan_days),
         refills=refills, events=events, warnings=tuple(warnings), notes=tuple(notes),
         cancelled=tuple(item for item in cancelled if item.key not in live), supersedes=supersedes,
-        tzdata=tz_version(), rules_applied=tuple(rule.id for rule in rules.RULES),
+        tzdata=tz_version(), utc_offsets=record_offsets(zone, inputs.start, plan_days[-1].date),
+        rules_applied=tuple(rule.id for rule in rules.RULES),
     )
     rules.enforce_plan(plan)
     return plan
@@ -165,7 +190,7 @@ def _planned_protocol(inputs: PlanInputs) -> tuple[Protocol, Decimal, list[Findi
     return with_target(protocol, protocol.target_mg), protocol.target_mg, []
 
 
-def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], list[tuple[int, time]],
+def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[list[_Segment], list[tuple[int, time]],
                                                                list[tuple[int, Decimal]], int | None]:
     """The dose segments; the dose times and the targets in force, each as (day offset, value) from
     that day on; and the offset a stop ends the plan at. A day is in maintenance when its dose is the
@@ -174,11 +199,13 @@ def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], l
                 for number, step in enumerate(protocol.steps, start=1)]
     times: list[tuple[int, time]] = [(0, inputs.dose_time)]
     targets: list[tuple[int, Decimal]] = [(0, protocol.target_mg)]
-    stop = None
+    stop, stopped_on = None, None
     for adjustment in inputs.adjustments:
-        offset = (adjustment.effective - inputs.start).days
+        # the day's index among the zone's real dates (a date it skipped is no day)
+        offset = (adjustment.effective - inputs.start).days - len(skipped_dates(inputs.start, adjustment.effective,
+                                                                                zone))
         if stop is not None:
-            raise InputError(f"the plan stopped on {inputs.start + timedelta(days=stop)}; nothing follows a stop",
+            raise InputError(f"the plan stopped on {stopped_on}; nothing follows a stop",
                              field="from")
         if offset < 0:
             raise InputError(f"an adjustment from {adjustment.effective} is before the start {inputs.start}",
@@ -188,7 +215,7 @@ def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], l
         elif adjustment.kind is AdjustmentKind.STOP:
             if offset == 0:
                 raise InputError("a stop on the first day leaves no dose; give a later date", field="from")
-            stop = offset
+            stop, stopped_on = offset, adjustment.effective
         else:
             if adjustment.kind is AdjustmentKind.TARGET:
                 targets.append((offset, adjustment.dose_mg))
@@ -259,9 +286,9 @@ def _hold_days(protocol: Protocol) -> int:
     return max(finite[-1] if finite else rules.HOLD_MIN_DAYS, rules.HOLD_MIN_DAYS)
 
 
-def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None) -> int:
+def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None, zone: ZoneInfo) -> int:
     if inputs.end is not None:
-        count = (inputs.end - inputs.start).days + 1
+        count = (inputs.end - inputs.start).days + 1 - len(skipped_dates(inputs.start, inputs.end, zone))
     else:
         # the maintenance days count from the first day of the last unbroken run at the final dose
         final = len(segments) - 1
@@ -324,7 +351,8 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
                             "review with your clinician: is LDN helping, and what next?"))
         notes.append(Finding("review", note))
     if stop is not None:
-        events.append(Event("stop", EventKind.STOP, inputs.start + timedelta(days=stop),
+        stopped_on = next(a.effective for a in inputs.adjustments if a.kind is AdjustmentKind.STOP)
+        events.append(Event("stop", EventKind.STOP, stopped_on,
                             "LDN stopped: no more doses from today"))
     return tuple(sorted(events, key=lambda event: (event.date, event.key))), notes
 

@@ -187,14 +187,16 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
         if refill.reorder_on > refill.start - timedelta(days=plan.supply.lead_days):
             yield (f"fill {refill.number} is re-ordered on {refill.reorder_on}, less than {plan.supply.lead_days} "
                    f"days before it is needed on {refill.start}")
-        if refill.days > per_fill:
+        # count the plan's days, not the calendar's: a date the zone skipped is no day (wallclock)
+        days = [day for day in plan.days if refill.start <= day.date <= refill.end]
+        if len(days) > per_fill:
             liquid_limited = plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days
             limit = "shelf life" if liquid_limited else "supply"
-            yield f"fill {refill.number} covers {refill.days} days, more than its {per_fill}-day {limit}"
-        days = [day for day in plan.days if refill.start <= day.date <= refill.end]
+            yield f"fill {refill.number} covers {len(days)} days, more than its {per_fill}-day {limit}"
         if refill.quantities != total_quantities(day.dispense for day in days):
             yield f"fill {refill.number} does not hold what its days take"
-        expected_start = refill.end + timedelta(days=1)
+        expected_start = next((day.date for day in plan.days if day.date > refill.end),
+                              refill.end + timedelta(days=1))
     if expected_start != plan.end + timedelta(days=1):
         yield f"the fills end on {expected_start - timedelta(days=1)}, not on the plan's last day {plan.end}"
 

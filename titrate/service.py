@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from . import plan_io, screen
 from .diff import PlanDiff, diff
 from .doses import parse_mg
-from .engine import DEFAULT_DOSE_TIME, MAX_DAYS, build
+from .engine import DEFAULT_DOSE_TIME, MAX_DAYS, build, last_day
 from .errors import InputError
 from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
 from .model import AdjustmentKind, Override, Patient, Plan, PlanInputs, Protocol, Washout
@@ -102,7 +102,7 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
         dose_time=request.dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
         formulation=_formulation(request.form, request.strengths, request.concentration),
         supply=Supply(request.supply_days, request.lead_days, request.shelf_life_days),
-        end=_end(start, request.days, request.until), target_mg=request.target,
+        end=last_day(start, request.days, request.until, zone), target_mg=request.target,
         overrides=kept + tuple(given.values()), washout=washout,
         review_after_days=None if request.no_review else request.review_after)
     return build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
@@ -127,18 +127,6 @@ def _washout(request: PlanRequest) -> Washout | None:
     if request.opioid is None:
         raise InputError("name the opioid whose last dose this was", field="opioid")
     return Washout(request.opioid, request.last_opioid_dose, request.washout_days)
-
-
-def _end(start: date, days: int | None, until: date | None) -> date | None:
-    if days is not None and until is not None:
-        raise InputError("give the plan's length as days or as an end date, not both", field="days")
-    if days is None:
-        return until
-    if not 1 <= days <= MAX_DAYS:
-        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
-    if (date.max - start).days <= days:
-        raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-    return start + timedelta(days=days - 1)
 
 
 def _patient_file(text: str | None) -> PatientFile:

@@ -102,7 +102,7 @@ def test_a_refused_plan_exits_3_naming_the_rule(run, args, rule):
     (["plan", "--start", "2026-12-01", "--target", "lots"], "number of milligrams"),
     (["plan", "--start", "2026-12-01", "--protocol", "turbo"], "unknown protocol 'turbo'"),
     (["plan", "--start", "2026-12-01", "--days", "0"], "--days"),
-    (["plan", "--start", "2026-12-01", "--format", "pdf"], "--format"),
+    (["plan", "--start", "2026-12-01", "--format", "docx"], "--format"),
     (["plan"], "Missing option '--start'"),
     (["render", "missing.json"], "cannot read missing.json"),
 ])

@@ -10,35 +10,49 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from ics_reading import parse, tzinfo_from_icalendar_vtimezone, unescape_text, utc_from_vtimezone
-from strategies import FIXED_ZONES, avoids_skipped_days, dose_times, protocols, zones
+from strategies import FIXED_ZONES, dose_times, protocols, zones
 from test_golden import HOSTILE_LABEL, PLANS
 
 from titrate.engine import build_plan
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
+from titrate.wallclock import date_exists, load_zone, occurs_twice
 
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 
 
+DTSTART = re.compile(r"^DTSTART(?:;TZID=([^:]+))?:(\d{8}T\d{6})(Z?)\r$", flags=re.M)
+
+
 def assert_calendar_matches_plan(plan, text):
-    """Every dose day is exactly one event at the plan's local time, dose and zone, and the file's own
-    VTIMEZONE puts it at the same instant as zoneinfo."""
+    """Every dose day is exactly one event at the plan's instant and dose. A start given with the plan's
+    TZID is the day's wall-clock time, which happens only once in the zone, and the file's own VTIMEZONE
+    puts it at the same instant as zoneinfo; a time that happens twice is given in UTC instead, the
+    first of the two (the plan's rule), so no app can read it the other way."""
     calendar = parse(text)
-    zone = ZoneInfo(plan.time_zone)
+    zone = load_zone(plan.time_zone)
     events = dose_events(calendar)
     assert len(events) == len(plan.days)
     assert len(calendar.events) == len(plan.days) + len(plan.events) + len(plan.cancelled)
-    starts = re.findall(r"^DTSTART;TZID=([^:]+):(\d{8}T\d{6})\r$", text, flags=re.M)
+    starts = [match for chunk in text.split("BEGIN:VEVENT")[1:] if "STATUS:CANCELLED" not in chunk
+              for match in DTSTART.findall(chunk)]
     tzid = "Etc/UTC" if plan.time_zone == "UTC" else plan.time_zone
-    assert len(starts) == len(plan.days) and {found for found, _ in starts} == {tzid}
-    for day, event, (_, raw) in zip(plan.days, events, starts):
-        local = datetime.strptime(raw, "%Y%m%dT%H%M%S")
-        assert (local.date(), local.time()) == (day.date, day.time)
-        assert event.dtstart.replace(tzinfo=None) == local
+    assert len(starts) == len(plan.days)
+    for day, event, (found_tzid, raw, utc) in zip(plan.days, events, starts):
+        local = datetime.combine(day.date, day.time)
+        expected = local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+        written = datetime.strptime(raw, "%Y%m%dT%H%M%S")
+        if utc:
+            assert not found_tzid and written.replace(tzinfo=timezone.utc) == expected == event.dtstart
+            assert any(occurs_twice(moment.replace(tzinfo=None), zone)
+                       for moment in (local, event.dtend.astimezone(zone)))
+            assert "comes twice" in event.description or occurs_twice(
+                event.dtend.astimezone(zone).replace(tzinfo=None), zone)
+        else:
+            assert found_tzid == tzid and written == local and not occurs_twice(written, zone)
+            assert utc_from_vtimezone(calendar, tzid, written) == expected
         assert event.summary == f"LDN {day.dose_mg.normalize():f} mg"
-        expected = datetime.combine(day.date, day.time, tzinfo=zone).astimezone(timezone.utc)
-        assert utc_from_vtimezone(calendar, tzid, local) == expected
         assert event.dtend > event.dtstart
         assert event.uid == f"{plan.plan_id}-{day.date:%Y%m%d}@titrate"
     return calendar, events
@@ -149,7 +163,9 @@ def test_each_refill_is_an_all_day_event_on_its_reorder_date_with_a_reminder():
         assert event.summary == "Re-order LDN"
         assert f"for {refill.start} to {refill.end}" in event.description
         (alarm,) = event.alarm
-        assert (alarm.action, alarm.trigger) == ("DISPLAY", timedelta(hours=9)) and alarm.description
+        nine_local = datetime.combine(refill.reorder_on, time(9), tzinfo=ZoneInfo(plan.time_zone))
+        assert (alarm.action, alarm.trigger) == ("DISPLAY", nine_local) and alarm.description
+        assert alarm.trigger.tzinfo == timezone.utc  # an instant, not a time floating with the phone
 
 
 def test_no_alarm_leaves_reminders_out():
@@ -198,8 +214,33 @@ dst_season_starts = st.builds(date, st.integers(2000, 2100), st.sampled_from([2,
 @example(PROTOCOLS["gentle"], True, "America/Nuuk", date(2026, 3, 1), 366, time(23, 30))
 @example(PROTOCOLS["low-start"], False, "Asia/Kathmandu", date(2026, 12, 31), 365, time(21, 0))
 @example(PROTOCOLS["classic"], False, "America/Santiago", date(2026, 8, 1), 365, time(23, 59))
+@example(PROTOCOLS["gentle"], False, "Pacific/Apia", date(2011, 12, 20), 30, time(21, 30))
 def test_calendar_occurrences_equal_the_plan_in_any_zone(protocol, spasticity, zone, start, days, dose_time):
-    assume(avoids_skipped_days(zone, start, days))
+    assume(date_exists(start, load_zone(zone)))  # a plan across a skipped date leaves it out
     plan = build_plan(protocol, Patient(spasticity=spasticity), start, time_zone=zone, generated_at=GENERATED,
                       dose_time=dose_time, days=days)
     assert_calendar_matches_plan(plan, render(plan, "ics"))
+
+
+def test_a_phone_that_imports_each_revision_keeps_exactly_the_newest_doses_across_a_clock_change():
+    from ics_reading import merged_view
+
+    from titrate.revise import adjust
+
+    # London's clocks go forward on 2027-03-28; the plan steps back over it, then stops before its end.
+    first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 2, 1), time_zone="Europe/London",
+                       generated_at=GENERATED, days=90)
+    back = adjust(first, "step-back", date(2027, 3, 20), "flare", generated_at=GENERATED, days=14)
+    stopped = adjust(back, "stop", date(2027, 4, 10), "no benefit", generated_at=GENERATED)
+    held = merged_view(*(render(plan, "ics") for plan in (first, back, stopped)))
+    doses = sorted(event.dtstart for event in held.values() if isinstance(event.dtstart, datetime))
+    zone = ZoneInfo("Europe/London")
+    assert [d.astimezone(timezone.utc) for d in doses] == [
+        datetime.combine(day.date, day.time, tzinfo=zone).astimezone(timezone.utc) for day in stopped.days]
+    assert doses[-1].date() == date(2027, 4, 9)
+    summaries = {event.summary for event in held.values() if isinstance(event.dtstart, datetime)}
+    assert summaries == {"LDN 1.5 mg", "LDN 3 mg", "LDN 4.5 mg"}
+    # a dose on each side of the change, at 22:00 local: GMT, then BST
+    by_date = {d.date(): d for d in doses}
+    assert by_date[date(2027, 3, 27)].astimezone(timezone.utc).hour == 22
+    assert by_date[date(2027, 3, 28)].astimezone(timezone.utc).hour == 21

@@ -29,7 +29,7 @@ def render_explain(plan: Plan) -> str:
     lines.append(f"  Measured as {plan.formulation.describe()}, exactly [amount]; "
                  f"{len(plan.refills)} pharmacy fill{'s' if len(plan.refills) != 1 else ''}, each ordered "
                  f"{plan.supply.lead_days} days ahead [supply]")
-    lines += ["", "Time:", f"  {_why_time(plan)}"]
+    lines += ["", "Time:", f"  {_why_time(plan)}", f"  {_zone_rules(plan)}"]
     lines += [f"  {day.date}: {terminal_safe(note)}" for day in plan.days for note in day.notes]
     lines += ["", "Warnings, overrides and notes:"]
     entries = finding_entries(plan)
@@ -77,3 +77,7 @@ def _why_time(plan: Plan) -> str:
         return (f"{at}, moved out of {EVENING_WINDOW} by the clinician's override [window]: "
                 f"{terminal_safe(reason)}; window {plan.window}")
     return f"{at}, inside the window {plan.window} [window]"
+
+
+def _zone_rules(plan: Plan) -> str:
+    return f"Zone rules: tz database {plan.tzdata or 'not recorded'} (local times and clock changes)"
