@@ -131,10 +131,12 @@ def test_a_skipped_time_that_would_pass_midnight_moves_back_instead():
     assert (clock.time, clock.note) == (time(22, 30), "the clocks skip 23:30 on 2026-03-28, so this dose is at 22:30")
 
 
-def test_a_time_that_happens_twice_is_kept_as_written():
-    # London falls back 2026-10-25 at 02:00: 01:30 happens twice; the dose stays at 01:30, no note.
+def test_a_time_that_happens_twice_is_the_first_one_and_says_so():
+    # London falls back 2026-10-25 at 02:00: 01:30 happens twice; the dose is the first (summer time) one.
     clock = dose_clock(date(2026, 10, 25), time(1, 30), LONDON)
-    assert (clock.time, clock.note) == (time(1, 30), None)
+    assert (clock.time, clock.note) == (time(1, 30), "the clocks go back on the night of 2026-10-25, so 01:30 comes "
+                                                     "twice: this dose is at the first 01:30 (UTC+01:00)")
+    assert dose_clock(date(2026, 10, 25), time(2, 0), LONDON).note is None
 
 
 def test_a_whole_skipped_day_is_refused_naming_the_date_time_and_zone():
