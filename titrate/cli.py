@@ -264,3 +264,6 @@ def protocols() -> None:
 def main() -> None:
     cli(prog_name="titrate")
 
+
+
+from . import cli_batch  # noqa: E402, F401  (registers 'titrate batch' on the group above)
