@@ -178,7 +178,8 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
             liquid_limited = plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days
             limit = "shelf life" if liquid_limited else "supply"
             yield f"fill {refill.number} covers {refill.days} days, more than its {per_fill}-day {limit}"
-        days = [day for day in plan.days if refill.start <= day.date <= refill.end]
+        first = (refill.start - plan.start).days  # days are consecutive and fills follow on: index, not scan
+        days = plan.days[first:first + refill.days]
         if refill.quantities != total_quantities(day.dispense for day in days):
             yield f"fill {refill.number} does not hold what its days take"
         expected_start = refill.end + timedelta(days=1)
