@@ -97,10 +97,10 @@ def main() -> None:
         print(f"Start-up, medians of {options.runs} interleaved runs:")
         for name, seconds in starts.items():
             print(f"  {name:<24} {seconds * 1000:7.1f} ms")
-        print(f"(a) table, default plan / import click:      {starts['table, default plan'] / starts['import click']:.2f}x")
-        print(f"(a) table, 365 days / import click:          {starts['table, 365 days'] / starts['import click']:.2f}x")
-        print(f"(b) ics, 365 days / import click, icalendar: "
-              f"{starts['ics, 365 days'] / starts['import click, icalendar']:.2f}x")
+        for label, name, baseline in (("(a)", "table, default plan", "import click"),
+                                      ("(a)", "table, 365 days", "import click"),
+                                      ("(b)", "ics, 365 days", "import click, icalendar")):
+            print(f"{label} {name} / {baseline}: {starts[name] / starts[baseline]:.2f}x")
 
         source = patients(work / "patients.csv", options.patients)
         small = patients(work / "small.csv", max(options.patients // 10, 1))

@@ -12,12 +12,11 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vText
-
 from ..model import DoseDay, Plan
 from ..supply import Refill
 from ..wallclock import format_minutes, window_close
 from .common import DISCLAIMER, dose_text, findings, refill_text
+from .rfc5545 import Alarm, Calendar, Event, vText
 from .vtimezone import vtimezone
 
 PRODID = "-//titrate//LDN titration plan//EN"
@@ -40,6 +39,11 @@ def calendar_tzid(zone_name: str) -> str:
 def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     """The calendar as text with CRLF line endings. `alarm_minutes` before each dose a reminder shows;
     None leaves reminders out."""
+    return calendar_of(plan, alarm_minutes=alarm_minutes).to_ical().decode("utf-8")
+
+
+def calendar_of(plan: Plan, *, alarm_minutes: int | None = 0) -> Calendar:
+    """The calendar's components, written out by render_ics (and by icalendar, in a test, to compare)."""
     zone = ZoneInfo(plan.time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -57,7 +61,7 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
         calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
     for refill in plan.refills:
         calendar.add_component(_refill_event(plan, refill, alarm_minutes))
-    return calendar.to_ical().decode("utf-8")
+    return calendar
 
 
 def _private_event(plan: Plan, uid: str, summary: str, description: str) -> Event:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+from .rfc5545 import Timezone, TimezoneDaylight, TimezoneStandard
 
 #: Two changes of offset never come closer than this in the tz database; the scan steps by it.
 SCAN_STEP = timedelta(hours=6)
