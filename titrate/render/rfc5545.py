@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 __all__ = ["Alarm", "Calendar", "Component", "Event", "Timezone", "TimezoneDaylight", "TimezoneStandard",
            "escape_text", "fold", "vText"]
@@ -63,7 +64,7 @@ class Component:
         first = _CANONICAL.get(self.name, ())
         for name, value, parameters in sorted(self.properties, key=lambda item: (
                 (0, first.index(item[0]), "") if item[0] in first else (1, 0, item[0]))):
-            lines.append(fold(_content_line(name, value, parameters)))
+            lines.append(_folded_line(name, value, tuple(parameters.items()) if parameters else ()))
         for component in self.subcomponents:
             component._write(lines)
         lines.append(f"END:{self.name}")
@@ -99,8 +100,13 @@ class TimezoneDaylight(Component):
     __slots__ = ()
 
 
-def _content_line(name: str, value: object, parameters: dict[str, str] | None) -> str:
-    parameters = dict(parameters or {})
+@lru_cache(maxsize=2048)
+def _folded_line(name: str, value: object, parameters: tuple[tuple[str, str], ...]) -> str:
+    # Cached: most lines of a calendar (DTSTAMP, SEQUENCE, CLASS, the alarm's) repeat in every event.
+    return fold(_content_line(name, value, dict(parameters)))
+
+
+def _content_line(name: str, value: object, parameters: dict[str, str]) -> str:
     if isinstance(value, str):
         text = escape_text(value)
     elif isinstance(value, bool):
