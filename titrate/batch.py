@@ -17,7 +17,7 @@ import tempfile
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -41,6 +41,8 @@ SUMMARY_COLUMNS = ("line", "label", "status", "rule", "field", "message", "plan_
 #: enough that memory does not grow with the file.
 CHUNK_ROWS = 8
 CHUNKS_IN_FLIGHT_PER_JOB = 3
+#: Threads per worker that write and sync files while the worker plans the next rows.
+WRITER_THREADS = 2
 #: Fields the core names differently from the column a user fills in.
 _COLUMN_OF_FIELD = {"override": "overrides", "reason": "overrides", "patient_file": "patient_file_text"}
 _ABOUT = {
@@ -250,28 +252,46 @@ def file_name(fmt: str) -> str:
 
 
 def plan_rows(rows: list[Row], settings: BatchSettings, staging: Path) -> list[RowResult]:
-    """Each row's result, its files written into `staging`. Runs in a worker process; never raises."""
-    return [plan_row(row, settings, staging) for row in rows]
+    """Each row's result, its files written into `staging`. Runs in a worker process; never raises.
+
+    Files are written (and synced to disk) by threads while the next rows are planned, so a worker's
+    CPU does not sit idle waiting for the disk.
+    """
+    with ThreadPoolExecutor(WRITER_THREADS) as writer:
+        planned = [plan_row(row, settings, staging, writer) for row in rows]
+        return [_written(result, writes) for result, writes in planned]
 
 
-def plan_row(row: Row, settings: BatchSettings, staging: Path) -> RowResult:
-    """One row's plan and files, as a result record: a failure is reported, never raised."""
+def plan_row(row: Row, settings: BatchSettings, staging: Path,
+             writer: Executor) -> tuple[RowResult, list[Future[None]]]:
+    """One row's plan, as a result record, and its files being written: a failure is reported, never
+    raised."""
     try:
-        return _plan_row(row, settings, staging)
+        return _plan_row(row, settings, staging, writer)
     except Exception as error:  # noqa: BLE001 - a bug or an I/O failure stays this row's, and is reported
-        return RowResult(row.line, row.label, "error", message=f"{type(error).__name__}: {error}")
+        return RowResult(row.line, row.label, "error", message=f"{type(error).__name__}: {error}"), []
 
 
-def _plan_row(row: Row, settings: BatchSettings, staging: Path) -> RowResult:
+def _written(result: RowResult, writes: list[Future[None]]) -> RowResult:
+    for write in writes:
+        error = write.exception()
+        if error is not None:
+            return RowResult(result.line, result.label, "error", plan_id=result.plan_id,
+                             message=f"{type(error).__name__}: {error}")
+    return result
+
+
+def _plan_row(row: Row, settings: BatchSettings, staging: Path,
+              writer: Executor) -> tuple[RowResult, list[Future[None]]]:
     try:
         plan = make_plan(parse_request(row.cells), generated_at=settings.generated_at,
                          default_zone=settings.default_zone)
     except InputError as error:
         column = _COLUMN_OF_FIELD.get(error.field or "", error.field or "")
-        return RowResult(row.line, row.label, "invalid", field=column, message=str(error))
+        return RowResult(row.line, row.label, "invalid", field=column, message=str(error)), []
     except RefusedError as error:
         hint = f" To go ahead, add '{error.rule}: REASON' to the overrides cell." if error.overridable else ""
-        return RowResult(row.line, row.label, "refused", rule=error.rule, message=error.detail + hint)
+        return RowResult(row.line, row.label, "refused", rule=error.rule, message=error.detail + hint), []
     folder = settings.out / f"{safe_label(plan.patient.label)}-{plan.plan_id}"
     names = {fmt: file_name(fmt) for fmt in settings.formats}
     missing = [fmt for fmt, name in names.items() if settings.force or not (folder / name).exists()]
@@ -279,15 +299,16 @@ def _plan_row(row: Row, settings: BatchSettings, staging: Path) -> RowResult:
     if missing and not settings.force and saved.exists():
         # A stopped run left the plan file: render the rest from it, so the folder's files agree.
         plan = read_plan(saved.read_text(encoding="utf-8"))
-    staged = []
+    staged, writes = [], []
     for fmt in missing:
         temp = staging / f"{row.line}.{names[fmt]}"
-        write_atomically(temp, render_plan(plan, fmt).content, force=True)
+        writes.append(writer.submit(write_atomically, temp, render_plan(plan, fmt).content, force=True))
         staged.append((str(temp), names[fmt]))
-    return RowResult(row.line, row.label, "planned", plan_id=plan.plan_id,
-                     files=tuple(f"{folder.name}/{name}" for name in names.values()), kept=not missing,
-                     message="" if missing else "outputs already there, kept (force remakes them)",
-                     folder=folder.name, staged=tuple(staged))
+    result = RowResult(row.line, row.label, "planned", plan_id=plan.plan_id,
+                       files=tuple(f"{folder.name}/{name}" for name in names.values()), kept=not missing,
+                       message="" if missing else "outputs already there, kept (force remakes them)",
+                       folder=folder.name, staged=tuple(staged))
+    return result, writes
 
 
 def place(result: RowResult, settings: BatchSettings, claims: Path) -> RowResult:
