@@ -9,7 +9,8 @@ that recurs forever would claim more than zoneinfo told us.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import MAXYEAR, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .rfc5545 import Timezone, TimezoneDaylight, TimezoneStandard
@@ -36,17 +37,33 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     opening = begin.astimezone(zone)
     found = [Observance(opening.replace(tzinfo=None), opening.utcoffset(), opening.utcoffset(),
                         opening.tzname() or zone.key, bool(opening.dst()))]
-    moment = begin
+    for year in range(begin.year, finish.year + 1):
+        found += [observance for change, observance in _changes(zone, year) if begin < change <= finish]
+    return found
+
+
+@lru_cache(maxsize=512)
+def _changes(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, Observance], ...]:
+    """Each change of offset in (1 January, 1 January next year], UTC, with the observance it starts.
+
+    Scanned once per zone and year, since a batch makes many calendars in the same zones and years; the
+    steps fall at the same UTC hours whatever the plan's dates, so a plan sees what a scan of its own
+    dates would find.
+    """
+    moment = datetime(year, 1, 1, tzinfo=timezone.utc)
+    finish = datetime(year + 1, 1, 1, tzinfo=timezone.utc) if year < MAXYEAR else datetime.max.replace(
+        tzinfo=timezone.utc)
+    found = []
     while moment < finish:
         step_end = min(moment + SCAN_STEP, finish)
         if _offset(zone, step_end) != _offset(zone, moment):
             change = _first_instant_at_new_offset(zone, moment, step_end)
             after = change.astimezone(zone)
             before = _offset(zone, change - timedelta(seconds=1))
-            found.append(Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
-                                    after.tzname() or zone.key, bool(after.dst())))
+            found.append((change, Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
+                                             after.tzname() or zone.key, bool(after.dst()))))
         moment = step_end
-    return found
+    return tuple(found)
 
 
 def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:
