@@ -13,7 +13,8 @@ from decimal import Decimal
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from titrate.model import Patient, Protocol
+from titrate.model import Patient, Protocol, Step
+from titrate.protocols import Linear, linear
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.
 SKIPPED_DAYS = {("Pacific/Apia", date(2011, 12, 30))}
@@ -37,16 +38,28 @@ patients = st.builds(Patient, label=labels, spasticity=st.booleans())
 
 
 @st.composite
-def protocols(draw: st.DrawFn) -> Protocol:
-    """A protocol inside the rules: starts at or under 1.5 mg, steps of at most 1.5 mg, 7+ days a level."""
+def schedules(draw: st.DrawFn) -> Linear:
+    """A linear schedule inside the rules: starts at or under 1.5 mg, steps of at most 1.5 mg, 7+ days a level."""
     first = draw(hundredths("0.25", "1.5"))
-    return Protocol(
-        name="drawn",
-        first_dose_mg=first,
-        step_mg=draw(hundredths("0.25", "1.5")),
-        every_days=draw(st.integers(7, 21)),
-        target_mg=draw(hundredths(str(first), "4.5")),
-    )
+    return Linear(first, draw(hundredths("0.25", "1.5")), draw(st.integers(7, 21)), draw(hundredths(str(first), "4.5")))
+
+
+@st.composite
+def step_lists(draw: st.DrawFn) -> Protocol:
+    """A custom step list inside the rules: uneven rises of at most 1.5 mg (or falls), each level held
+    7+ days before a rise, the last step held to the end or for a while."""
+    doses = [draw(hundredths("0.25", "1.5"))]
+    for _ in range(draw(st.integers(0, 5))):
+        doses.append(min(max(doses[-1] + draw(hundredths("-1", "1.5")), Decimal("0.25")), Decimal("4.5")))
+    days = [draw(st.integers(7, 30)) for _ in doses]
+    last = draw(st.none() | st.integers(1, 30))
+    return Protocol("custom", tuple(Step(dose, held) for dose, held in zip(doses[:-1], days))
+                    + (Step(doses[-1], last),), "drawn steps")
+
+
+def protocols() -> st.SearchStrategy[Protocol]:
+    """Any protocol inside the rules: a linear one (like the built-ins) or a custom step list."""
+    return st.one_of(schedules().map(lambda schedule: linear("drawn", schedule)), step_lists())
 
 
 def avoids_skipped_days(zone: str, start: date, days: int) -> bool:

@@ -32,6 +32,21 @@ COMMANDS = {
 }
 RENDERS = {"json": "json", "table": "txt", "csv": "csv", "md": "md", "ics": "ics", "order": "order.txt"}
 CASES = [(name, fmt) for name in COMMANDS for fmt in RENDERS]
+#: A course that changes: each revision is made from the one before, and each diff from the two.
+COURSE = [
+    ("course-london.r1.json", "plan --start 2026-12-01 --tz Europe/London --patient 'Jane Doe (course)' "
+                              "--format json"),
+    ("course-london.r2.json", "adjust {examples}/course-london.r1.json --from 2027-01-05 --step-back --for 21 "
+                              "--reason 'MS flare: fatigue and leg stiffness for a week'"),
+    ("course-london.r3.json", "adjust {examples}/course-london.r2.json --from 2027-02-15 --retime 08:00 "
+                              "--override window --reason 'persistent vivid dreams on evening doses'"),
+    ("course-london.r2.diff.txt", "diff {examples}/course-london.r1.json {examples}/course-london.r2.json"),
+    ("course-london.r3.diff.txt", "diff {examples}/course-london.r2.json {examples}/course-london.r3.json"),
+    ("course-london.r3.diff.json", "diff {examples}/course-london.r2.json {examples}/course-london.r3.json "
+                                   "--format json"),
+    ("course-london.r3.txt", "render {examples}/course-london.r3.json"),
+    ("course-london.r3.ics", "render {examples}/course-london.r3.json --format ics"),
+]
 
 
 @pytest.mark.parametrize("name, fmt", CASES)
@@ -44,6 +59,17 @@ def test_example_is_current(name, fmt, monkeypatch):
     if os.environ.get("UPDATE_EXAMPLES"):
         path.write_bytes(result.stdout_bytes)
     assert result.stdout_bytes == path.read_bytes(), f"{path.name} is stale: run with UPDATE_EXAMPLES=1"
+
+
+def test_the_course_example_is_current(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for name, command in COURSE:  # in order: each step reads the files the steps before it made
+        result = CliRunner().invoke(cli, shlex.split(command.format(examples=EXAMPLES)), catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        path = EXAMPLES / name
+        if os.environ.get("UPDATE_EXAMPLES"):
+            path.write_bytes(result.stdout_bytes)
+        assert result.stdout_bytes == path.read_bytes(), f"{path.name} is stale: run with UPDATE_EXAMPLES=1"
 
 
 @pytest.mark.parametrize("name", COMMANDS)

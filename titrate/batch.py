@@ -44,10 +44,11 @@ CHUNKS_IN_FLIGHT_PER_JOB = 3
 #: Threads per worker that write and sync files while the worker plans the next rows.
 WRITER_THREADS = 2
 #: Fields the core names differently from the column a user fills in.
-_COLUMN_OF_FIELD = {"override": "overrides", "reason": "overrides", "patient_file": "patient_file_text"}
+_COLUMN_OF_FIELD = {"override": "overrides", "reason": "overrides", "patient_file": "patient_file_text",
+                    "protocol_file": "protocol_file_text", "steps": "protocol_file_text", "time": "dose_time"}
 _ABOUT = {
     "label": "free text naming the patient, shown in every format; also names the output folder",
-    "start": "date of the first dose, YYYY-MM-DD (required)",
+    "start": "date of the first dose, YYYY-MM-DD (required unless last_opioid_dose is given)",
     "protocol": "classic (default), gentle or low-start; see 'titrate protocols'",
     "spasticity": "yes or no: with spasticity the plan tops out at 3 mg",
     "conditions": "the patient's conditions, separated by ';' (screened)",
@@ -70,6 +71,12 @@ _ABOUT = {
     "shelf_life_days": "days a liquid fill keeps (default 30)",
     "plan_id": "plan id (default: derived from the label and start date)",
     "revision": "revision of the plan (default 1)",
+    "protocol_file_text": "the text of a protocol file (TOML) listing the steps, as '--protocol-file' reads it",
+    "last_opioid_dose": "date of the last opioid dose, YYYY-MM-DD: the plan starts after the washout",
+    "opioid": "the opioid that was stopped (with last_opioid_dose)",
+    "washout_days": "days opioid-free before the first dose, 7-14 (default 7)",
+    "review_after": "days at the target before a review with the clinician (default 60)",
+    "no_review": "yes to plan no review",
 }
 _EXAMPLE_ROWS = (
     {"label": "Jane Doe", "start": "2026-12-01", "time_zone": "Europe/London",

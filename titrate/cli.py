@@ -5,22 +5,19 @@ each with one line on stderr and never a traceback."""
 from __future__ import annotations
 
 import sys
-from datetime import date, time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from . import __version__, plan_io, rules, screen
+from . import __version__, cli_adjust, plan_io, rules
 from .cli_types import DATE, MG, TIME, ZONE
-from .doses import format_mg
-from .engine import DEFAULT_DOSE_TIME, build_plan
+from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
 from .formulations import FORMS
 from .machine import generated_now, machine_zone, read_text
-from .model import Plan
+from .model import MAX_REVISION, Plan
 from .output import refuse_clobber, write_atomically
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS
 from .render import FORMATS, render
@@ -59,7 +56,8 @@ class _Cli(click.Group):
 #: The option that feeds each field of a plan request, so an error names what the user typed.
 _FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths": "--strength",
           "concentration": "--concentration", "override": "--override", "reason": "--reason",
-          "time_zone": "--tz", "dose_time": "--time"}
+          "time_zone": "--tz", "dose_time": "--time", "days": "--days", "opioid": "--opioid",
+          "last_opioid_dose": "--last-opioid-dose", "from": "--from", "to": "--to", "time": "--retime"}
 
 
 def _fail(message: str, status: int) -> None:
@@ -151,43 +149,42 @@ def _plan_inputs(command: Any) -> Any:
         click.option("--shelf-life-days", type=click.IntRange(1, 366), default=30, show_default=True,
                      help="Days a liquid fill keeps; no liquid fill covers more."),
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
-        click.option("--revision", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Revision of the plan; raise it when re-issuing a changed plan under the same id."),
+        click.option("--revision", type=click.IntRange(1, MAX_REVISION), default=1, show_default=True,
+                     help="Revision of the plan (to revise a saved plan, use 'titrate adjust')."),
+        click.option("--protocol-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     help="A TOML file listing the protocol's steps (see 'titrate protocols --help')."),
+        click.option("--last-opioid-dose", type=DATE,
+                     help="Date of the last opioid dose: the plan starts after the washout [default start]."),
+        click.option("--opioid", metavar="NAME", help="The opioid that was stopped (with --last-opioid-dose)."),
+        click.option("--washout-days", type=click.IntRange(7, 14), default=7, show_default=True,
+                     help="Days opioid-free before the first dose."),
+        click.option("--review-after", type=click.IntRange(1, MAX_DAYS), default=60, show_default=True,
+                     metavar="DAYS", help="Plan a review with the clinician after DAYS at the target."),
+        click.option("--no-review", is_flag=True, help="Plan no review."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def build_from_inputs(start: date | None, protocol_name: str, spasticity: bool, conditions: tuple[str, ...],
-                      medications: tuple[str, ...], override_rules: tuple[str, ...],
-                      override_reasons: tuple[str, ...], patient_file: Path | None, target: Decimal | None,
-                      first_dose: Decimal | None, step: Decimal | None, every: int | None,
-                      dose_time: time | None, time_zone: str | None, days: int | None, until: date | None,
-                      label: str | None, form: str, strengths: tuple[Decimal, ...], concentration: Decimal | None,
-                      supply_days: int, lead_days: int, shelf_life_days: int, plan_id: str | None,
-                      revision: int) -> Plan:
-    """The plan the options describe, made by the service layer; the CLI only reads the file and the clock."""
-    if start is None:
-        raise click.UsageError("Missing option '--start'.")
-    if len(override_rules) != len(override_reasons):
+def build_from_inputs(**options: Any) -> Plan:
+    """The plan the options describe, made by the service layer; the CLI only reads files and the clock."""
+    if options["start"] is None and options["last_opioid_dose"] is None:
+        raise click.UsageError("Missing option '--start' (or '--last-opioid-dose' to start after the washout).")
+    rules, reasons = options.pop("override_rules"), options.pop("override_reasons")
+    if len(rules) != len(reasons):
         raise click.UsageError("each --override needs its own --reason, in the same order")
-    patient_text = None
-    if patient_file is not None:
-        patient_text = read_text(patient_file)
+    files = {"patient_file": options.pop("patient_file"), "protocol_file": options.pop("protocol_file")}
     request = PlanRequest(
-        start=start, protocol=protocol_name, spasticity=spasticity, conditions=conditions, medications=medications,
-        overrides=tuple(zip(override_rules, override_reasons)), patient_file_text=patient_text, target=target,
-        first_dose=first_dose, step=step, every=every, dose_time=dose_time, time_zone=time_zone, days=days,
-        until=until, label=label, form=form, strengths=strengths, concentration=concentration,
-        supply_days=supply_days, lead_days=lead_days, shelf_life_days=shelf_life_days, plan_id=plan_id,
-        revision=revision)
-    zone = None if time_zone else _zone_or_none()
+        protocol=options.pop("protocol_name"), overrides=tuple(zip(rules, reasons)),
+        patient_file_text=read_text(files["patient_file"]) if files["patient_file"] else None,
+        protocol_file_text=read_text(files["protocol_file"]) if files["protocol_file"] else None, **options)
+    zone = None if request.time_zone else _zone_or_none()
     try:
         return make_plan(request, generated_at=generated_now(), default_zone=zone)
     except InputError as error:
-        if error.field == "patient_file":
-            raise InputError(f"{patient_file}: {error}") from None
+        if error.field in files and files[error.field] is not None:
+            raise InputError(f"{files[error.field]}: {error}") from None
         raise
 
 
@@ -252,13 +249,31 @@ def read_plan(path: Path) -> Plan:
 
 @cli.command()
 def protocols() -> None:
-    """List the built-in protocols and their parameters."""
-    click.echo(f"{'name':<10} {'first dose':>10} {'step':>7} {'every':>8} {'target':>7}  about")
+    """List the built-in protocols as steps.
+
+    A custom protocol is a TOML file given to 'plan --protocol-file FILE':
+
+    \b
+        name = "slow-ms"
+        note = "1.5 mg for 10 days, then 3 mg for 21, then 4.5 mg"
+        [[steps]]
+        dose_mg = 1.5
+        days = 10
+        [[steps]]
+        dose_mg = 3
+        days = 21
+        [[steps]]
+        dose_mg = 4.5     # no days: held until the plan ends
+    """
     for protocol in PROTOCOLS.values():
-        click.echo(f"{protocol.name:<10} {format_mg(protocol.first_dose_mg) + ' mg':>10} "
-                   f"{format_mg(protocol.step_mg) + ' mg':>7} {str(protocol.every_days) + ' days':>8} "
-                   f"{format_mg(protocol.target_mg) + ' mg':>7}  {protocol.summary}")
-    click.echo(f"\nDefault: {DEFAULT_PROTOCOL}. Tune with --first-dose, --step, --every and --target.")
+        click.echo(f"{protocol.name}: {protocol.summary}")
+        for number, step in enumerate(protocol.steps, start=1):
+            click.echo(f"  step {number}  {step.describe()}")
+    click.echo(f"\nDefault: {DEFAULT_PROTOCOL}. Tune with --first-dose, --step, --every and --target, or give your "
+               "own steps with --protocol-file.")
+
+
+cli_adjust.register(cli, read_plan)
 
 
 def main() -> None:

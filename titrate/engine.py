@@ -1,26 +1,51 @@
-"""Build a plan from a protocol, a patient and a start date. Pure and deterministic: no clock, no I/O."""
+"""PlanInputs -> Plan. Pure and deterministic: no clock, no I/O.
+
+The dose schedule is a list of segments (a dose for some days, the last one held to the end) made from
+the protocol's steps; each adjustment rewrites the segments from its effective date on, so every day
+before it stays exactly as it was. The days, the pharmacy fills and the keyed events (re-order, review,
+washout end, stop) all follow from the segments; the rules then check the result.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from . import rules, screen
 from .doses import format_mg
 from .errors import InputError
 from .formulations import Formulation, default_capsules
-from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
-from .supply import Supply, plan_refills
-from .wallclock import EVENING_WINDOW, MINUTES_PER_DAY, Window, dose_clock, load_zone
+from .model import (
+    Adjustment,
+    AdjustmentKind,
+    Cancelled,
+    DoseDay,
+    Event,
+    EventKind,
+    Finding,
+    Override,
+    Patient,
+    Phase,
+    Plan,
+    PlanInputs,
+    Protocol,
+    Washout,
+)
+from .protocols import capped, climb, with_target
+from .supply import Refill, Supply, plan_refills
+from .wallclock import EVENING_WINDOW, MINUTES_PER_DAY, Window, dose_clock, load_zone, tz_version
 
-#: Without an end date, the plan runs through the titration and this many days at the target.
-MAINTENANCE_DAYS = 28
 #: A moved dose (override window) keeps a window as long as the evening one, from the dose time.
 MOVED_WINDOW_MINUTES = EVENING_WINDOW.end - EVENING_WINDOW.start
-#: Ten years of days: long enough for any plan, short enough to catch a typo in --until.
+#: Ten years of days: long enough for any plan, short enough to catch a typo in an end date.
 MAX_DAYS = 3660
 DEFAULT_DOSE_TIME = time(22, 0)
+T = TypeVar("T")
+
+__all__ = ["DEFAULT_DOSE_TIME", "MAX_DAYS", "build", "build_plan", "derive_plan_id"]
 
 
 def derive_plan_id(label: str | None, start: date) -> str:
@@ -30,95 +55,285 @@ def derive_plan_id(label: str | None, start: date) -> str:
     return f"ldn-{digest[:12]}"
 
 
-def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: str, generated_at: datetime,
-               dose_time: time = DEFAULT_DOSE_TIME, target_mg: Decimal | None = None,
-               until: date | None = None, days: int | None = None, plan_id: str | None = None,
-               revision: int = 1, overrides: tuple[Override, ...] = (), formulation: Formulation | None = None,
-               supply: Supply = Supply()) -> Plan:
-    """The day-by-day plan, or RefusedError naming the rule the request breaks.
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """`dose` for `days` days (None: to the end); `full` is the step's whole length, for a resume."""
 
-    `target_mg` None means the protocol's target, capped at 3 mg for spasticity (rule: spasticity);
-    an explicit target above the cap is refused. Give `until` (the last day) or `days`, or neither for the titration
-    plus MAINTENANCE_DAYS at the target. `overrides` go past the rules that allow it, each with a reason.
-    `formulation` (default: a capsule of each level's dose) says what the patient measures; `supply` how
-    the pharmacy fills are cut and re-ordered.
+    dose: Decimal
+    days: int | None
+    cause: str
+    full: int | None
+
+
+def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: str, generated_at: datetime,
+               dose_time: time = DEFAULT_DOSE_TIME, target_mg: Decimal | None = None, until: date | None = None,
+               days: int | None = None, plan_id: str | None = None, revision: int = 1,
+               overrides: tuple[Override, ...] = (), formulation: Formulation | None = None,
+               supply: Supply = Supply(), washout: Washout | None = None, review_after_days: int | None = 60,
+               maintenance_days: int = 90) -> Plan:
+    """A first plan from a protocol, a patient and a start date: the library's short way to build().
+
+    Give `until` (the last day) or `days`, or neither for the titration plus `maintenance_days` at the
+    target. `formulation` None takes one capsule of each dose the plan uses.
     """
-    zone = load_zone(time_zone)
+    if until is not None and days is not None:
+        raise InputError("give the plan's length as days or as an end date, not both", field="days")
+    if days is not None:
+        if not 1 <= days <= MAX_DAYS:
+            raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
+        if (date.max - start).days <= days:
+            raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
+        until = start + timedelta(days=days - 1)
+    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply, until, target_mg,
+                        overrides, (), washout, review_after_days, maintenance_days)
+    return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)
+
+
+def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = None, revision: int = 1,
+          supersedes: int | None = None, cancelled: tuple[Cancelled, ...] = ()) -> Plan:
+    """The day-by-day plan, or RefusedError naming the rule (and the step) the request breaks.
+
+    `cancelled` are the days and events earlier revisions had that this one does not (see revise.py).
+    """
+    zone = load_zone(inputs.time_zone)
+    dose_time = inputs.dose_time
     if dose_time.tzinfo is not None or dose_time.second or dose_time.microsecond:
-        raise InputError(f"the dose time is a wall-clock hour and minute, with no zone or seconds (got {dose_time})")
-    # A wall-clock time that happens twice (clocks going back) is the first, as RFC 5545 reads it.
-    dose_time = dose_time.replace(fold=0)
-    rules.check_overrides(overrides)
-    overridden = frozenset(override.rule for override in overrides)
-    target, notes = _choose_target(protocol, patient, target_mg, overridden)
-    levels = protocol.levels(target)
-    formulation = formulation or default_capsules(list(levels))
-    rules.enforce_request(rules.Request(protocol, target, target_mg is not None, patient, dose_time, formulation,
-                                        overridden))
-    portions = {level: formulation.measure(level) for level in levels}
-    warnings, screen_notes = screen.findings(patient)
-    notes += screen_notes
-    count = _day_count(start, until, days, titration_days=(len(levels) - 1) * protocol.every_days)
+        raise InputError(f"the dose time is a wall-clock hour and minute, with no zone or seconds (got {dose_time})",
+                         field="dose_time")
+    rules.check_overrides(inputs.overrides)
+    protocol, target, notes = _planned_protocol(inputs)
+    # Each step is checked before any day is made, so a bad step is named even in a short plan.
+    rules.enforce_request(rules.Request(inputs.protocol, protocol, target, inputs.target_mg is not None,
+                                        inputs.patient, dose_time, inputs.formulation, inputs.overridden,
+                                        inputs.start, inputs.washout))
+    segments, times, targets, stop = _schedule(protocol, inputs)
+    final_target = segments[-1].dose
+    count = _day_count(inputs, segments, stop)
+    doses = _expand(segments, count)
+    formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
+    rules.enforce_formulation(formulation, sorted({dose for dose, _ in doses}))
+    portions = {dose: formulation.measure(dose) for dose, _ in doses}
     plan_days = []
-    for index in range(count):
-        day = start + timedelta(days=index)
-        level = min(index // protocol.every_days, len(levels) - 1)
-        clock = dose_clock(day, dose_time, zone)
-        phase = Phase.MAINTENANCE if level == len(levels) - 1 else Phase.TITRATION
-        dose = levels[level]
-        plan_days.append(DoseDay(day, index + 1, dose, clock.time, phase, formulation.amount_text(portions[dose]),
-                                 portions[dose], (clock.note,) if clock.note else ()))
-    if plan_days[-1].dose_mg < target:
+    for index, (dose, cause) in enumerate(doses):
+        day = inputs.start + timedelta(days=index)
+        wanted = _in_force(times, index)
+        clock = dose_clock(day, wanted, zone)
+        plan_days.append(DoseDay(
+            day, index + 1, dose, clock.time,
+            Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
+            formulation.amount_text(portions[dose]), portions[dose], (clock.note,) if clock.note else (),
+            _window(wanted, inputs.overridden), cause))
+    warnings, screen_notes = screen.findings(inputs.patient)
+    notes += screen_notes
+    if plan_days[-1].dose_mg < final_target:
         notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
-                                        f"the target of {format_mg(target)} mg"))
-    refills = plan_refills([(day.date, day.dispense) for day in plan_days], supply, formulation.form)
+                                        f"the target of {format_mg(final_target)} mg"))
+    notes += [Finding("revision", f"revision {a.revision}, {a.describe()}: {a.reason}") for a in inputs.adjustments]
+    refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
     made_on = generated_at.astimezone(zone).date()
     if refills[0].reorder_on < made_on:
-        warnings.append(Finding("supply", f"fill 1 should be ordered by {refills[0].reorder_on}, {supply.lead_days} "
-                                          f"days before the start, and it is {made_on}: the start on "
-                                          f"{start} may have to wait for the pharmacy"))
+        warnings.append(Finding("supply", f"the first fill should be ordered by {refills[0].reorder_on}, "
+                                          f"{inputs.supply.lead_days} days before the start, and it is {made_on}: "
+                                          f"the start on {inputs.start} may have to wait for the pharmacy"))
+    events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
+    notes += event_notes
+    live = {day.key for day in plan_days} | {event.key for event in events}
     plan = Plan(
-        plan_id=plan_id if plan_id is not None else derive_plan_id(patient.label, start),
-        revision=revision, generated_at=generated_at, patient=patient, protocol=protocol,
-        target_mg=target, time_zone=zone.key, dose_time=dose_time, window=_window(dose_time, overridden),
-        formulation=formulation, supply=supply, days=tuple(plan_days), refills=refills, warnings=tuple(warnings),
-        notes=tuple(notes), overrides=overrides,
-        rules_applied=tuple(rule.id for rule in rules.RULES),
+        plan_id=plan_id if plan_id is not None else derive_plan_id(inputs.patient.label, inputs.start),
+        revision=revision, generated_at=generated_at, inputs=inputs, target_mg=final_target,
+        window=_window(dose_time, inputs.overridden), formulation=formulation, days=tuple(plan_days),
+        refills=refills, events=events, warnings=tuple(warnings), notes=tuple(notes),
+        cancelled=tuple(item for item in cancelled if item.key not in live), supersedes=supersedes,
+        tzdata=tz_version(), rules_applied=tuple(rule.id for rule in rules.RULES),
     )
     rules.enforce_plan(plan)
     return plan
 
 
+def _planned_protocol(inputs: PlanInputs) -> tuple[Protocol, Decimal, list[Finding]]:
+    """The steps to plan, the target and why: an explicit target cuts or extends the protocol; without
+    one, every step of a patient with spasticity is capped at 3 mg (rule: spasticity)."""
+    protocol, patient = inputs.protocol, inputs.patient
+    if inputs.target_mg is not None:
+        return with_target(protocol, inputs.target_mg), inputs.target_mg, []
+    highest = max(step.dose_mg for step in protocol.steps)
+    if patient.spasticity and "spasticity" not in inputs.overridden and highest > rules.SPASTICITY_MAX_MG:
+        planned = capped(protocol, rules.SPASTICITY_MAX_MG)
+        return with_target(planned, planned.target_mg), planned.target_mg, [Finding(
+            "spasticity", f"target capped at {format_mg(rules.SPASTICITY_MAX_MG)} mg instead of "
+                          f"{format_mg(highest)} mg: higher doses may add to muscle stiffness")]
+    return with_target(protocol, protocol.target_mg), protocol.target_mg, []
+
+
+def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], list[tuple[int, time]],
+                                                               list[tuple[int, Decimal]], int | None]:
+    """The dose segments; the dose times and the targets in force, each as (day offset, value) from
+    that day on; and the offset a stop ends the plan at. A day is in maintenance when its dose is the
+    target in force that day, so a later change of target never rewrites an earlier day's phase."""
+    segments = [_Segment(step.dose_mg, step.days, f"step {number}", step.days)
+                for number, step in enumerate(protocol.steps, start=1)]
+    times: list[tuple[int, time]] = [(0, inputs.dose_time)]
+    targets: list[tuple[int, Decimal]] = [(0, protocol.target_mg)]
+    stop = None
+    for adjustment in inputs.adjustments:
+        offset = (adjustment.effective - inputs.start).days
+        if stop is not None:
+            raise InputError(f"the plan stopped on {inputs.start + timedelta(days=stop)}; nothing follows a stop",
+                             field="from")
+        if offset < 0:
+            raise InputError(f"an adjustment from {adjustment.effective} is before the start {inputs.start}",
+                             field="from")
+        if adjustment.kind is AdjustmentKind.RETIME:
+            times.append((offset, adjustment.time))
+        elif adjustment.kind is AdjustmentKind.STOP:
+            if offset == 0:
+                raise InputError("a stop on the first day leaves no dose; give a later date", field="from")
+            stop = offset
+        else:
+            if adjustment.kind is AdjustmentKind.TARGET:
+                targets.append((offset, adjustment.dose_mg))
+            head, tail = _split(segments, offset)
+            segments = head + _rewrite(adjustment, tail, protocol)
+    return segments, times, targets, stop
+
+
+def _split(segments: list[_Segment], offset: int) -> tuple[list[_Segment], list[_Segment]]:
+    """The segments before day `offset` and from it on; the last segment is open-ended, so one splits."""
+    head, position = [], 0
+    for index, segment in enumerate(segments):
+        if segment.days is None or position + segment.days > offset:
+            cut = offset - position
+            rest = None if segment.days is None else segment.days - cut
+            return head + ([replace(segment, days=cut)] if cut else []), [replace(segment, days=rest)] + \
+                segments[index + 1:]
+        head.append(segment)
+        position += segment.days
+    raise AssertionError("the last segment is open-ended")
+
+
+def _rewrite(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -> list[_Segment]:
+    """The segments from an adjustment's date on. `tail[0]` is the step in progress."""
+    current = tail[0]
+    cause = adjustment.kind.value
+    if adjustment.kind is AdjustmentKind.HOLD:
+        return [_Segment(current.dose, adjustment.days, cause, adjustment.days), *tail]
+    if adjustment.kind is AdjustmentKind.STEP_BACK:
+        lower = adjustment.dose_mg if adjustment.dose_mg is not None else _level_below(protocol, current.dose)
+        if lower >= current.dose:
+            raise InputError(f"a step back goes below the current {format_mg(current.dose)} mg "
+                             f"(got {format_mg(lower)} mg)", field="to")
+        # Climb back level by level, each held the 7-day minimum (rule: gradual), then take up the
+        # interrupted step again from its beginning.
+        back = [_Segment(level, rules.HOLD_MIN_DAYS, "resume", rules.HOLD_MIN_DAYS)
+                for level in _levels_between(protocol, lower, current.dose)]
+        return [_Segment(lower, adjustment.days, cause, adjustment.days), *back,
+                replace(current, days=current.full, cause="resume"), *tail[1:]]
+    # target: settle lower at once, or climb to it at the protocol's pace
+    target = adjustment.dose_mg
+    climbing = [_Segment(level, _hold_days(protocol), cause, _hold_days(protocol))
+                for level in _levels_between(protocol, current.dose, target)] if target > current.dose else []
+    return [*climbing, _Segment(target, None, cause, None)]
+
+
+def _level_below(protocol: Protocol, dose: Decimal) -> Decimal:
+    below = [level for level in protocol.levels() if level < dose]
+    if not below:
+        raise InputError(f"{format_mg(dose)} mg is the protocol's lowest level; give the dose to step back to",
+                         field="to")
+    return max(below)
+
+
+def _levels_between(protocol: Protocol, low: Decimal, high: Decimal) -> list[Decimal]:
+    """The protocol's levels strictly between `low` and `high`, with gaps over 1.5 mg filled (rule: gradual)."""
+    levels = sorted(level for level in protocol.levels() if low < level < high)
+    filled, previous = [], low
+    for level in [*levels, high]:
+        filled += [step.dose_mg for step in climb(previous, level, rise=rules.STEP_MAX_MG, days=1)]
+        filled.append(level)
+        previous = level
+    return filled[:-1]
+
+
+def _hold_days(protocol: Protocol) -> int:
+    finite = [step.days for step in protocol.steps if step.days is not None]
+    return max(finite[-1] if finite else rules.HOLD_MIN_DAYS, rules.HOLD_MIN_DAYS)
+
+
+def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None) -> int:
+    if inputs.end is not None:
+        count = (inputs.end - inputs.start).days + 1
+    else:
+        count = sum(segment.days for segment in segments[:-1]) + inputs.maintenance_days
+    if stop is not None:
+        count = min(count, stop)
+    if not 1 <= count <= MAX_DAYS:
+        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {count})", field="days")
+    # The day after the plan (a review, a cancelled day) must still be a date.
+    if (date.max - inputs.start).days <= count:
+        raise InputError(f"a plan of {count} days from {inputs.start} runs past the last date there is",
+                         field="start")
+    return count
+
+
+def _expand(segments: list[_Segment], count: int) -> list[tuple[Decimal, str]]:
+    doses: list[tuple[Decimal, str]] = []
+    for segment in segments:
+        length = count - len(doses) if segment.days is None else min(segment.days, count - len(doses))
+        doses += [(segment.dose, segment.cause)] * length
+        if len(doses) == count:
+            break
+    return doses
+
+
+def _in_force(changes: list[tuple[int, T]], index: int) -> T:
+    """The value in force on day `index` of (offset, value) changes in date order."""
+    return next(value for offset, value in reversed(changes) if offset <= index)
+
+
 def _window(dose_time: time, overridden: frozenset[str]) -> Window:
-    if "window" not in overridden:
+    """The evening window; a dose the clinician moved out of it (override: window) gets a window of the
+    same length from its own time, so a retime never changes the window of the days before it."""
+    if "window" not in overridden or EVENING_WINDOW.contains(dose_time):
         return EVENING_WINDOW
     start = dose_time.hour * 60 + dose_time.minute
     return Window(start, min(start + MOVED_WINDOW_MINUTES, MINUTES_PER_DAY))
 
 
-def _choose_target(protocol: Protocol, patient: Patient, target_mg: Decimal | None,
-                   overridden: frozenset[str]) -> tuple[Decimal, list[Finding]]:
-    if target_mg is not None:
-        return target_mg, []
-    if patient.spasticity and "spasticity" not in overridden and protocol.target_mg > rules.SPASTICITY_MAX_MG:
-        return rules.SPASTICITY_MAX_MG, [Finding(
-            "spasticity", f"target capped at {format_mg(rules.SPASTICITY_MAX_MG)} mg instead of "
-                          f"{format_mg(protocol.target_mg)} mg: higher doses may add to muscle stiffness")]
-    return protocol.target_mg, []
+def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...], target: Decimal,
+            stop: int | None) -> tuple[tuple[Event, ...], list[Finding]]:
+    """Re-order reminders keyed by the first day each fill covers, the washout's end, the review and the
+    stop: each keyed by what it is, so its calendar UID survives a revision."""
+    events = [Event(f"reorder-{refill.start:%Y%m%d}", EventKind.REORDER, refill.reorder_on,
+                    f"re-order LDN for {refill.start} to {refill.end} ({refill.days} days)")
+              for refill in refills]
+    notes = []
+    if inputs.washout is not None:
+        washout = inputs.washout
+        events.append(Event("washout-end", EventKind.WASHOUT_END, washout.earliest_start,
+                            f"opioid-free from today: {washout.days} days after the last dose of "
+                            f"{washout.opioid} on {washout.last_dose}, LDN may start"))
+        notes.append(Finding("washout", f"last opioid dose ({washout.opioid}) on {washout.last_dose}; the earliest "
+                                        f"safe start is {washout.earliest_start}, {washout.days} days later"))
+    if inputs.review_after_days is not None:
+        review_on, note = _review_date(inputs.review_after_days, days, target)
+        events.append(Event("review", EventKind.REVIEW, review_on,
+                            "review with your clinician: is LDN helping, and what next?"))
+        notes.append(Finding("review", note))
+    if stop is not None:
+        events.append(Event("stop", EventKind.STOP, inputs.start + timedelta(days=stop),
+                            "LDN stopped: no more doses from today"))
+    return tuple(sorted(events, key=lambda event: (event.date, event.key))), notes
 
 
-def _day_count(start: date, until: date | None, days: int | None, *, titration_days: int) -> int:
-    if until is not None and days is not None:
-        raise InputError("give the plan's length as days or as an end date, not both")
-    if until is not None:
-        if until < start:
-            raise InputError(f"the end date {until} is before the start date {start}")
-        days = (until - start).days + 1
-    if days is None:
-        days = titration_days + MAINTENANCE_DAYS
-    if not 1 <= days <= MAX_DAYS:
-        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})")
-    if (date.max - start).days < days:
-        raise InputError(f"a plan of {days} days from {start} runs past the last date there is")
-    return days
+def _review_date(after: int, days: list[DoseDay], target: Decimal) -> tuple[date, str]:
+    """A review `after` days on the target, or the day after the plan ends if that comes first: a plan
+    never ends without a next step (rule: review)."""
+    on_target = next((day.date for day in days if day.dose_mg == target), None)
+    day_after = days[-1].date + timedelta(days=1)
+    if on_target is not None and on_target + timedelta(days=after) <= days[-1].date:
+        return on_target + timedelta(days=after), (f"review with the clinician on "
+                                                   f"{on_target + timedelta(days=after)}, {after} days at the "
+                                                   f"target of {format_mg(target)} mg")
+    return day_after, (f"the plan ends before {after} days at the target of {format_mg(target)} mg: review with "
+                       f"the clinician on {day_after}, the day after the last dose")
 

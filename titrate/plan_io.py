@@ -1,94 +1,158 @@
-"""The plan as JSON (schema titrate.plan/1): the only serialiser and the only reader of plan files.
+"""The plan as JSON (schema titrate.plan/2): the only serialiser and the only reader of plan files.
 
-The JSON plan is the source of truth: every other format can be rendered from it. Reading checks the
-shape first (exit 2, naming the field) and then every rule (exit 3, naming the rule and the day).
+A plan file holds the inputs (protocol steps, patient facts, overrides, adjustments, washout, review)
+and what the engine derived from them (days, events, fills). Reading checks the shape (InputError,
+naming the field), rebuilds the plan from its inputs with the same engine, and refuses a file whose days,
+events or fills do not follow from them, naming the first difference: a hand-edited dose, a moved time
+or a changed zone is caught, and every rule is checked again. Today's safety screen runs again too: a
+new finding is added (never hidden), a new refusal refuses the plan; findings the file holds are kept.
+Files of schema titrate.plan/1 are migrated on read. Milligrams are written as decimal strings with two
+places ("1.50"), never as floats.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import fields, replace
 from datetime import date, datetime, time, timezone
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import rules
+from .engine import build
 from .errors import InputError
 from .formulations import Formulation, Portion
-from .model import DoseDay, Finding, Override, Patient, Phase, Plan, Protocol
+from .model import (
+    Adjustment,
+    Cancelled,
+    DoseDay,
+    Event,
+    EventKind,
+    Finding,
+    Override,
+    Patient,
+    Phase,
+    Plan,
+    PlanInputs,
+    Protocol,
+    Step,
+    Washout,
+)
+from .protocols import Linear, linear
+from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
 from .wallclock import Window, format_hhmm, format_minutes, parse_hhmm, parse_minutes
 
-SCHEMA = "titrate.plan/1"
+SCHEMA = "titrate.plan/2"
+SCHEMA_V1 = "titrate.plan/1"
+#: A plan file is a few hundred kilobytes at most (3,660 days); more is not a plan.
+MAX_TEXT = 16 * 1024 * 1024
 
 
 def format_instant(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _mg(value: Decimal) -> float:
-    # Doses have at most two places, so the float's shortest repr reads back to the same Decimal.
-    return float(value)
+def _mg(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _quantity(value: Decimal) -> str:
+    return f"{value:.1f}"
 
 
 def _window(window: Window) -> dict[str, str]:
     return {"start": format_minutes(window.start), "end": format_minutes(window.end)}
 
 
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _clock(value: time | None) -> str | None:
+    return None if value is None else format_hhmm(value)
+
+
+def inputs_to_dict(inputs: PlanInputs) -> dict[str, Any]:
+    formulation = inputs.formulation
+    return {
+        "patient": {
+            "label": inputs.patient.label,
+            "spasticity": inputs.patient.spasticity,
+            "conditions": list(inputs.patient.conditions),
+            "medications": list(inputs.patient.medications),
+        },
+        "protocol": {
+            "name": inputs.protocol.name,
+            "summary": inputs.protocol.summary,
+            "steps": [{"dose_mg": _mg(step.dose_mg), "days": step.days} for step in inputs.protocol.steps],
+        },
+        "start": inputs.start.isoformat(),
+        "end": _day(inputs.end),
+        "target_mg": None if inputs.target_mg is None else _mg(inputs.target_mg),
+        "time_zone": inputs.time_zone,
+        "dose_time": format_hhmm(inputs.dose_time),
+        "formulation": None if formulation is None else _formulation(formulation),
+        "supply": {
+            "supply_days": inputs.supply.supply_days,
+            "lead_days": inputs.supply.lead_days,
+            "shelf_life_days": inputs.supply.shelf_life_days,
+        },
+        "overrides": [{"rule": o.rule, "reason": o.reason} for o in inputs.overrides],
+        "adjustments": [
+            {"kind": a.kind.value, "from": a.effective.isoformat(), "reason": a.reason, "revision": a.revision,
+             "days": a.days, "dose_mg": None if a.dose_mg is None else _mg(a.dose_mg), "time": _clock(a.time)}
+            for a in inputs.adjustments
+        ],
+        "washout": None if inputs.washout is None else {
+            "opioid": inputs.washout.opioid, "last_dose": inputs.washout.last_dose.isoformat(),
+            "days": inputs.washout.days},
+        "review_after_days": inputs.review_after_days,
+        "maintenance_days": inputs.maintenance_days,
+    }
+
+
+def _formulation(formulation: Formulation) -> dict[str, Any]:
+    return {
+        "form": formulation.form,
+        "strengths_mg": [_mg(mg) for mg in formulation.strengths_mg],
+        "concentration_mg": None if formulation.concentration_mg is None else _mg(formulation.concentration_mg),
+        "description": formulation.describe(),
+    }
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    window = _window(plan.window)
     return {
         "schema": SCHEMA,
         "plan_id": plan.plan_id,
         "revision": plan.revision,
+        "supersedes": plan.supersedes,
         "generated_at": format_instant(plan.generated_at),
-        "patient": {
-            "label": plan.patient.label,
-            "spasticity": plan.patient.spasticity,
-            "conditions": list(plan.patient.conditions),
-            "medications": list(plan.patient.medications),
-        },
-        "protocol": {
-            "name": plan.protocol.name,
-            "summary": plan.protocol.summary,
-            "first_dose_mg": _mg(plan.protocol.first_dose_mg),
-            "step_mg": _mg(plan.protocol.step_mg),
-            "every_days": plan.protocol.every_days,
-            "target_mg": _mg(plan.protocol.target_mg),
-        },
+        "tzdata": plan.tzdata,
+        "inputs": inputs_to_dict(plan.inputs),
         "target_mg": _mg(plan.target_mg),
-        "time_zone": plan.time_zone,
-        "dose_time": format_hhmm(plan.dose_time),
-        "window": window,
-        "formulation": {
-            "form": plan.formulation.form,
-            "strengths_mg": [_mg(mg) for mg in plan.formulation.strengths_mg],
-            "concentration_mg": None if plan.formulation.concentration_mg is None
-            else _mg(plan.formulation.concentration_mg),
-            "description": plan.formulation.describe(),
-        },
-        "supply": {
-            "supply_days": plan.supply.supply_days,
-            "lead_days": plan.supply.lead_days,
-            "shelf_life_days": plan.supply.shelf_life_days,
-        },
+        "window": _window(plan.window),
+        "formulation": _formulation(plan.formulation),
         "rules_applied": list(plan.rules_applied),
         "warnings": [{"rule": f.rule, "message": f.message} for f in plan.warnings],
         "notes": [{"rule": f.rule, "message": f.message} for f in plan.notes],
-        "overrides": [{"rule": o.rule, "reason": o.reason} for o in plan.overrides],
         "days": [
             {
                 "date": day.date.isoformat(),
                 "day": day.day,
                 "dose_mg": _mg(day.dose_mg),
                 "time": format_hhmm(day.time),
-                "window": window,
+                "window": _window(day.window),
                 "phase": day.phase.value,
+                "cause": day.cause,
                 "amount": day.amount,
                 "dispense": [_portion(portion) for portion in day.dispense],
                 "notes": list(day.notes),
             }
             for day in plan.days
         ],
+        "events": [{"key": e.key, "kind": e.kind.value, "date": e.date.isoformat(), "text": e.text}
+                   for e in plan.events],
         "refills": [
             {
                 "number": refill.number,
@@ -100,11 +164,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             }
             for refill in plan.refills
         ],
+        "cancelled": [{"key": c.key, "kind": c.kind, "date": c.date.isoformat(), "time": _clock(c.time)}
+                      for c in plan.cancelled],
     }
 
 
-def _portion(portion: Portion) -> dict[str, float]:
-    return {"mg_per_unit": _mg(portion.mg_per_unit), "quantity": _mg(portion.quantity)}
+def _portion(portion: Portion) -> dict[str, str]:
+    return {"mg_per_unit": _mg(portion.mg_per_unit), "quantity": _quantity(portion.quantity)}
 
 
 def dumps(plan: Plan) -> str:
@@ -114,13 +180,77 @@ def dumps(plan: Plan) -> str:
 
 def loads(text: str) -> Plan:
     """A plan from JSON text: InputError if malformed (saying where), RefusedError if it breaks a rule."""
+    if len(text) > MAX_TEXT:
+        raise InputError(f"a plan file is at most {MAX_TEXT // (1024 * 1024)} MiB; this is not a plan")
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, parse_int=_small_int, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    plan = _plan(_Reader(data, "plan"))
-    rules.enforce_plan(plan)
-    return plan
+    except RecursionError:
+        raise InputError("not a plan: nested too deeply") from None
+    reader = _Reader(data, "plan")
+    schema = reader.text("schema")
+    if schema == SCHEMA_V1:
+        stored = _v1_plan(reader)
+    elif schema == SCHEMA:
+        stored = _plan(reader)
+    else:
+        raise InputError(f"unknown plan schema {schema!r}; this titrate reads {SCHEMA!r} and {SCHEMA_V1!r}")
+    return _checked(stored)
+
+
+def _small_int(text: str) -> int:
+    if len(text.lstrip("-")) > 12:
+        raise InputError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is too large for a plan")
+    return int(text)
+
+
+def _no_constant(name: str) -> None:
+    raise InputError(f"{name} is not a number a plan can hold")
+
+
+def _checked(stored: Plan) -> Plan:
+    """The plan rebuilt from its inputs (today's screen may refuse it), if the file's days, events and
+    fills keep every rule (RefusedError naming the rule and the day) and follow from the inputs
+    (InputError naming the first difference); the file's findings kept and today's added."""
+    rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
+                    revision=stored.revision, supersedes=stored.supersedes, cancelled=stored.cancelled)
+    merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata,
+                     warnings=_union(stored.warnings, rebuilt.warnings), notes=_union(stored.notes, rebuilt.notes))
+    rules.enforce_plan(replace(stored, warnings=merged.warnings, notes=merged.notes))
+    if stored.cancelled != rebuilt.cancelled:
+        raise InputError("plan.cancelled holds a day or event the plan still has")
+    _same(stored, rebuilt)
+    return merged
+
+
+def _union(kept: tuple[Finding, ...], found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(dict.fromkeys((*kept, *found)))
+
+
+def _same(stored: Plan, rebuilt: Plan) -> None:
+    """InputError naming the first part of the file that does not follow from its inputs."""
+    for name in ("target_mg", "window", "formulation"):
+        if getattr(stored, name) != getattr(rebuilt, name):
+            raise InputError(f"plan.{name} does not follow from the plan's inputs (the file says "
+                             f"{getattr(stored, name)}, its inputs give {getattr(rebuilt, name)})")
+    for what, mine, theirs in (("days", stored.days, rebuilt.days), ("events", stored.events, rebuilt.events),
+                               ("refills", stored.refills, rebuilt.refills)):
+        for index, (a, b) in enumerate(zip(mine, theirs)):
+            if a != b:
+                field = next(f.name for f in fields(a) if getattr(a, f.name) != getattr(b, f.name))
+                raise InputError(f"plan.{what}[{index}].{field} does not follow from the plan's inputs: the file "
+                                 f"says {_shown(getattr(a, field))}, its inputs give {_shown(getattr(b, field))}")
+        if len(mine) != len(theirs):
+            raise InputError(f"plan.{what} has {len(mine)} entries; the plan's inputs give {len(theirs)}")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, time):
+        return format_hhmm(value)
+    return str(getattr(value, "value", value))
 
 
 class _Reader:
@@ -137,6 +267,9 @@ class _Reader:
             raise InputError(f"{self.path}.{key} is missing")
         return _Reader(self.value[key], f"{self.path}.{key}")
 
+    def has(self, key: str) -> bool:
+        return isinstance(self.value, dict) and self.value.get(key) is not None
+
     def text(self, key: str, *, optional: bool = False) -> str | None:
         field = self._field(key)
         if field.value is None and optional:
@@ -145,8 +278,10 @@ class _Reader:
             raise InputError(f"{field.path} must be text")
         return field.value
 
-    def whole(self, key: str) -> int:
+    def whole(self, key: str, *, optional: bool = False) -> int | None:
         field = self._field(key)
+        if field.value is None and optional:
+            return None
         if isinstance(field.value, bool) or not isinstance(field.value, int):
             raise InputError(f"{field.path} must be a whole number")
         return field.value
@@ -158,30 +293,41 @@ class _Reader:
         return field.value
 
     def mg(self, key: str, *, optional: bool = False) -> Decimal | None:
-        """A positive number (milligrams, or a quantity of units); with `optional`, null is None."""
+        """A positive amount, as a decimal string or a number; with `optional`, null is None."""
         field = self._field(key)
         if field.value is None and optional:
             return None
         return field.number()
 
     def number(self) -> Decimal:
-        """This value as a positive number."""
-        if isinstance(self.value, bool) or not isinstance(self.value, (int, Decimal)):
+        """This value as a positive number of at most a few digits."""
+        value = self.value
+        if isinstance(value, str):
+            try:
+                value = Decimal(value.strip()) if len(value) <= 20 else None
+            except InvalidOperation:
+                value = None
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             raise InputError(f"{self.path} must be a number")
-        value = Decimal(self.value)
-        if not value.is_finite() or value <= 0:
-            raise InputError(f"{self.path} must be more than 0 (got {value})")
-        return value
+        number = Decimal(value)
+        if not number.is_finite() or number <= 0 or number.adjusted() > 6:
+            raise InputError(f"{self.path} must be more than 0 and less than a million (got {self.value})")
+        return number
 
-    def day(self, key: str) -> date:
-        text = self.text(key)
+    def day(self, key: str, *, optional: bool = False) -> date | None:
+        text = self.text(key, optional=optional)
+        if text is None:
+            return None
         try:
+            if not text.isascii():
+                raise ValueError
             return date.fromisoformat(text)
         except ValueError:
             raise InputError(f"{self.path}.{key} must be a date as YYYY-MM-DD (got {text!r})") from None
 
-    def clock(self, key: str) -> time:
-        return parse_hhmm(self.text(key), field=f"{self.path}.{key}")
+    def clock(self, key: str, *, optional: bool = False) -> time | None:
+        text = self.text(key, optional=optional)
+        return None if text is None else parse_hhmm(text, field=f"{self.path}.{key}")
 
     def window(self, key: str) -> Window:
         field = self._field(key)
@@ -204,11 +350,23 @@ class _Reader:
             raise InputError(f"{field.path} must be an object")
         return field
 
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = [item.value for item in self.items(key)]
+        if not all(isinstance(value, str) for value in values):
+            raise InputError(f"{self.path}.{key} must be a list of text")
+        return tuple(values)
 
-def _plan(data: _Reader) -> Plan:
-    schema = data.text("schema")
-    if schema != SCHEMA:
-        raise InputError(f"unknown plan schema {schema!r}; this titrate reads {SCHEMA!r}")
+    def at(self, read: Any) -> Any:
+        """`read()`, with this reader's path before any InputError it raises."""
+        try:
+            return read()
+        except InputError as error:
+            if str(error).startswith(self.path):
+                raise
+            raise InputError(f"{self.path}: {error}") from None
+
+
+def _generated_at(data: _Reader) -> datetime:
     generated = data.text("generated_at")
     try:
         generated_at = datetime.fromisoformat(generated)
@@ -217,63 +375,149 @@ def _plan(data: _Reader) -> Plan:
                          f"(got {generated!r})") from None
     if generated_at.tzinfo is None:
         raise InputError(f"plan.generated_at must say its zone, e.g. a trailing Z (got {generated!r})")
-    plan_window = data.window("window")
+    return generated_at
+
+
+def _patient(data: _Reader) -> Patient:
+    return data.at(lambda: Patient(label=data.text("label", optional=True), spasticity=data.flag("spasticity"),
+                                   conditions=data.texts("conditions"), medications=data.texts("medications")))
+
+
+def _formulation_of(data: _Reader) -> Formulation:
+    return data.at(lambda: Formulation(data.text("form"), tuple(item.number() for item in data.items("strengths_mg")),
+                                       data.mg("concentration_mg", optional=True)))
+
+
+def _supply(data: _Reader) -> Supply:
+    return data.at(lambda: Supply(data.whole("supply_days"), data.whole("lead_days"), data.whole("shelf_life_days")))
+
+
+def _overrides(data: _Reader) -> tuple[Override, ...]:
+    return tuple(item.at(lambda item=item: Override(item.text("rule"), item.text("reason")))
+                 for item in data.items("overrides"))
+
+
+def _findings(data: _Reader, key: str) -> tuple[Finding, ...]:
+    return tuple(Finding(item.text("rule"), item.text("message")) for item in data.items(key))
+
+
+def _inputs(data: _Reader) -> PlanInputs:
     protocol = data.obj("protocol")
-    patient = data.obj("patient")
-    formulation = data.obj("formulation")
-    supply = data.obj("supply")
-    days = []
-    for item in data.items("days"):
-        if item.window("window") != plan_window:
-            raise InputError(f"{item.path}.window differs from the plan's window")
-        phase = item.text("phase")
-        if phase not in {p.value for p in Phase}:
-            raise InputError(f"{item.path}.phase must be 'titration' or 'maintenance' (got {phase!r})")
-        notes = tuple(note.value for note in item.items("notes"))
-        if not all(isinstance(note, str) for note in notes):
-            raise InputError(f"{item.path}.notes must be a list of text")
-        days.append(DoseDay(item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"),
-                            Phase(phase), item.text("amount"), _portions(item, "dispense"), notes))
-    return Plan(
-        plan_id=data.text("plan_id"),
-        revision=data.whole("revision"),
-        generated_at=generated_at,
-        patient=Patient(label=patient.text("label", optional=True), spasticity=patient.flag("spasticity"),
-                        conditions=tuple(_texts(patient, "conditions")),
-                        medications=tuple(_texts(patient, "medications"))),
-        protocol=Protocol(protocol.text("name"), protocol.mg("first_dose_mg"), protocol.mg("step_mg"),
-                          protocol.whole("every_days"), protocol.mg("target_mg"), protocol.text("summary")),
-        target_mg=data.mg("target_mg"),
+    steps = tuple(item.at(lambda item=item: Step(item.mg("dose_mg"), item.whole("days", optional=True)))
+                  for item in protocol.items("steps"))
+    formulation = data.obj("formulation") if data.has("formulation") else None
+    washout = data.obj("washout") if data.has("washout") else None
+    return data.at(lambda: PlanInputs(
+        patient=_patient(data.obj("patient")),
+        protocol=protocol.at(lambda: Protocol(protocol.text("name"), steps, protocol.text("summary"))),
+        start=data.day("start"),
         time_zone=data.text("time_zone"),
         dose_time=data.clock("dose_time"),
-        window=plan_window,
-        formulation=Formulation(formulation.text("form"), tuple(_numbers(formulation, "strengths_mg")),
-                                formulation.mg("concentration_mg", optional=True)),
-        supply=Supply(supply.whole("supply_days"), supply.whole("lead_days"), supply.whole("shelf_life_days")),
+        formulation=None if formulation is None else _formulation_of(formulation),
+        supply=_supply(data.obj("supply")),
+        end=data.day("end", optional=True),
+        target_mg=data.mg("target_mg", optional=True),
+        overrides=_overrides(data),
+        adjustments=tuple(item.at(lambda item=item: Adjustment(
+            item.text("kind"), item.day("from"), item.text("reason"), item.whole("revision"),
+            item.whole("days", optional=True), item.mg("dose_mg", optional=True), item.clock("time", optional=True)))
+            for item in data.items("adjustments")),
+        washout=None if washout is None else washout.at(lambda: Washout(
+            washout.text("opioid"), washout.day("last_dose"), washout.whole("days"))),
+        review_after_days=data.whole("review_after_days", optional=True),
+        maintenance_days=data.whole("maintenance_days"),
+    ))
+
+
+def _plan(data: _Reader) -> Plan:
+    inputs = _inputs(data.obj("inputs"))
+    days = []
+    for item in data.items("days"):
+        days.append(item.at(lambda item=item: DoseDay(
+            item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"), _phase(item),
+            item.text("amount"), _portions(item, "dispense"), item.texts("notes"), item.window("window"),
+            item.text("cause"))))
+    return data.at(lambda: Plan(
+        plan_id=data.text("plan_id"),
+        revision=data.whole("revision"),
+        supersedes=data.whole("supersedes", optional=True),
+        generated_at=_generated_at(data),
+        tzdata=data.text("tzdata"),
+        inputs=inputs,
+        target_mg=data.mg("target_mg"),
+        window=data.window("window"),
+        formulation=_formulation_of(data.obj("formulation")),
         days=tuple(days),
+        events=tuple(item.at(lambda item=item: Event(item.text("key"), _enum(item, "kind"), item.day("date"),
+                                                     item.text("text"))) for item in data.items("events")),
         refills=tuple(Refill(item.whole("number"), item.day("reorder_on"), item.day("from"), item.day("to"),
                              _portions(item, "quantities")) for item in data.items("refills")),
-        warnings=tuple(_findings(data, "warnings")),
-        notes=tuple(_findings(data, "notes")),
-        overrides=tuple(Override(item.text("rule"), item.text("reason")) for item in data.items("overrides")),
-        rules_applied=tuple(_texts(data, "rules_applied")),
-    )
+        cancelled=tuple(item.at(lambda item=item: Cancelled(item.text("key"), item.text("kind"), item.day("date"),
+                                                            item.clock("time", optional=True)))
+                        for item in data.items("cancelled")),
+        warnings=_findings(data, "warnings"),
+        notes=_findings(data, "notes"),
+        rules_applied=data.texts("rules_applied"),
+    ))
 
 
-def _findings(data: _Reader, key: str) -> list[Finding]:
-    return [Finding(item.text("rule"), item.text("message")) for item in data.items(key)]
+def _phase(item: _Reader) -> Phase:
+    phase = item.text("phase")
+    if phase not in {p.value for p in Phase}:
+        raise InputError(f"{item.path}.phase must be 'titration' or 'maintenance' (got {phase!r})")
+    return Phase(phase)
+
+
+def _enum(item: _Reader, key: str) -> EventKind:
+    kind = item.text(key)
+    if kind not in {k.value for k in EventKind}:
+        raise InputError(f"{item.path}.{key} must be one of {', '.join(k.value for k in EventKind)} (got {kind!r})")
+    return EventKind(kind)
 
 
 def _portions(data: _Reader, key: str) -> tuple[Portion, ...]:
     return tuple(Portion(item.mg("mg_per_unit"), item.mg("quantity")) for item in data.items(key))
 
 
-def _numbers(data: _Reader, key: str) -> list[Decimal]:
-    return [item.number() for item in data.items(key)]
+def _v1_plan(data: _Reader) -> Plan:
+    """A titrate.plan/1 file as a v2 plan: a linear protocol becomes its steps, the plan's dates become an
+    explicit end (v1's default length differs), and no review is invented. The days are then rebuilt and
+    compared like any plan's."""
+    protocol = data.obj("protocol")
+    schedule = protocol.at(lambda: Linear(protocol.mg("first_dose_mg"), protocol.mg("step_mg"),
+                                          protocol.whole("every_days"), protocol.mg("target_mg")))
+    steps = protocol.at(lambda: linear(protocol.text("name"), schedule, protocol.text("summary")))
+    patient = _patient(data.obj("patient"))
+    target = data.mg("target_mg")
+    day_items = data.items("days")
+    if not day_items:
+        raise InputError("a plan needs at least one day")
+    window = data.window("window")
+    for item in day_items:
+        if item.window("window") != window:
+            raise InputError(f"{item.path}.window differs from the plan's window")
+    stored_days = tuple(item.at(lambda item=item: DoseDay(
+        item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"), _phase(item),
+        item.text("amount"), _portions(item, "dispense"), item.texts("notes"), window))
+        for item in day_items)
+    inputs = data.at(lambda: PlanInputs(
+        patient=patient, protocol=steps, start=stored_days[0].date, time_zone=data.text("time_zone"),
+        dose_time=data.clock("dose_time"), formulation=_formulation_of(data.obj("formulation")),
+        supply=_supply(data.obj("supply")), end=stored_days[-1].date,
+        target_mg=None if target == _v1_default_target(steps, patient, _overrides(data)) else target,
+        overrides=_overrides(data), review_after_days=None))
+    rebuilt = build(inputs, generated_at=_generated_at(data), plan_id=data.text("plan_id"),
+                    revision=data.whole("revision"))
+    # v1 days had no cause; everything else must match what the v2 engine makes of the same inputs.
+    for index, (mine, theirs) in enumerate(zip(stored_days, rebuilt.days)):
+        if replace(mine, cause=theirs.cause) != theirs:
+            field = next(f.name for f in fields(mine) if getattr(mine, f.name) != getattr(theirs, f.name))
+            raise InputError(f"plan.days[{index}].{field} does not follow from the plan's inputs: the file says "
+                             f"{_shown(getattr(mine, field))}, its inputs give {_shown(getattr(theirs, field))}")
+    return replace(rebuilt, warnings=_union(_findings(data, "warnings"), rebuilt.warnings),
+                   notes=_union(_findings(data, "notes"), rebuilt.notes))
 
 
-def _texts(data: _Reader, key: str) -> list[str]:
-    values = [item.value for item in data.items(key)]
-    if not all(isinstance(value, str) for value in values):
-        raise InputError(f"{data.path}.{key} must be a list of text")
-    return values
+def _v1_default_target(protocol: Protocol, patient: Patient, overrides: tuple[Override, ...]) -> Decimal:
+    capped = patient.spasticity and "spasticity" not in {o.rule for o in overrides}
+    return min(protocol.target_mg, SPASTICITY_MAX_MG) if capped else protocol.target_mg

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from . import screen
 from .doses import format_mg
 from .errors import InputError, RefusedError
 from .formulations import QUANTUM, Formulation
-from .model import Override, Patient, Plan, Protocol
+from .model import EventKind, Override, Patient, Plan, Protocol, Washout
 from .supply import total_quantities
 from .wallclock import EVENING_WINDOW, format_hhmm
 
@@ -30,15 +30,19 @@ HOLD_MIN_DAYS = 7
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """What a plan is built from, as far as the rules care."""
+    """What a plan is built from, as far as the rules care: the protocol as given (its steps are
+    checked and named) and as planned (cut or extended to the target)."""
 
     protocol: Protocol
+    planned: Protocol
     target_mg: Decimal
     target_is_explicit: bool
     patient: Patient
     dose_time: time
-    formulation: Formulation
+    formulation: Formulation | None
     overridden: frozenset[str] = frozenset()
+    start: date | None = None
+    washout: Washout | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +59,16 @@ def _nothing(_: object) -> Iterator[str]:
     return iter(())
 
 
+def _step_name(protocol: Protocol, number: int) -> str:
+    """'step 2 (3 mg for 14 days) of protocol classic': how a breach names the step at fault."""
+    return f"step {number} ({protocol.steps[number - 1].describe()}) of protocol {protocol.name!r}"
+
+
 def _start_request(request: Request) -> Iterator[str]:
-    if request.protocol.first_dose_mg > FIRST_DOSE_MAX_MG:
-        yield (f"protocol {request.protocol.name!r} starts at {format_mg(request.protocol.first_dose_mg)} mg; "
-               f"the first dose is at most {format_mg(FIRST_DOSE_MAX_MG)} mg")
+    for protocol in dict.fromkeys((request.protocol, request.planned)):
+        if protocol.first_dose_mg > FIRST_DOSE_MAX_MG:
+            yield f"{_step_name(protocol, 1)} starts above {format_mg(FIRST_DOSE_MAX_MG)} mg, the most a first dose is"
+            return
 
 
 def _start_plan(plan: Plan) -> Iterator[str]:
@@ -71,6 +81,9 @@ def _start_plan(plan: Plan) -> Iterator[str]:
 def _ceiling_request(request: Request) -> Iterator[str]:
     if request.target_mg > CEILING_MG:
         yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
+    for number, step in enumerate(request.protocol.steps, start=1):
+        if step.dose_mg > CEILING_MG:
+            yield f"{_step_name(request.protocol, number)} is above the {format_mg(CEILING_MG)} mg ceiling"
 
 
 def _ceiling_plan(plan: Plan) -> Iterator[str]:
@@ -97,11 +110,19 @@ def _spasticity_plan(plan: Plan) -> Iterator[str]:
 
 
 def _gradual_request(request: Request) -> Iterator[str]:
-    protocol = request.protocol
-    if protocol.step_mg > STEP_MAX_MG:
-        yield f"a step of {format_mg(protocol.step_mg)} mg is more than {format_mg(STEP_MAX_MG)} mg at once"
-    if protocol.every_days < HOLD_MIN_DAYS:
-        yield f"{protocol.every_days} days per level is shorter than the {HOLD_MIN_DAYS}-day minimum"
+    for protocol in dict.fromkeys((request.protocol, request.planned)):
+        yield from _gradual_steps(protocol)
+
+
+def _gradual_steps(protocol: Protocol) -> Iterator[str]:
+    for number, (before, step) in enumerate(zip(protocol.steps, protocol.steps[1:]), start=2):
+        if step.dose_mg > before.dose_mg:
+            if step.dose_mg - before.dose_mg > STEP_MAX_MG:
+                yield (f"{_step_name(protocol, number)} rises {format_mg(step.dose_mg - before.dose_mg)} mg at "
+                       f"once; at most {format_mg(STEP_MAX_MG)} mg")
+            if before.days < HOLD_MIN_DAYS:
+                yield (f"{_step_name(protocol, number - 1)} is held {before.days} days before a rise; each level "
+                       f"is held at least {HOLD_MIN_DAYS} days")
 
 
 def _gradual_plan(plan: Plan) -> Iterator[str]:
@@ -137,18 +158,9 @@ def _window_plan(plan: Plan) -> Iterator[str]:
     if plan.window != EVENING_WINDOW:
         yield f"the plan's window {plan.window} is not the rule's {EVENING_WINDOW}"
     for day in plan.days:
-        if not EVENING_WINDOW.contains(day.time):
-            yield f"{day.date} (day {day.day}) is at {format_hhmm(day.time)}, outside {EVENING_WINDOW}"
-
-
-def _amount_request(request: Request) -> Iterator[str]:
-    levels = list(request.protocol.levels(request.target_mg))
-    formulation = request.formulation
-    for dose in levels:
-        if formulation.measure(dose) is None:
-            yield (f"{format_mg(dose)} mg cannot be measured exactly as {formulation.describe()}; "
-                   f"{formulation.what_would_work(levels)}")
-            return
+        if not EVENING_WINDOW.contains(day.time) or day.window != EVENING_WINDOW:
+            yield (f"{day.date} (day {day.day}) is at {format_hhmm(day.time)} in the window {day.window}, "
+                   f"not in {EVENING_WINDOW}")
 
 
 def _amount_plan(plan: Plan) -> Iterator[str]:
@@ -185,6 +197,56 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
         expected_start = refill.end + timedelta(days=1)
     if expected_start != plan.end + timedelta(days=1):
         yield f"the fills end on {expected_start - timedelta(days=1)}, not on the plan's last day {plan.end}"
+
+
+def _washout_request(request: Request) -> Iterator[str]:
+    if request.washout is not None and request.start is not None and request.start < request.washout.earliest_start:
+        yield _washout_breach(request.start, request.washout)
+
+
+def _washout_plan(plan: Plan) -> Iterator[str]:
+    washout = plan.inputs.washout
+    if washout is None:
+        return
+    if plan.start < washout.earliest_start:
+        yield _washout_breach(plan.start, washout)
+    event = plan.event(EventKind.WASHOUT_END)
+    if event is None or event.date != washout.earliest_start:
+        yield f"the plan has no 'opioid-free from' event on {washout.earliest_start}"
+
+
+def _washout_breach(start: date, washout: Washout) -> str:
+    return (f"the start {start} is {(washout.earliest_start - start).days} days too early: the last dose of "
+            f"{washout.opioid} was on {washout.last_dose}, so the earliest safe start is {washout.earliest_start} "
+            f"({washout.days} days opioid-free)")
+
+
+def _review_plan(plan: Plan) -> Iterator[str]:
+    after = plan.inputs.review_after_days
+    event = plan.event(EventKind.REVIEW)
+    if after is None:
+        if event is not None:
+            yield "the plan has a review although none was asked for"
+        return
+    on_target = next((day.date for day in plan.days if day.dose_mg == plan.target_mg), None)
+    due = on_target + timedelta(days=after) if on_target is not None else None
+    expected = due if due is not None and due <= plan.end else plan.end + timedelta(days=1)
+    if event is None or event.date != expected:
+        yield (f"the review is on {event.date if event else 'no date'}; it belongs on {expected}, {after} days at "
+               "the target or the day after the plan ends, whichever comes first")
+
+
+def _revision_plan(plan: Plan) -> Iterator[str]:
+    previous = plan.start
+    for adjustment in plan.adjustments:
+        if adjustment.effective < previous:
+            yield (f"the adjustment from {adjustment.effective} comes before {previous}: an adjustment never "
+                   "rewrites days before the last one")
+        if adjustment.revision > plan.revision:
+            yield f"an adjustment of revision {adjustment.revision} is in revision {plan.revision}"
+        previous = adjustment.effective
+    if plan.supersedes is not None and plan.supersedes != plan.revision - 1:
+        yield f"revision {plan.revision} supersedes revision {plan.supersedes}, not the one before it"
 
 
 def _opioid(patient: Patient) -> Iterator[str]:
@@ -238,10 +300,19 @@ RULES: tuple[Rule, ...] = (
          "domain.md, Dose rules: window and timing-exception", _window_request, _window_plan,
          overridable=True),
     Rule("amount", "Each dose is measured exactly: whole capsules, whole drops, or liquid and cream to 0.1 mL.",
-         "domain.md, Formulations", _amount_request, _amount_plan),
+         "domain.md, Formulations", _nothing, _amount_plan),
     Rule("supply", "Each fill is re-ordered at least the lead time before it is needed, fills cover every day, "
                    "and a liquid fill never outlasts its shelf life.",
          "domain.md, Supply and cost", _nothing, _supply_plan),
+    Rule("washout", "A patient coming off opioids starts only after being opioid-free for the washout days (7 by "
+                    "default, up to 14) after the last dose.",
+         "domain.md, Dose rules: washout", _washout_request, _washout_plan),
+    Rule("review", "Every plan ends with a review with the clinician: after 60 days at the target by default, or "
+                   "the day after the plan ends if that comes first.",
+         "domain.md, Dose rules: review", _nothing, _review_plan),
+    Rule("revision", "A plan changes only by an adjustment with a reason, from a date on; the days before it and "
+                     "before any earlier adjustment are never rewritten.",
+         "domain.md, Dose rules: step-back and timing-exception", _nothing, _revision_plan),
     Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
          "domain.md, Safety screen: interferon beta", _nothing, _findings_present("interferon")),
     Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
@@ -279,6 +350,15 @@ def enforce_request(request: Request) -> None:
     """Raise RefusedError naming the first rule the request breaks."""
     for rule in RULES:
         _refuse_if_any(rule, list(rule.check_request(request)))
+
+
+def enforce_formulation(formulation: Formulation, doses: list[Decimal]) -> None:
+    """Raise RefusedError (rule: amount) if the formulation cannot measure one of `doses` exactly."""
+    for dose in doses:
+        if formulation.measure(dose) is None:
+            _refuse_if_any(RULES_BY_ID["amount"], [
+                f"{format_mg(dose)} mg cannot be measured exactly as {formulation.describe()}; "
+                f"{formulation.what_would_work(doses)}"])
 
 
 def enforce_plan(plan: Plan) -> None:

@@ -11,22 +11,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from . import plan_io, screen
+from .diff import PlanDiff, diff
 from .doses import parse_mg
-from .engine import DEFAULT_DOSE_TIME, build_plan
+from .engine import DEFAULT_DOSE_TIME, MAX_DAYS, build
 from .errors import InputError
 from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
-from .model import Override, Patient, Plan
+from .model import AdjustmentKind, Override, Patient, Plan, PlanInputs, Protocol, Washout
 from .patient_file import PatientFile, parse_patient_file
-from .protocols import DEFAULT_PROTOCOL, get_protocol, tune
+from .protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
+from .revise import adjust
 from .supply import Supply
 from .wallclock import load_zone, parse_hhmm
 
-__all__ = ["PlanRequest", "Rendered", "make_plan", "parse_request", "read_plan", "render_plan", "write_plan"]
+__all__ = ["AdjustmentRequest", "PlanRequest", "Rendered", "adjust_plan", "diff_plans", "make_plan", "parse_adjustment",
+           "parse_request", "read_plan", "render_plan", "write_plan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,12 @@ class PlanRequest:
     shelf_life_days: int = 30
     plan_id: str | None = None
     revision: int = 1
+    protocol_file_text: str | None = None
+    last_opioid_dose: date | None = None
+    opioid: str | None = None
+    washout_days: int = 7
+    review_after: int | None = 60
+    no_review: bool = False
 
 
 def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str | None = None) -> Plan:
@@ -69,11 +78,13 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
     `default_zone` is the shell's idea of the patient's zone (the machine's, for the CLI), used when
     neither the request nor its patient file names one.
     """
-    if request.start is None:
-        raise InputError("the start date is required", field="start")
     facts = _patient_file(request.patient_file_text)
     for condition in request.conditions:
         screen.vocabulary().match_condition(condition)
+    washout = _washout(request)
+    start = request.start or (washout.earliest_start if washout else None)
+    if start is None:
+        raise InputError("the start date is required", field="start")
     given = {rule.strip(): Override(rule.strip(), reason) for rule, reason in request.overrides}
     if len(given) != len(request.overrides):
         repeated = next(rule for rule, _ in request.overrides
@@ -81,22 +92,54 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
         raise InputError(f"rule '{repeated.strip()}' is overridden twice; give one reason", field="override",
                          value=repeated)
     kept = tuple(o for o in facts.overrides if o.rule not in given)
-    protocol = tune(get_protocol(request.protocol), first_dose_mg=request.first_dose, step_mg=request.step,
-                    every_days=request.every)
     patient = Patient(label=request.label if request.label is not None else facts.label,
                       spasticity=request.spasticity, conditions=facts.conditions + request.conditions,
                       medications=facts.medications + request.medications)
     zone = request.time_zone or facts.time_zone or default_zone
     if zone is None:
         raise InputError("the patient's time zone is required, e.g. Europe/London", field="time_zone")
-    return build_plan(
-        protocol, patient, request.start, time_zone=zone, generated_at=generated_at,
-        dose_time=request.dose_time or facts.dose_time or DEFAULT_DOSE_TIME, target_mg=request.target,
-        until=request.until, days=request.days, plan_id=request.plan_id, revision=request.revision,
-        overrides=kept + tuple(given.values()),
+    inputs = PlanInputs(
+        patient=patient, protocol=_protocol(request), start=start, time_zone=load_zone(zone).key,
+        dose_time=request.dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
         formulation=_formulation(request.form, request.strengths, request.concentration),
         supply=Supply(request.supply_days, request.lead_days, request.shelf_life_days),
-    )
+        end=_end(start, request.days, request.until), target_mg=request.target,
+        overrides=kept + tuple(given.values()), washout=washout,
+        review_after_days=None if request.no_review else request.review_after)
+    return build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
+
+
+def _protocol(request: PlanRequest) -> Protocol:
+    """The custom step list of a protocol file, or a built-in protocol, tuned."""
+    tuning = {"first_dose_mg": request.first_dose, "step_mg": request.step, "every_days": request.every}
+    if request.protocol_file_text is None:
+        return tune(request.protocol, **tuning)
+    if any(value is not None for value in tuning.values()):
+        raise InputError("a protocol file lists its own steps: edit the file instead of tuning it",
+                         field="protocol_file")
+    return parse_protocol_file(request.protocol_file_text)
+
+
+def _washout(request: PlanRequest) -> Washout | None:
+    if request.last_opioid_dose is None:
+        if request.opioid is not None:
+            raise InputError("a stopped opioid needs the date of its last dose", field="last_opioid_dose")
+        return None
+    if request.opioid is None:
+        raise InputError("name the opioid whose last dose this was", field="opioid")
+    return Washout(request.opioid, request.last_opioid_dose, request.washout_days)
+
+
+def _end(start: date, days: int | None, until: date | None) -> date | None:
+    if days is not None and until is not None:
+        raise InputError("give the plan's length as days or as an end date, not both", field="days")
+    if days is None:
+        return until
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
+    if (date.max - start).days <= days:
+        raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
+    return start + timedelta(days=days - 1)
 
 
 def _patient_file(text: str | None) -> PatientFile:
@@ -171,21 +214,22 @@ def _parse_field(name: str, text: str | None, items: list[str] | None) -> Any:
     if name == "overrides":
         return tuple(_override(item) for item in items)
     assert text is not None
-    if name in ("start", "until"):
+    if name in ("start", "until", "last_opioid_dose"):
         return parse_date(text, field=name)
     if name in ("target", "first_dose", "step", "concentration"):
         return parse_mg(text, field=name.replace("_", " "))
-    if name in ("every", "days", "supply_days", "lead_days", "shelf_life_days", "revision"):
+    if name in ("every", "days", "supply_days", "lead_days", "shelf_life_days", "revision", "washout_days",
+                "review_after"):
         return parse_whole(text, field=name.replace("_", " "))
     if name == "dose_time":
         return parse_hhmm(text, field="the dose time")
     if name == "time_zone":
         return load_zone(text).key
-    if name == "spasticity":
+    if name in ("spasticity", "no_review"):
         if text.casefold() not in _FLAG_WORDS:
-            raise InputError(f"spasticity must be yes or no (got {text!r})")
+            raise InputError(f"{name.replace('_', ' ')} must be yes or no (got {text!r})")
         return _FLAG_WORDS[text.casefold()]
-    return text  # protocol, form, label, plan_id, patient_file_text: checked where they are used
+    return text  # protocol, form, label, plan_id, opioid, file texts: checked where they are used
 
 
 def _override(item: str) -> tuple[str, str]:
@@ -211,6 +255,68 @@ def parse_whole(text: str, *, field: str, low: int = 0, high: int = 10**6) -> in
         raise InputError(f"{field} must be a whole number from {low} to {high} (got {text!r})", field=field,
                          value=text)
     return int(text)
+
+
+# Adjustments and diffs ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentRequest:
+    """One change in flight, as a clinician asks for it; `overrides` are (rule, reason) pairs the
+    change goes past (a retime into the morning: window)."""
+
+    kind: AdjustmentKind
+    effective: date
+    reason: str
+    days: int | None = None
+    dose_mg: Decimal | None = None
+    time: time | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
+
+
+def adjust_plan(plan: Plan, request: AdjustmentRequest, *, generated_at: datetime) -> Plan:
+    """Revision N+1 of `plan` with the adjustment; the days before its date stay exactly as they were."""
+    return adjust(plan, request.kind, request.effective, request.reason, generated_at=generated_at,
+                  days=request.days, dose_mg=request.dose_mg, time=request.time,
+                  overrides=tuple(Override(rule.strip(), reason) for rule, reason in request.overrides))
+
+
+def parse_adjustment(raw: Mapping[str, str]) -> AdjustmentRequest:
+    """An AdjustmentRequest from text fields: kind, from, reason, days, to (mg), time, target (mg),
+    override (a rule the change goes past, for the same reason)."""
+    known = {"kind", "from", "reason", "days", "to", "time", "target", "override"}
+    unknown = set(raw) - known
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InputError(f"unknown field {name!r}; known fields: {', '.join(sorted(known))}", field=name)
+    text = {name: value.strip() for name, value in raw.items() if value and value.strip()}
+    kinds = [kind.value for kind in AdjustmentKind]
+    if text.get("kind") not in kinds:
+        raise InputError(f"the kind of adjustment is one of {', '.join(kinds)} (got {text.get('kind')!r})",
+                         field="kind", value=text.get("kind"))
+    if "from" not in text:
+        raise InputError("the date the adjustment takes effect is required", field="from")
+    reason = text.get("reason", "")
+    dose = text.get("to") or text.get("target")
+    return AdjustmentRequest(
+        AdjustmentKind(text["kind"]), parse_date(text["from"], field="from"), reason,
+        days=parse_whole(text["days"], field="days", low=1, high=MAX_DAYS) if "days" in text else None,
+        dose_mg=_field(lambda: parse_mg(dose, field="the dose"), "to" if "to" in text else "target") if dose else None,
+        time=_field(lambda: parse_hhmm(text["time"], field="the dose time"), "time") if "time" in text else None,
+        overrides=((text["override"], reason),) if "override" in text else ())
+
+
+def _field(parse: Any, field: str) -> Any:
+    """`parse()`, with `field` on any InputError it raises."""
+    try:
+        return parse()
+    except InputError as error:
+        raise InputError(str(error), field=field, value=error.value) from None
+
+
+def diff_plans(old: Plan, new: Plan) -> PlanDiff:
+    """What changed from `old` to `new` (two revisions of one plan): days by date, events by key."""
+    return diff(old, new)
 
 
 # Plan files and renderings -------------------------------------------------------------------------

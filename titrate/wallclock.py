@@ -29,6 +29,13 @@ def load_zone(name: str) -> ZoneInfo:
     raise InputError(f"unknown time zone {name!r}; {hint}")
 
 
+def tz_version() -> str:
+    """The version of the tz database titrate computes with (the `tzdata` package's), recorded in each plan."""
+    from tzdata import IANA_VERSION  # a constant in a tiny module; imported only when a plan is built
+
+    return IANA_VERSION
+
+
 def parse_hhmm(text: str, *, field: str) -> time:
     """Read 'HH:MM' (00:00-23:59), or raise InputError."""
     hours, sep, minutes = text.strip().partition(":")

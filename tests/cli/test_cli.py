@@ -54,15 +54,19 @@ def test_protocols_lists_the_built_ins_with_parameters(run):
     result = run("protocols")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[1].split()[:8] == ["classic", "1.5", "mg", "1.5", "mg", "14", "days", "4.5"]
-    assert any(line.startswith("gentle") for line in lines) and any(line.startswith("low-start") for line in lines)
+    assert lines[:4] == ["classic: 1.5, 3 then 4.5 mg, 14 days per level (pharmacy dosing summaries)",
+                         "  step 1  1.5 mg for 14 days", "  step 2  3 mg for 14 days", "  step 3  4.5 mg from then on"]
+    assert any(line.startswith("gentle:") for line in lines) and any(line.startswith("low-start:") for line in lines)
 
 
 def test_step_every_and_target_tune_the_protocol(run):
     data = json.loads(run(*BASE, "--protocol", "gentle", "--step", "1", "--every", "10", "--target", "3.5",
                           "--format", "json").stdout)
-    assert sorted({day["dose_mg"] for day in data["days"]}) == [1.5, 2.5, 3.5]
-    assert data["protocol"]["every_days"] == 10 and data["target_mg"] == 3.5
+    assert sorted({day["dose_mg"] for day in data["days"]}) == ["1.50", "2.50", "3.50"]
+    # the inputs keep the protocol as tuned (to its own 4.5 mg) and the target beside it
+    assert [step["days"] for step in data["inputs"]["protocol"]["steps"]] == [10, 10, 10, None]
+    assert data["inputs"]["target_mg"] == "3.50"
+    assert data["target_mg"] == "3.50"
 
 
 def test_spasticity_without_target_tops_out_at_3_and_says_why(run):
@@ -117,7 +121,7 @@ def test_output_file_is_not_overwritten_without_force(run, tmp_path):
     assert result.exit_code == 2 and "--force" in result.stderr
     assert target.read_text() == "keep me"
     assert run(*BASE, "--format", "json", "-o", str(target), "--force").exit_code == 0
-    assert json.loads(target.read_text())["schema"] == "titrate.plan/1"
+    assert json.loads(target.read_text())["schema"] == "titrate.plan/2"
 
 
 def test_render_reproduces_every_format_byte_for_byte(run, tmp_path):
@@ -166,7 +170,7 @@ def test_source_date_epoch_sets_generated_at(run):
 def test_default_zone_comes_from_the_machine(run, monkeypatch):
     monkeypatch.setenv("TZ", "Asia/Kolkata")
     data = json.loads(run("plan", "--start", "2026-12-01", "--format", "json").stdout)
-    assert data["time_zone"] == "Asia/Kolkata"
+    assert data["inputs"]["time_zone"] == "Asia/Kolkata"
 
 
 def test_plan_id_and_revision_are_kept(run):
@@ -230,7 +234,7 @@ def test_liver_disease_is_refused_unless_overridden_with_a_reason(run):
     planned = run(*BASE, "--condition", "cirrhosis", "--override", "liver", "--reason", "LFTs normal",
                   "--format", "json")
     assert planned.exit_code == 0
-    assert json.loads(planned.stdout)["overrides"] == [{"rule": "liver", "reason": "LFTs normal"}]
+    assert json.loads(planned.stdout)["inputs"]["overrides"] == [{"rule": "liver", "reason": "LFTs normal"}]
 
 
 def test_opioid_and_ceiling_cannot_be_overridden(run):
@@ -245,7 +249,7 @@ def test_warnings_and_notes_for_ms_drugs_pregnancy_and_unknown_medication(run):
     data = json.loads(run(*BASE, "--medication", "Avonex", "--medication", "Copaxone", "--medication", "Zyrtec",
                           "--condition", "Breastfeeding", "--format", "json").stdout)
     assert [w["rule"] for w in data["warnings"]] == ["interferon", "unscreened", "pregnancy"]
-    assert [n["rule"] for n in data["notes"]] == ["glatiramer"]
+    assert [n["rule"] for n in data["notes"]] == ["glatiramer", "review"]
     assert "'Zyrtec' is not a medication titrate knows" in data["warnings"][1]["message"]
 
 
@@ -257,7 +261,7 @@ def test_unknown_condition_exits_2_listing_known_ones(run):
 def test_condition_spasticity_is_the_spasticity_flag(run):
     by_flag = json.loads(run(*BASE, "--spasticity", "--format", "json").stdout)
     by_condition = json.loads(run(*BASE, "--condition", "spasticity", "--format", "json").stdout)
-    assert by_flag == by_condition and by_flag["target_mg"] == 3.0
+    assert by_flag == by_condition and by_flag["target_mg"] == "3.00"
 
 
 def test_override_spasticity_lifts_the_3_mg_cap_but_not_the_ceiling(run):
@@ -282,13 +286,13 @@ def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
     facts.write_text('label = "From file"\nconditions = ["multiple sclerosis"]\nmedications = ["Copaxone"]\n'
                      'time_zone = "Asia/Tokyo"\ndose_time = "21:30"\n')
     data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--format", "json").stdout)
-    assert (data["patient"]["label"], data["time_zone"], data["dose_time"]) == ("From file", "Asia/Tokyo", "21:30")
-    assert data["patient"]["medications"] == ["Copaxone"]
+    assert (data["inputs"]["patient"]["label"], data["inputs"]["time_zone"], data["inputs"]["dose_time"]) == ("From file", "Asia/Tokyo", "21:30")
+    assert data["inputs"]["patient"]["medications"] == ["Copaxone"]
     data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--patient", "Flag",
                           "--tz", "Europe/Paris", "--time", "22:45", "--medication", "Avonex",
                           "--format", "json").stdout)
-    assert (data["patient"]["label"], data["time_zone"], data["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
-    assert data["patient"]["medications"] == ["Copaxone", "Avonex"]
+    assert (data["inputs"]["patient"]["label"], data["inputs"]["time_zone"], data["inputs"]["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
+    assert data["inputs"]["patient"]["medications"] == ["Copaxone", "Avonex"]
 
 
 def test_a_malformed_patient_file_names_the_file_and_line(run, tmp_path):
@@ -329,7 +333,7 @@ def test_render_refuses_a_plan_file_with_an_opioid_added_by_hand(run, tmp_path):
     plan_file = tmp_path / "plan.json"
     run(*BASE, "--format", "json", "-o", str(plan_file))
     data = json.loads(plan_file.read_text())
-    data["patient"]["medications"] = ["Percocet"]
+    data["inputs"]["patient"]["medications"] = ["Percocet"]
     plan_file.write_text(json.dumps(data))
     result = run("render", str(plan_file))
     assert result.exit_code == 3 and "'Percocet' is oxycodone, an opioid" in result.stderr
@@ -372,7 +376,8 @@ def test_formulation_options_are_checked(run, args, says):
 
 
 def test_order_format_lists_fills_and_totals(run):
-    result = run(*BASE, "--patient", "Jane", "--supply-days", "28", "--lead-days", "10", "--format", "order")
+    result = run(*BASE, "--patient", "Jane", "--supply-days", "28", "--lead-days", "10", "--days", "56",
+                 "--format", "order")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "Pharmacy order: LDN titration plan: Jane"
@@ -392,4 +397,4 @@ def test_a_late_first_order_is_a_warning(run, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 11, 28, tzinfo=timezone.utc).timestamp())))
     data = json.loads(run(*BASE, "--format", "json").stdout)
     assert data["warnings"][0]["rule"] == "supply"
-    assert "fill 1 should be ordered by 2026-11-24" in data["warnings"][0]["message"]
+    assert "the first fill should be ordered by 2026-11-24" in data["warnings"][0]["message"]

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from strategies import avoids_skipped_days, dose_times, hundredths, patients, protocols, start_dates, zones
+from strategies import (avoids_skipped_days, dose_times, hundredths, patients, protocols, schedules, start_dates,
+                        zones)
 
 from titrate import plan_io
 from titrate.engine import build_plan
 from titrate.errors import RefusedError
 from titrate.model import Patient, Phase
-from titrate.protocols import PROTOCOLS
+from titrate.protocols import PROTOCOLS, linear
 from titrate.wallclock import EVENING_WINDOW
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -33,12 +34,12 @@ def plans(draw: st.DrawFn):
 
 @given(plans())
 def test_first_dose_is_at_most_the_protocols_and_never_above_1_5_mg(plan):  # rule: start
-    assert plan.days[0].dose_mg <= min(plan.protocol.first_dose_mg, Decimal("1.5"))
+    assert plan.days[0].dose_mg <= min(plan.protocol.steps[0].dose_mg, Decimal("1.5"))
 
 
 @given(plans())
-def test_no_dose_exceeds_the_ceiling_or_the_target(plan):  # rule: ceiling
-    assert all(day.dose_mg <= plan.target_mg <= Decimal("4.5") for day in plan.days)
+def test_no_dose_exceeds_the_ceiling(plan):  # rule: ceiling
+    assert all(day.dose_mg <= Decimal("4.5") for day in plan.days) and plan.target_mg <= Decimal("4.5")
 
 
 @given(plans())
@@ -49,11 +50,12 @@ def test_spasticity_keeps_every_dose_at_or_under_3_mg(plan):  # rule: spasticity
 
 @given(plans())
 def test_increases_are_small_and_each_level_is_held_a_week(plan):  # rule: gradual
+    rises = [i for i in range(1, len(plan.days)) if plan.days[i].dose_mg > plan.days[i - 1].dose_mg]
     changes = [i for i in range(1, len(plan.days)) if plan.days[i].dose_mg != plan.days[i - 1].dose_mg]
-    for index in changes:
-        assert Decimal(0) < plan.days[index].dose_mg - plan.days[index - 1].dose_mg <= Decimal("1.5")
-    for earlier, later in zip([0, *changes], changes):
-        assert later - earlier >= 7
+    for index in rises:
+        assert plan.days[index].dose_mg - plan.days[index - 1].dose_mg <= Decimal("1.5")
+        level_began = max([0, *(i for i in changes if i < index)])
+        assert index - level_began >= 7
 
 
 @given(plans())
@@ -74,7 +76,7 @@ def test_days_are_consecutive_and_numbered(plan):
 
 
 @given(plans())
-def test_phase_is_maintenance_exactly_from_reaching_the_target(plan):
+def test_phase_is_maintenance_exactly_at_the_target(plan):
     for day in plan.days:
         assert (day.phase is Phase.MAINTENANCE) == (day.dose_mg == plan.target_mg)
 
@@ -94,19 +96,25 @@ def test_moving_the_start_moves_only_the_dates(protocol, patient, start, shift, 
 
 
 @given(protocols(), patients, start_dates, zones, dose_times)
-def test_default_length_is_the_titration_plus_28_days_at_target(protocol, patient, start, zone, dose_time):
-    assume(avoids_skipped_days(zone, start, 400))
+def test_default_length_is_the_titration_plus_90_days_at_target(protocol, patient, start, zone, dose_time):
+    assume(avoids_skipped_days(zone, start, 800))
     plan = build_plan(protocol, patient, start, time_zone=zone, generated_at=GENERATED, dose_time=dose_time)
-    at_target = [day for day in plan.days if day.phase is Phase.MAINTENANCE]
-    assert len(at_target) == 28
-    assert plan.days[-1].dose_mg == plan.target_mg
+    # the last step (the target, held) runs 90 days, after every earlier step ran its full length
+    held = [day for day in plan.days if day.cause == plan.days[-1].cause]
+    assert held == list(plan.days[-90:]) and plan.days[-1].dose_mg == plan.target_mg
 
 
-@given(protocols(), hundredths("1.51", "4.5"), start_dates)
-def test_a_first_dose_above_1_5_mg_is_refused(protocol, first, start):
+@given(plans())
+def test_every_plan_ends_with_a_review_no_later_than_the_day_after_it(plan):  # rule: review
+    (review,) = [event for event in plan.events if event.kind.value == "review"]
+    assert plan.start < review.date <= plan.end + timedelta(days=1)
+
+
+@given(schedules(), hundredths("1.51", "4.5"), start_dates)
+def test_a_first_dose_above_1_5_mg_is_refused(schedule, first, start):
     with pytest.raises(RefusedError) as refused:
-        build_plan(replace(protocol, first_dose_mg=first, target_mg=Decimal("4.5")), Patient(), start,
-                   time_zone="UTC", generated_at=GENERATED)
+        build_plan(linear("drawn", replace(schedule, first_dose_mg=first, target_mg=Decimal("4.5"))), Patient(),
+                   start, time_zone="UTC", generated_at=GENERATED)
     assert refused.value.rule_id == "start"
 
 
@@ -125,14 +133,16 @@ def test_spasticity_with_an_explicit_target_above_3_mg_is_refused(protocol, targ
     assert refused.value.rule_id == "spasticity"
 
 
-@given(protocols(), st.one_of(st.tuples(hundredths("1.51", "4.5"), st.just(7)),
+@given(schedules(), st.one_of(st.tuples(hundredths("1.51", "4.5"), st.just(7)),
                               st.tuples(st.just(Decimal("0.5")), st.integers(1, 6))), start_dates)
-def test_big_steps_or_short_levels_are_refused(protocol, step_and_days, start):
+def test_big_steps_or_short_levels_are_refused(schedule, step_and_days, start):
     step, every = step_and_days
+    bad = linear("drawn", replace(schedule, first_dose_mg=Decimal("0.5"), step_mg=step, every_days=every,
+                                  target_mg=Decimal("4.5")))
     with pytest.raises(RefusedError) as refused:
-        build_plan(replace(protocol, step_mg=step, every_days=every), Patient(), start, time_zone="UTC",
-                   generated_at=GENERATED, days=1)
+        build_plan(bad, Patient(), start, time_zone="UTC", generated_at=GENERATED, days=1)
     assert refused.value.rule_id == "gradual"
+    assert "step 1 (0.5 mg for" in refused.value.detail or "step 2 (" in refused.value.detail
 
 
 @given(st.times().filter(lambda t: t.hour < 21).map(lambda t: t.replace(second=0, microsecond=0)), zones)

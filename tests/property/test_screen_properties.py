@@ -83,7 +83,7 @@ def test_no_warning_note_or_override_goes_missing_from_any_format(names, conditi
              + [f"Note ({f.rule}): {f.message}" for f in plan.notes])
     data = json.loads(render(plan, "json"))
     assert [w["message"] for w in data["warnings"]] == [f.message for f in plan.warnings]
-    assert [o["reason"] for o in data["overrides"]] == [o.reason for o in plan.overrides]
+    assert [o["reason"] for o in data["inputs"]["overrides"]] == [o.reason for o in plan.overrides]
     first_row = next(csv.DictReader(io.StringIO(render(plan, "csv"), newline="")))
     table, markdown, ics = render(plan, "table"), render(plan, "md"), render(plan, "ics")
     descriptions = [event.description for event in parse(ics).events if isinstance(event.dtstart, datetime)]

@@ -53,7 +53,7 @@ def test_table_shows_the_newline_as_an_escape():
 
 
 def test_json_keeps_the_label_exactly():
-    assert json.loads(render(PLAN, "json"))["patient"]["label"] == HOSTILE_LABEL
+    assert json.loads(render(PLAN, "json"))["inputs"]["patient"]["label"] == HOSTILE_LABEL
 
 
 @given(st.text(max_size=60))
@@ -68,6 +68,6 @@ def test_any_label_renders_in_every_format_and_reads_back_from_csv_and_json(labe
     plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
                       generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), days=2)
     rendered = {fmt: render(plan, fmt) for fmt in FORMATS}
-    assert json.loads(rendered["json"])["patient"]["label"] == label
+    assert json.loads(rendered["json"])["inputs"]["patient"]["label"] == label
     rows = list(csv.DictReader(io.StringIO(rendered["csv"], newline="")))
     assert [row["patient"] for row in rows] == [spreadsheet_safe(label)] * 2

@@ -28,7 +28,7 @@ def assert_calendar_matches_plan(plan, text):
     zone = ZoneInfo(plan.time_zone)
     events = dose_events(calendar)
     assert len(events) == len(plan.days)
-    assert len(calendar.events) == len(plan.days) + len(plan.refills)
+    assert len(calendar.events) == len(plan.days) + len(plan.events) + len(plan.cancelled)
     starts = re.findall(r"^DTSTART;TZID=([^:]+):(\d{8}T\d{6})\r$", text, flags=re.M)
     tzid = "Etc/UTC" if plan.time_zone == "UTC" else plan.time_zone
     assert len(starts) == len(plan.days) and {found for found, _ in starts} == {tzid}
@@ -50,9 +50,10 @@ def dose_events(calendar):
                   key=lambda event: event.dtstart)
 
 
-def refill_events(calendar):
-    return sorted((event for event in calendar.events if not isinstance(event.dtstart, datetime)),
-                  key=lambda event: event.dtstart)
+def all_day_events(calendar, kind):
+    """The all-day events of one kind (re-order, review, ...), by their UIDs' key, in date order."""
+    return sorted((event for event in calendar.events if not isinstance(event.dtstart, datetime)
+                   and re.search(rf"-{kind}(-\d{{8}})?@titrate$", event.uid)), key=lambda event: event.dtstart)
 
 
 def calendar_names(calendar):
@@ -128,12 +129,13 @@ def test_a_display_alarm_with_a_description_fires_at_or_before_the_dose(options,
 
 def test_each_refill_is_an_all_day_event_on_its_reorder_date_with_a_reminder():
     plan = PLANS["classic-london"]
-    events = refill_events(parse(render(plan, "ics")))
+    events = all_day_events(parse(render(plan, "ics")), "reorder")
     assert [(e.dtstart, e.dtend - e.dtstart) for e in events] == \
         [(r.reorder_on, timedelta(days=1)) for r in plan.refills]
     for event, refill in zip(events, plan.refills):
-        assert event.uid == f"{plan.plan_id}-refill-{refill.number}@titrate"
-        assert event.summary == f"Re-order LDN (fill {refill.number})"
+        # keyed by the first day the fill covers, not its number, which a hold would shift
+        assert event.uid == f"{plan.plan_id}-reorder-{refill.start:%Y%m%d}@titrate"
+        assert event.summary == "Re-order LDN"
         assert f"for {refill.start} to {refill.end}" in event.description
         (alarm,) = event.alarm
         assert (alarm.action, alarm.trigger) == ("DISPLAY", timedelta(hours=9)) and alarm.description
@@ -158,7 +160,7 @@ def test_a_revised_plan_keeps_uids_and_raises_the_sequence():
     old = {event.uid: event for event in parse(render(first, "ics")).events}
     new = {event.uid: event for event in parse(render(revised, "ics")).events}
     shared = old.keys() & new.keys()
-    assert len(shared) == len(first.days) + len(first.refills)
+    assert len(shared) == len(first.days) + len(first.events)
     assert {old[uid].sequence for uid in shared} == {0} and {new[uid].sequence for uid in shared} == {1}
 
 

@@ -3,7 +3,7 @@ is written by both and the bytes compared, over random plans, labels, zones and 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import icalendar
 from hypothesis import example, given
@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from icalendar.parser import _foldline
 from strategies import plan_requests
 
+from titrate.model import AdjustmentKind
 from titrate.render import rfc5545
 from titrate.render.ics import calendar_of, render_ics
-from titrate.service import make_plan
+from titrate.service import AdjustmentRequest, adjust_plan, make_plan
 
 KINDS = {"VCALENDAR": icalendar.Calendar, "VEVENT": icalendar.Event, "VALARM": icalendar.Alarm,
          "VTIMEZONE": icalendar.Timezone, "STANDARD": icalendar.TimezoneStandard,
@@ -32,9 +33,15 @@ def as_icalendar(component: rfc5545.Component) -> icalendar.cal.Component:
 
 
 @given(plan_requests(), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                                     timezones=st.just(timezone.utc)), st.none() | st.integers(0, 1440))
-def test_a_calendar_is_written_byte_for_byte_as_icalendar_writes_it(request, generated_at, alarm_minutes):
+                                     timezones=st.just(timezone.utc)), st.none() | st.integers(0, 1440),
+       st.none() | st.floats(0, 1))
+def test_a_calendar_is_written_byte_for_byte_as_icalendar_writes_it(request, generated_at, alarm_minutes, stop_at):
     plan = make_plan(request, generated_at=generated_at.replace(microsecond=0))
+    if stop_at is not None and len(plan.days) > 1:  # a revision that stops early: dropped days are cancelled
+        effective = plan.start + timedelta(days=1 + int(stop_at * (len(plan.days) - 2)))
+        plan = adjust_plan(plan, AdjustmentRequest(AdjustmentKind.STOP, effective, "stopped early"),
+                           generated_at=plan.generated_at)
+        assert plan.cancelled
     calendar = calendar_of(plan, alarm_minutes=alarm_minutes)
     assert calendar.to_ical() == as_icalendar(calendar).to_ical()
     assert render_ics(plan, alarm_minutes=alarm_minutes).encode("utf-8") == calendar.to_ical()

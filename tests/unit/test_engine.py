@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from titrate.engine import MAINTENANCE_DAYS, build_plan, derive_plan_id
+from titrate.engine import build_plan, derive_plan_id
 from titrate.errors import InputError, RefusedError
 from titrate.model import Patient, Phase
 from titrate.protocols import PROTOCOLS, tune
@@ -21,11 +21,17 @@ def doses(built):
     return [str(day.dose_mg) for day in built.days]
 
 
-def test_classic_is_14_days_each_of_1_5_3_and_4_5_then_28_at_target():
+MAINTENANCE_DAYS = 90  # response is judged after 2-3 months at the target (domain.md, review)
+
+
+def test_classic_is_14_days_each_of_1_5_3_and_4_5_then_90_at_target():
     built = plan()
     assert doses(built) == ["1.5"] * 14 + ["3.0"] * 14 + ["4.5"] * MAINTENANCE_DAYS
-    assert built.days[-1].date == date(2027, 1, 25)
+    assert built.days[-1].date == date(2027, 3, 28)  # day 118 = 28 + 90 days from 2026-12-01
     assert [day.phase for day in built.days].index(Phase.MAINTENANCE) == 28
+    assert [day.cause for day in built.days[12:16]] == ["step 1", "step 1", "step 2", "step 2"]
+    # the review: 60 days at the target (from 2026-12-29)
+    assert [(e.key, e.date) for e in built.events if e.kind.value == "review"] == [("review", date(2027, 2, 27))]
 
 
 def test_gentle_adds_half_a_milligram_a_week():
@@ -43,7 +49,7 @@ def test_spasticity_without_a_target_caps_at_3_mg_and_says_why():
     built = plan(patient=Patient(spasticity=True))
     assert max(day.dose_mg for day in built.days) == Decimal("3")
     assert built.target_mg == Decimal("3")
-    assert [note.rule for note in built.notes] == ["spasticity"]
+    assert [note.rule for note in built.notes] == ["spasticity", "review"]
 
 
 def test_spasticity_with_an_explicit_target_above_3_is_refused():
@@ -61,7 +67,7 @@ def test_a_target_below_the_first_dose_starts_at_the_target():
 
 
 def test_a_step_that_overshoots_the_target_stops_at_it():
-    tuned = tune(PROTOCOLS["classic"], step_mg=Decimal("1"))
+    tuned = tune("classic", step_mg=Decimal("1"))
     built = build_plan(tuned, Patient(), START, time_zone="UTC", generated_at=GENERATED)
     assert sorted({str(day.dose_mg) for day in built.days}) == ["1.5", "2.5", "3.5", "4.5"]
     assert "customised" in tuned.summary

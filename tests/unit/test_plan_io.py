@@ -1,49 +1,65 @@
+"""The plan file (schema titrate.plan/2): what it holds, how it reads back, what it refuses, and v1 files."""
+
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from titrate import plan_io
 from titrate.engine import build_plan
 from titrate.errors import InputError, RefusedError
-from titrate.model import Patient
+from titrate.model import Override, Patient
 from titrate.protocols import PROTOCOLS
+from titrate.revise import adjust
 
+GENERATED = datetime(2026, 11, 25, tzinfo=timezone.utc)
 PLAN = build_plan(PROTOCOLS["gentle"], Patient(label="Ann", spasticity=True), date(2026, 12, 1),
-                  time_zone="Australia/Sydney", generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
+                  time_zone="Australia/Sydney", generated_at=GENERATED)
 DATA = json.loads(plan_io.dumps(PLAN))
+V1 = Path(__file__).parent / "plans_v1"
 
 
-def test_the_schema_names_its_version_and_each_day_has_the_promised_fields():
-    assert DATA["schema"] == "titrate.plan/1" and DATA["revision"] == 1
-    assert DATA["generated_at"] == "2026-11-25T00:00:00Z"
-    assert DATA["time_zone"] == "Australia/Sydney" and DATA["dose_time"] == "22:00"
-    assert DATA["days"][0] == {"date": "2026-12-01", "day": 1, "dose_mg": 1.5, "time": "22:00",
-                               "window": {"start": "21:00", "end": "24:00"}, "phase": "titration",
-                               "amount": "1 x 1.5 mg capsule", "dispense": [{"mg_per_unit": 1.5, "quantity": 1.0}],
+def test_the_file_holds_the_inputs_and_what_follows_from_them():
+    assert DATA["schema"] == "titrate.plan/2" and DATA["revision"] == 1 and DATA["supersedes"] is None
+    assert DATA["generated_at"] == "2026-11-25T00:00:00Z" and DATA["tzdata"]
+    inputs = DATA["inputs"]
+    assert inputs["time_zone"] == "Australia/Sydney" and inputs["dose_time"] == "22:00"
+    assert inputs["protocol"]["steps"][:2] == [{"dose_mg": "1.50", "days": 7}, {"dose_mg": "2.00", "days": 7}]
+    assert inputs["protocol"]["steps"][-1] == {"dose_mg": "4.50", "days": None}
+    assert inputs["patient"] == {"label": "Ann", "spasticity": True, "conditions": ["spasticity"], "medications": []}
+    assert inputs["review_after_days"] == 60 and inputs["maintenance_days"] == 90 and inputs["adjustments"] == []
+    assert inputs["formulation"] is None  # the default: one capsule of each dose
+    assert DATA["target_mg"] == "3.00"  # capped for spasticity
+    assert DATA["days"][0] == {"date": "2026-12-01", "day": 1, "dose_mg": "1.50", "time": "22:00",
+                               "window": {"start": "21:00", "end": "24:00"}, "phase": "titration", "cause": "step 1",
+                               "amount": "1 x 1.5 mg capsule", "dispense": [{"mg_per_unit": "1.50", "quantity": "1.0"}],
                                "notes": []}
-    assert DATA["rules_applied"][:9] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual", "window",
-                                         "amount", "supply"]
-    assert DATA["formulation"] == {"form": "capsule", "strengths_mg": [3.0, 2.5, 2.0, 1.5], "concentration_mg": None,
-                                   "description": "capsules of 1.5 mg, 2 mg, 2.5 mg, 3 mg"}
-    assert DATA["supply"] == {"supply_days": 30, "lead_days": 7, "shelf_life_days": 30}
-    assert DATA["refills"][0] == {"number": 1, "reorder_on": "2026-11-24", "from": "2026-12-01", "to": "2026-12-30",
-                                  # days 1-7 at 1.5 mg, 8-14 at 2, 15-21 at 2.5, 22-30 at 3: one capsule a day
-                                  "quantities": [{"mg_per_unit": 3.0, "quantity": 9.0, "text": "9 x 3 mg capsules"},
-                                                 {"mg_per_unit": 2.5, "quantity": 7.0, "text": "7 x 2.5 mg capsules"},
-                                                 {"mg_per_unit": 2.0, "quantity": 7.0, "text": "7 x 2 mg capsules"},
-                                                 {"mg_per_unit": 1.5, "quantity": 7.0, "text": "7 x 1.5 mg capsules"}]}
-    assert DATA["patient"] == {"label": "Ann", "spasticity": True, "conditions": ["spasticity"], "medications": []}
-    assert DATA["overrides"] == []
-    assert DATA["notes"][0]["rule"] == "spasticity"
+    assert DATA["formulation"]["strengths_mg"] == ["3.00", "2.50", "2.00", "1.50"]
+    assert DATA["events"][0] == {"key": "reorder-20261201", "kind": "reorder", "date": "2026-11-24",
+                                 "text": "re-order LDN for 2026-12-01 to 2026-12-30 (30 days)"}
+    # 21 days to reach 3 mg (1.5, 2, 2.5 mg a week each), then 60 days there
+    assert [e for e in DATA["events"] if e["kind"] == "review"][0]["date"] == "2027-02-20"
+    assert DATA["cancelled"] == []
+
+
+def test_milligrams_are_never_floats():
+    def numbers(value):
+        if isinstance(value, dict):
+            return [n for v in value.values() for n in numbers(v)]
+        if isinstance(value, list):
+            return [n for v in value for n in numbers(v)]
+        return [value] if isinstance(value, float) else []
+    assert numbers(DATA) == []
 
 
 def test_round_trip():
     assert plan_io.loads(plan_io.dumps(PLAN)) == PLAN
 
 
-def edited(change):
-    data = json.loads(plan_io.dumps(PLAN))
+def edited(change, data=DATA):
+    data = json.loads(json.dumps(data))
     change(data)
     return json.dumps(data)
 
@@ -51,16 +67,23 @@ def edited(change):
 @pytest.mark.parametrize("text, says", [
     ("{", "not valid JSON"),
     ("[]", "plan must be an object"),
+    ("[" * 100_000, "nested too deeply"),
     (edited(lambda d: d.update(schema="titrate.plan/9")), "unknown plan schema"),
     (edited(lambda d: d.pop("days")), "plan.days is missing"),
     (edited(lambda d: d["days"][2].update(dose_mg="lots")), r"plan.days\[2\].dose_mg must be a number"),
+    (edited(lambda d: d["days"][2].update(dose_mg="1e999999")), r"plan.days\[2\].dose_mg must be more than 0"),
+    (edited(lambda d: d.update(revision=10**30)), "too large"),
     (edited(lambda d: d["days"][2].update(date="2026-02-30")), r"plan.days\[2\].date must be a date"),
     (edited(lambda d: d["days"][2].update(time="25:00")), r"plan.days\[2\].time"),
     (edited(lambda d: d["days"][2].update(phase="taper")), r"plan.days\[2\].phase"),
     (edited(lambda d: d["days"].pop(5)), "consecutive dates"),
-    (edited(lambda d: d.update(time_zone="Nowhere/Zone")), "unknown time zone"),
+    (edited(lambda d: d["inputs"].update(time_zone="Nowhere/Zone")), "unknown time zone"),
     (edited(lambda d: d.update(generated_at="yesterday")), "generated_at"),
     (edited(lambda d: d.update(days=[])), "at least one day"),
+    (edited(lambda d: d["inputs"]["protocol"].update(steps=[])), "has no steps"),
+    (edited(lambda d: d["inputs"]["adjustments"].append({"kind": "pause", "from": "2026-12-05", "reason": "x",
+                                                         "revision": 1, "days": 3, "dose_mg": None, "time": None})),
+     r"plan.inputs.adjustments\[0\].*pause"),
 ])
 def test_malformed_plans_are_input_errors_that_say_where(text, says):
     with pytest.raises(InputError, match=says):
@@ -69,5 +92,67 @@ def test_malformed_plans_are_input_errors_that_say_where(text, says):
 
 def test_a_hand_edited_6_mg_day_is_refused_naming_ceiling_and_the_date():
     with pytest.raises(RefusedError, match="2027-01-05") as refused:
-        plan_io.loads(edited(lambda d: d["days"][35].update(dose_mg=6)))
+        plan_io.loads(edited(lambda d: d["days"][35].update(dose_mg="6")))
     assert refused.value.rule_id == "ceiling"
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda d: d["days"][10].update(cause="step 5"), r"plan.days\[10\].cause .* says step 5, its inputs give step 2"),
+    (lambda d: d["days"][10].update(time="21:30"), r"plan.days\[10\].time .* says 21:30, its inputs give 22:00"),
+    (lambda d: d["days"][3].update(phase="maintenance"), r"plan.days\[3\].phase"),
+    (lambda d: d["events"][1].update(date="2026-12-30"), r"plan.events\[1\].date"),
+    (lambda d: d["inputs"].update(dose_time="21:15"), r"plan.days\[0\].time"),
+])
+def test_a_day_or_event_that_does_not_follow_from_the_inputs_is_refused_naming_it(change, says):
+    with pytest.raises(InputError, match=says):
+        plan_io.loads(edited(change))
+
+
+def test_reading_screens_again_adding_new_findings_and_keeping_old_ones():
+    stale = edited(lambda d: d.update(warnings=[{"rule": "interferon", "message": "an old warning"}]))
+    read = plan_io.loads(stale)
+    assert [w.message for w in read.warnings][:1] == ["an old warning"]
+    with_medication = edited(lambda d: d["inputs"]["patient"].update(medications=["Avonex"]))
+    assert any(w.rule == "interferon" for w in plan_io.loads(with_medication).warnings)
+
+
+def test_a_plan_whose_patient_now_screens_as_taking_an_opioid_is_refused():
+    with pytest.raises(RefusedError) as refused:
+        plan_io.loads(edited(lambda d: d["inputs"]["patient"].update(medications=["tramadol"])))
+    assert refused.value.rule_id == "opioid"
+
+
+def test_request_fields_are_checked_against_the_rules_on_reading():
+    steps = [{"dose_mg": "1.50", "days": 3}, {"dose_mg": "3.00", "days": None}]
+    with pytest.raises(RefusedError) as refused:
+        plan_io.loads(edited(lambda d: d["inputs"]["protocol"].update(steps=steps)))
+    assert refused.value.rule_id == "gradual" and "step 1 (1.5 mg for 3 days)" in refused.value.detail
+
+
+def test_a_revision_reads_back_with_its_adjustments_and_cancelled_days():
+    revised = adjust(PLAN, "step-back", date(2026, 12, 20), "flare", generated_at=GENERATED, days=7)
+    morning = adjust(revised, "retime", date(2027, 1, 10), "vivid dreams", generated_at=GENERATED, time=time(8),
+                     overrides=(Override("window", "vivid dreams"),))
+    stopped = adjust(morning, "stop", date(2027, 2, 1), "no benefit", generated_at=GENERATED)
+    assert plan_io.loads(plan_io.dumps(stopped)) == stopped
+    assert stopped.cancelled and all(c.date >= date(2027, 2, 1) or c.kind != "dose" for c in stopped.cancelled)
+
+
+@pytest.mark.parametrize("path", sorted(V1.glob("*.json")), ids=lambda p: p.stem)
+def test_v1_plans_still_load_with_the_same_days(path):
+    old = json.loads(path.read_text(encoding="utf-8"))
+    plan = plan_io.loads(path.read_text(encoding="utf-8"))
+    assert plan.plan_id == old["plan_id"] and plan.revision == old["revision"]
+    assert [(d.date.isoformat(), d.dose_mg, d.amount) for d in plan.days] == \
+        [(d["date"], Decimal(str(d["dose_mg"])), d["amount"]) for d in old["days"]]
+    assert {(f["rule"], f["message"]) for f in old["warnings"] + old["notes"]} <= \
+        {(f.rule, f.message) for f in plan.warnings + plan.notes}
+    assert plan.inputs.review_after_days is None  # a migrated plan invents no review
+    assert plan_io.loads(plan_io.dumps(plan)) == plan
+
+
+def test_a_tampered_v1_plan_is_refused():
+    data = json.loads((V1 / "classic-london.json").read_text(encoding="utf-8"))
+    data["days"][20]["amount"] = "2 x 1.5 mg capsules"
+    with pytest.raises((InputError, RefusedError), match=r"days\[20\]|2026-12-21"):
+        plan_io.loads(json.dumps(data))

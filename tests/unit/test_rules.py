@@ -1,10 +1,8 @@
 """Each rule: its data, and its plan check on hand-made breaches (as a hand-edited plan file would be)."""
 
-import re
 from dataclasses import replace
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -39,16 +37,13 @@ def with_day(index, **changes):
 
 def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference():
     assert [rule.id for rule in RULES] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual",
-                                           "window", "amount", "supply", "interferon", "glatiramer", "pregnancy",
-                                           "unscreened"]
-    domain = (Path(__file__).resolve().parents[3] / "shared" / "domain.md")
-    headings = re.findall(r"^#+ (.+)$", domain.read_text(encoding="utf-8"), flags=re.M) if domain.exists() else []
+                                           "window", "amount", "supply", "washout", "review", "revision",
+                                           "interferon", "glatiramer", "pregnancy", "unscreened"]
     for rule in RULES:
         assert rule.statement.endswith(".")
-        section, _, topic = rule.source.removeprefix("domain.md, ").partition(": ")
+        section, _, _ = rule.source.removeprefix("domain.md, ").partition(": ")
+        # the sections of shared/domain.md (read by people; tests never read outside the repository)
         assert section in ("Dose rules", "Safety screen", "Formulations", "Supply and cost")
-        if headings:
-            assert any(section in heading for heading in headings)
     assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window"]
 
 
@@ -58,8 +53,10 @@ def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference()
     (with_day(14, dose_mg=Decimal("3.5")), "gradual", "rises 2 mg at once"),
     (with_day(3, dose_mg=Decimal("3")), "gradual", "held 3 days"),
     (with_day(5, time=time(20)), "window", "2026-12-06 (day 6) is at 20:00"),
+    (with_day(5, window=Window(20 * 60, 23 * 60)), "window", "in the window 20:00-23:00"),
     (replace(PLAN, window=Window(8 * 60, 9 * 60)), "window", "window 08:00-09:00"),
-    (replace(PLAN, patient=Patient(spasticity=True)), "spasticity", "2026-12-29 (day 29) is 4.5 mg"),
+    (replace(PLAN, inputs=replace(PLAN.inputs, patient=Patient(spasticity=True))), "spasticity",
+     "2026-12-29 (day 29) is 4.5 mg"),
 ])
 def test_a_breaking_plan_is_refused_naming_the_rule_and_the_day(edited, rule, where):
     with pytest.raises(RefusedError) as refused:

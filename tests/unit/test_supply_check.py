@@ -12,7 +12,7 @@ from titrate.supply import total_quantities
 
 # Classic, fills of 20 days: fill 2 (days 21-40) holds 3 mg and 4.5 mg capsules, so a window one day off
 # holds a different count of each.
-PLAN = make_plan(PlanRequest(start=date(2026, 12, 1), time_zone="UTC", supply_days=20),
+PLAN = make_plan(PlanRequest(start=date(2026, 12, 1), time_zone="UTC", supply_days=20, days=56),
                  generated_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..doses import format_mg
-from ..model import DoseDay, Plan
+from ..model import DoseDay, Event, EventKind, Plan
 from ..plan_io import format_instant
 from ..supply import Refill
 from ..wallclock import format_hhmm
@@ -18,13 +18,14 @@ def title(plan: Plan) -> str:
 
 def facts(plan: Plan) -> list[tuple[str, str]]:
     """(label, value) pairs describing the plan; values may hold user text, which the caller escapes."""
-    pairs = [("Patient", plan.patient.label)] if plan.patient.label else []
+    pairs: list[tuple[str, str]] = [("Patient", plan.patient.label)] if plan.patient.label else []
     if plan.patient.conditions:
         pairs.append(("Conditions", ", ".join(plan.patient.conditions)))
     if plan.patient.medications:
         pairs.append(("Medications", ", ".join(plan.patient.medications)))
-    return pairs + [
-        ("Plan", f"{plan.plan_id}, revision {plan.revision}, generated {format_instant(plan.generated_at)}"),
+    revision = f"revision {plan.revision}" + (f" (supersedes {plan.supersedes})" if plan.supersedes else "")
+    pairs += [
+        ("Plan", f"{plan.plan_id}, {revision}, generated {format_instant(plan.generated_at)}"),
         ("Protocol", f"{plan.protocol.name}: {plan.protocol.summary or plan.protocol.describe()}"),
         ("Target", f"{format_mg(plan.target_mg)} mg" + (" (spasticity)" if plan.patient.spasticity else "")),
         ("Dose time", f"{format_hhmm(plan.dose_time)} {plan.time_zone}, window {plan.window}"),
@@ -33,6 +34,13 @@ def facts(plan: Plan) -> list[tuple[str, str]]:
         ("Supply", f"{plan.supply.days_per_fill(plan.formulation.form)} days a fill, re-ordered "
                    f"{plan.supply.lead_days} days ahead"),
     ]
+    washout, review = plan.event(EventKind.WASHOUT_END), plan.event(EventKind.REVIEW)
+    if washout:
+        pairs.append(("Washout", f"opioid-free from {washout.date}"))
+    if review:
+        pairs.append(("Review", f"{review.date}, with the clinician"))
+    pairs += [(f"Change {a.revision}", f"{a.describe()}: {a.reason}") for a in plan.adjustments]
+    return pairs
 
 
 def finding_entries(plan: Plan) -> list[tuple[str, str, str]]:
@@ -58,9 +66,14 @@ def refill_text(plan: Plan, refill: Refill) -> str:
             f"({refill.days} days): {quantities}")
 
 
+def day_events(plan: Plan, day: DoseDay) -> list[Event]:
+    """The plan's events shown on `day`: its own, and on the first (last) day those before (after) the plan."""
+    return [event for event in plan.events
+            if event.date == day.date or (day.day == 1 and event.date < day.date)
+            or (day is plan.days[-1] and event.date > day.date)]
+
+
 def day_notes(plan: Plan, day: DoseDay) -> list[str]:
-    """The day's own notes, then a re-order reminder on each re-order date (on day 1 for fills due
-    before the plan starts)."""
-    due = [refill for refill in plan.refills
-           if refill.reorder_on == day.date or (day.day == 1 and refill.reorder_on < day.date)]
-    return [*day.notes, *(f"re-order fill {r.number} by {r.reorder_on} (for {r.start} to {r.end})" for r in due)]
+    """The day's own notes, then the plan's events on it (re-order dates, washout end, review, stop)."""
+    return [*day.notes, *(event.text if event.date == day.date else f"{event.text} (on {event.date})"
+                          for event in day_events(plan, day))]

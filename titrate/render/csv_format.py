@@ -34,7 +34,7 @@ def render_csv(plan: Plan) -> str:
         writer.writerow([
             plan.plan_id, spreadsheet_safe(plan.patient.label or ""), day.date.isoformat(), day.day,
             format_mg(day.dose_mg), day.amount, format_hhmm(day.time), plan.time_zone,
-            format_minutes(plan.window.start), format_minutes(plan.window.end), day.phase.value,
+            format_minutes(day.window.start), format_minutes(day.window.end), day.phase.value,
             spreadsheet_safe(" | ".join(notes)),
         ])
     return out.getvalue()

@@ -12,8 +12,8 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..model import DoseDay, Plan
-from ..supply import Refill
+from ..model import Cancelled, DoseDay, EventKind, Plan
+from ..model import Event as PlanEvent
 from ..wallclock import format_minutes, window_close
 from .common import DISCLAIMER, dose_text, findings, refill_text
 from .rfc5545 import Alarm, Calendar, Event, vText
@@ -38,7 +38,8 @@ def calendar_tzid(zone_name: str) -> str:
 
 def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     """The calendar as text with CRLF line endings. `alarm_minutes` before each dose a reminder shows;
-    None leaves reminders out."""
+    None leaves reminders out. Days and events an earlier revision had and this one does not are
+    written as cancelled (same UID, STATUS:CANCELLED), so a calendar that takes updates removes them."""
     return calendar_of(plan, alarm_minutes=alarm_minutes).to_ical().decode("utf-8")
 
 
@@ -55,20 +56,24 @@ def calendar_of(plan: Plan, *, alarm_minutes: int | None = 0) -> Calendar:
     calendar.add("x-wr-calname", name)  # what Apple, Google and Outlook read
     calendar.add("x-wr-timezone", vText(calendar_tzid(plan.time_zone)))
     calendar.add("x-wr-caldesc", vText(DISCLAIMER))
-    calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), plan.start, plan.end))
+    dates = [plan.start, plan.end, *(item.date for item in plan.cancelled if item.time is not None)]
+    calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), min(dates), max(dates)))
     plan_findings = findings(plan)
     for day in plan.days:
         calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
-    for refill in plan.refills:
-        calendar.add_component(_refill_event(plan, refill, alarm_minutes))
+    for event in plan.events:
+        calendar.add_component(_all_day_event(plan, event, alarm_minutes))
+    for item in plan.cancelled:
+        calendar.add_component(_cancelled_event(plan, item))
     return calendar
 
 
-def _private_event(plan: Plan, uid: str, summary: str, description: str) -> Event:
-    """An event with what every event of the plan shares: a stable UID, DTSTAMP and SEQUENCE from the
-    plan, and private, free time (a medication reminder should not show to others or block the day)."""
+def _private_event(plan: Plan, key: str, summary: str, description: str) -> Event:
+    """An event with what every event of the plan shares: a UID from the plan id and the key of what it
+    is (so it survives revisions), DTSTAMP and SEQUENCE from the plan, and private, free time (a
+    medication reminder should not show to others or block the day)."""
     event = Event()
-    event.add("uid", f"{plan.plan_id}-{uid}@titrate")
+    event.add("uid", f"{plan.plan_id}-{key}@titrate")
     event.add("dtstamp", plan.generated_at)
     event.add("sequence", plan.revision - 1)
     event.add("summary", summary)
@@ -88,33 +93,58 @@ def _add_alarm(event: Event, description: str, trigger: timedelta) -> None:
     event.add_component(alarm)
 
 
-def _refill_event(plan: Plan, refill: Refill, alarm_minutes: int | None) -> Event:
-    """An all-day event on the re-order date; its reminder shows at 09:00 that day, local to the phone."""
-    event = _private_event(
-        plan, f"refill-{refill.number}", f"Re-order LDN (fill {refill.number})",
-        f"{refill_text(plan, refill)}.\nLDN is made to order: ask the pharmacy today so that it is ready by "
-        f"{refill.start}.\n{DISCLAIMER}")
-    event.add("dtstart", refill.reorder_on)
-    event.add("dtend", refill.reorder_on + timedelta(days=1))
+#: The title and the reminder of each kind of all-day event.
+_ALL_DAY = {
+    EventKind.REORDER: ("Re-order LDN", "Re-order LDN today"),
+    EventKind.REVIEW: ("LDN review with your clinician", "LDN review with your clinician today"),
+    EventKind.WASHOUT_END: ("Opioid-free from today: LDN may start", "Opioid-free from today: LDN may start"),
+    EventKind.STOP: ("LDN stopped: no more doses", "LDN stopped: no more doses from today"),
+}
+
+
+def _all_day_event(plan: Plan, event: PlanEvent, alarm_minutes: int | None) -> Event:
+    """An all-day event; its reminder shows at 09:00 that day, local to the phone."""
+    summary, reminder = _ALL_DAY[event.kind]
+    lines = [event.text[:1].upper() + event.text[1:] + "."]
+    if event.kind is EventKind.REORDER:
+        refill = next(r for r in plan.refills if event.date == r.reorder_on and event.key.endswith(f"{r.start:%Y%m%d}"))
+        lines += [f"{refill_text(plan, refill)}.", "LDN is made to order: ask the pharmacy today so that it is ready "
+                                                   f"by {refill.start}."]
+    calendar_event = _private_event(plan, event.key, summary, "\n".join([*lines, DISCLAIMER]))
+    calendar_event.add("dtstart", event.date)
+    calendar_event.add("dtend", event.date + timedelta(days=1))
     if alarm_minutes is not None:
-        _add_alarm(event, f"Re-order LDN today (fill {refill.number})", timedelta(hours=9))
+        _add_alarm(calendar_event, reminder, timedelta(hours=9))
+    return calendar_event
+
+
+def _cancelled_event(plan: Plan, item: Cancelled) -> Event:
+    """What an earlier revision had on a date and this one does not: the same UID, cancelled, no alarm."""
+    what = "No LDN dose" if item.kind == "dose" else "Cancelled"
+    event = _private_event(plan, item.key, f"{what}: cancelled by revision {plan.revision}",
+                           f"This was cancelled when the plan was revised (revision {plan.revision}).\n{DISCLAIMER}")
+    event.add("status", "CANCELLED")
+    if item.time is None:
+        event.add("dtstart", item.date)
+        event.add("dtend", item.date + timedelta(days=1))
+    else:
+        event.add("dtstart", datetime.combine(item.date, item.time), parameters={"TZID": calendar_tzid(plan.time_zone)})
     return event
 
 
 def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
            alarm_minutes: int | None) -> Event:
-    event = _private_event(plan, f"{day.date:%Y%m%d}", f"LDN {dose_text(day)}",
-                           _description(plan, day, plan_findings))
+    event = _private_event(plan, day.key, f"LDN {dose_text(day)}", _description(plan, day, plan_findings))
     tzid = {"TZID": calendar_tzid(plan.time_zone)}
     event.add("dtstart", datetime.combine(day.date, day.time), parameters=tzid)
-    event.add("dtend", window_close(day.date, plan.window, zone).replace(tzinfo=None), parameters=tzid)
+    event.add("dtend", window_close(day.date, day.window, zone).replace(tzinfo=None), parameters=tzid)
     if alarm_minutes is not None:
         _add_alarm(event, f"Time for your LDN dose: {dose_text(day)}", -timedelta(minutes=alarm_minutes))
     return event
 
 
 def _description(plan: Plan, day: DoseDay, plan_findings: list[str]) -> str:
-    window = f"{format_minutes(plan.window.start)} and {format_minutes(plan.window.end)}".replace(
+    window = f"{format_minutes(day.window.start)} and {format_minutes(day.window.end)}".replace(
         "24:00", "midnight")
     lines = [
         f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}.",

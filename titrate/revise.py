@@ -1,0 +1,48 @@
+"""Adjustments in flight: a revision is the previous plan's inputs plus one adjustment, rebuilt by the
+same pure engine. The past is never rewritten: every day before the adjustment's date stays as it was,
+and an adjustment may not start before the last one. Days and events the new revision drops are kept
+as cancelled, so calendars remove them (and sync deletes them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from .engine import build
+from .errors import InputError, RefusedError
+from .model import Adjustment, AdjustmentKind, Cancelled, Override, Plan
+
+__all__ = ["adjust"]
+
+
+def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str, *, generated_at: datetime,
+           days: int | None = None, dose_mg: Decimal | None = None, time: time | None = None,
+           overrides: tuple[Override, ...] = ()) -> Plan:
+    """Revision N+1 of `plan` with one adjustment from `effective` on; `overrides` are rules the
+    adjustment goes past (a morning dose: window), each with its reason. InputError for a malformed
+    adjustment, RefusedError naming the rule the new revision would break."""
+    adjustment = Adjustment(kind, effective, reason, plan.revision + 1, days, dose_mg, time)
+    last = plan.adjustments[-1].effective if plan.adjustments else plan.start
+    if effective < last:
+        raise RefusedError("revision", f"an adjustment from {effective} would rewrite days before "
+                                       f"{'the last adjustment, from ' if plan.adjustments else 'the start, '}{last}")
+    if not plan.start <= effective <= plan.end:
+        raise InputError(f"an adjustment takes effect between the plan's first and last days, {plan.start} and "
+                         f"{plan.end} (got {effective})", field="from", value=effective)
+    kept = tuple(o for o in plan.overrides if o.rule not in {override.rule for override in overrides})
+    inputs = replace(plan.inputs, adjustments=(*plan.adjustments, adjustment), overrides=kept + overrides)
+    revised = build(inputs, generated_at=generated_at, plan_id=plan.plan_id, revision=plan.revision + 1,
+                    supersedes=plan.revision, cancelled=plan.cancelled + _dropped_from(plan))
+    before = [day for day in plan.days if day.date < effective]
+    if tuple(before) != revised.days[:len(before)]:  # a guard on the engine: the past stays as it was
+        raise RefusedError("revision", f"the adjustment would change days before {effective}")
+    return revised
+
+
+def _dropped_from(plan: Plan) -> tuple[Cancelled, ...]:
+    """Every live day and event of `plan`, as what to cancel if the revision no longer has it
+    (build() keeps only those the revision lacks)."""
+    return (tuple(Cancelled(day.key, "dose", day.date, day.time) for day in plan.days)
+            + tuple(Cancelled(event.key, event.kind.value, event.date) for event in plan.events))
