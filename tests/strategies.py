@@ -86,3 +86,29 @@ def plan_requests(draw: st.DrawFn):
         dose_time=time(7, 30) if morning else draw(dose_times),
         overrides=(("window", draw(st.text(min_size=1, max_size=30).filter(str.strip))),) if morning else (),
         revision=draw(st.integers(1, 3)), supply_days=draw(st.integers(7, 60)))
+
+
+@st.composite
+def adjustment_steps(draw: st.DrawFn, plan) -> dict:
+    """One adjustment for `plan`, as keyword arguments for revise.adjust(): a date from the last
+    adjustment's on, and values a clinician might give (some of which the rules will refuse)."""
+    from titrate.model import AdjustmentKind, Override
+
+    first = plan.adjustments[-1].effective if plan.adjustments else plan.start
+    if first > plan.end:
+        first = plan.end
+    effective = draw(st.dates(first, plan.end))
+    kind = draw(st.sampled_from(list(AdjustmentKind)))
+    step = {"kind": kind, "effective": effective, "reason": draw(st.sampled_from(["flare", "vivid dreams", "trip"]))}
+    if kind is AdjustmentKind.HOLD:
+        step["days"] = draw(st.integers(1, 40))
+    elif kind is AdjustmentKind.STEP_BACK:
+        step["days"] = draw(st.integers(1, 60))
+        step["dose_mg"] = draw(st.none() | hundredths("0.25", "4.5"))
+    elif kind is AdjustmentKind.RETIME:
+        step["time"] = draw(dose_times | st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+        if step["time"].hour < 21:
+            step["overrides"] = (Override("window", "morning dose for sleep problems"),)
+    elif kind is AdjustmentKind.TARGET:
+        step["dose_mg"] = draw(hundredths("0.25", "4.5"))
+    return step

@@ -266,7 +266,11 @@ def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None) -
     if inputs.end is not None:
         count = (inputs.end - inputs.start).days + 1
     else:
-        count = sum(segment.days for segment in segments[:-1]) + inputs.maintenance_days
+        # the maintenance days count from the first day of the last unbroken run at the final dose
+        final = len(segments) - 1
+        while final > 0 and segments[final - 1].dose == segments[-1].dose:
+            final -= 1
+        count = sum(segment.days for segment in segments[:final]) + inputs.maintenance_days
     if stop is not None:
         count = min(count, stop)
     if not 1 <= count <= MAX_DAYS:

@@ -97,15 +97,18 @@ def tune(name: str, *, first_dose_mg: Decimal | None = None, step_mg: Decimal | 
 
 
 def with_target(protocol: Protocol, target_mg: Decimal) -> Protocol:
-    """The protocol ending at `target_mg`: steps at or above it are cut and the target held; a higher
-    target climbs on from the last step by the protocol's last rise (at most 1.5 mg), as long a hold."""
-    if target_mg == protocol.target_mg and protocol.steps[-1].days is None:
-        return protocol
-    kept = [step for step in protocol.steps if step.dose_mg < target_mg]
-    if kept and kept[-1] is protocol.steps[-1]:  # climbing past the protocol's own target
-        kept = [*kept[:-1], Step(kept[-1].dose_mg, kept[-1].days or _last_hold(protocol))]
-        kept += climb(kept[-1].dose_mg, target_mg, rise=_last_rise(protocol), days=_last_hold(protocol))
-    return replace(protocol, steps=(*kept, Step(target_mg, None)))
+    """The protocol ending at `target_mg`, held to the end. The protocol's own target keeps every step;
+    a lower one keeps the steps before the first that reaches it; a higher one climbs on from the last
+    step by the protocol's last rise (at most 1.5 mg), each as long as its last hold."""
+    last = protocol.steps[-1]
+    if target_mg == protocol.target_mg:
+        return replace(protocol, steps=(*protocol.steps[:-1], Step(last.dose_mg, None)))
+    if target_mg > protocol.target_mg and all(step.dose_mg < target_mg for step in protocol.steps):
+        kept = [*protocol.steps[:-1], Step(last.dose_mg, last.days or _last_hold(protocol))]
+        kept += climb(last.dose_mg, target_mg, rise=_last_rise(protocol), days=_last_hold(protocol))
+        return replace(protocol, steps=(*kept, Step(target_mg, None)))
+    reached = next(index for index, step in enumerate(protocol.steps) if step.dose_mg >= target_mg)
+    return replace(protocol, steps=(*protocol.steps[:reached], Step(target_mg, None)))
 
 
 def capped(protocol: Protocol, limit_mg: Decimal) -> Protocol:

@@ -24,13 +24,13 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
     adjustment goes past (a morning dose: window), each with its reason. InputError for a malformed
     adjustment, RefusedError naming the rule the new revision would break."""
     adjustment = Adjustment(kind, effective, reason, plan.revision + 1, days, dose_mg, time)
-    last = plan.adjustments[-1].effective if plan.adjustments else plan.start
-    if effective < last:
-        raise RefusedError("revision", f"an adjustment from {effective} would rewrite days before "
-                                       f"{'the last adjustment, from ' if plan.adjustments else 'the start, '}{last}")
     if not plan.start <= effective <= plan.end:
         raise InputError(f"an adjustment takes effect between the plan's first and last days, {plan.start} and "
                          f"{plan.end} (got {effective})", field="from", value=effective)
+    last = plan.adjustments[-1].effective if plan.adjustments else plan.start
+    if effective < last:
+        raise RefusedError("revision", f"an adjustment from {effective} would rewrite days before the last "
+                                       f"adjustment, from {last}")
     kept = tuple(o for o in plan.overrides if o.rule not in {override.rule for override in overrides})
     inputs = replace(plan.inputs, adjustments=(*plan.adjustments, adjustment), overrides=kept + overrides)
     revised = build(inputs, generated_at=generated_at, plan_id=plan.plan_id, revision=plan.revision + 1,

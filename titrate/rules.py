@@ -79,11 +79,11 @@ def _start_plan(plan: Plan) -> Iterator[str]:
 
 
 def _ceiling_request(request: Request) -> Iterator[str]:
-    if request.target_mg > CEILING_MG:
-        yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
     for number, step in enumerate(request.protocol.steps, start=1):
         if step.dose_mg > CEILING_MG:
             yield f"{_step_name(request.protocol, number)} is above the {format_mg(CEILING_MG)} mg ceiling"
+    if request.target_is_explicit and request.target_mg > CEILING_MG:
+        yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
 
 
 def _ceiling_plan(plan: Plan) -> Iterator[str]:

@@ -286,12 +286,15 @@ def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
     facts.write_text('label = "From file"\nconditions = ["multiple sclerosis"]\nmedications = ["Copaxone"]\n'
                      'time_zone = "Asia/Tokyo"\ndose_time = "21:30"\n')
     data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--format", "json").stdout)
-    assert (data["inputs"]["patient"]["label"], data["inputs"]["time_zone"], data["inputs"]["dose_time"]) == ("From file", "Asia/Tokyo", "21:30")
+    inputs = data["inputs"]
+    assert (inputs["patient"]["label"], inputs["time_zone"], inputs["dose_time"]) == \
+        ("From file", "Asia/Tokyo", "21:30")
     assert data["inputs"]["patient"]["medications"] == ["Copaxone"]
     data = json.loads(run("plan", "--start", "2026-12-01", "--patient-file", str(facts), "--patient", "Flag",
                           "--tz", "Europe/Paris", "--time", "22:45", "--medication", "Avonex",
                           "--format", "json").stdout)
-    assert (data["inputs"]["patient"]["label"], data["inputs"]["time_zone"], data["inputs"]["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
+    inputs = data["inputs"]
+    assert (inputs["patient"]["label"], inputs["time_zone"], inputs["dose_time"]) == ("Flag", "Europe/Paris", "22:45")
     assert data["inputs"]["patient"]["medications"] == ["Copaxone", "Avonex"]
 
 

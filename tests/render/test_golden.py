@@ -58,3 +58,27 @@ def test_renderer_matches_its_golden_file(name, fmt):
 def test_rendering_twice_gives_the_same_bytes(fmt):
     plan = PLANS["nuuk-hostile"]
     assert render(plan, fmt) == render(plan, fmt)
+
+
+def _course():
+    """A short course: a step back after a flare, then a stop, so the calendar cancels the dropped days."""
+    from titrate.revise import adjust
+
+    first = build_plan(PROTOCOLS["classic"], Patient(label="Jane Doe"), date(2026, 12, 1), time_zone="Europe/London",
+                       generated_at=GENERATED, days=40)
+    back = adjust(first, "step-back", date(2026, 12, 20), "flare: leg stiffness", generated_at=GENERATED, days=7)
+    return back, adjust(back, "stop", date(2027, 1, 5), "patient's choice", generated_at=GENERATED)
+
+
+def test_the_diff_and_the_cancelled_calendar_match_their_golden_files():
+    from titrate.diff import diff
+    from titrate.render.diff import render_diff_json, render_diff_text
+
+    back, stopped = _course()
+    for name, rendered in (("course-stopped.ics", render(stopped, "ics")),
+                           ("course-stopped.diff.txt", render_diff_text(diff(back, stopped))),
+                           ("course-stopped.diff.json", render_diff_json(diff(back, stopped)))):
+        path = GOLDEN / name
+        if os.environ.get("UPDATE_GOLDEN"):
+            path.write_bytes(rendered.encode("utf-8"))
+        assert rendered.encode("utf-8") == path.read_bytes(), name

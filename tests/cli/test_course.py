@@ -1,0 +1,144 @@
+"""`titrate adjust`, `titrate diff`, washout, review and protocol files, through the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from ics_reading import parse
+
+from titrate.cli import cli
+
+BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London"]
+
+
+@pytest.fixture
+def run(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def first(run, tmp_path):
+    path = tmp_path / "r1.json"
+    assert run(*BASE, "--patient", "Ann", "--format", "json", "-o", str(path)).exit_code == 0
+    return path
+
+
+def test_adjust_writes_the_next_revision_and_shows_the_diff(run, first, tmp_path):
+    second = tmp_path / "r2.json"
+    result = run("adjust", str(first), "--from", "2027-01-05", "--step-back", "--for", "14", "--reason", "flare",
+                 "-o", str(second), "--show-diff")
+    assert result.exit_code == 0, result.stderr
+    plan_id = json.loads(first.read_text())["plan_id"]
+    assert result.stdout.splitlines()[:2] == [
+        f"Plan {plan_id}: revision 1 -> revision 2",
+        "Change: from 2027-01-05: step back one level for 14 days. Reason: flare"]
+    assert "  2027-01-05 to 2027-01-18 (14 days): 4.5 mg at 22:00 -> 3 mg at 22:00" in result.stdout
+    data = json.loads(second.read_text())
+    assert (data["revision"], data["supersedes"], data["plan_id"]) == (2, 1, json.loads(first.read_text())["plan_id"])
+    assert data["inputs"]["adjustments"][0] == {"kind": "step-back", "from": "2027-01-05", "reason": "flare",
+                                                "revision": 2, "days": 14, "dose_mg": None, "time": None}
+    again = run("adjust", str(first), "--from", "2027-01-05", "--hold", "3", "--reason", "x", "-o", str(second))
+    assert again.exit_code == 2 and "--force" in again.stderr
+
+
+def test_adjust_to_stdout_puts_the_diff_on_stderr(run, first):
+    result = run("adjust", str(first), "--from", "2027-02-01", "--stop", "--reason", "no benefit", "--show-diff")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["revision"] == 2
+    assert "removed (was 4.5 mg at 22:00)" in result.stderr
+
+
+@pytest.mark.parametrize("args, status, says", [
+    (["--from", "2027-01-05", "--reason", "x"], 2, "exactly one of --hold"),
+    (["--from", "2027-01-05", "--hold", "3", "--stop", "--reason", "x"], 2, "exactly one of"),
+    (["--from", "2027-01-05", "--step-back", "--reason", "x"], 2, "--step-back needs --for"),
+    (["--from", "2027-01-05", "--hold", "3", "--to", "1", "--reason", "x"], 2, "--to and --for go with"),
+    (["--from", "2027-01-05", "--hold", "3"], 2, "Missing option '--reason'"),
+    (["--from", "2027-01-05", "--hold", "3", "--reason", " "], 2, "needs a reason"),
+    (["--from", "2026-11-01", "--hold", "3", "--reason", "x"], 2, "--from: an adjustment takes effect between"),
+    (["--from", "2027-01-05", "--retime", "08:00", "--reason", "dreams"], 3,
+     "refused by rule 'window'"),
+    (["--from", "2027-01-05", "--target", "101", "--reason", "x"], 2, "at most 100 mg"),
+    (["--from", "2027-01-05", "--target", "4.6", "--reason", "x"], 3, "refused by rule 'ceiling'"),
+])
+def test_adjust_refuses_what_it_cannot_do_in_one_line(run, first, args, status, says):
+    result = run("adjust", str(first), *args)
+    assert result.exit_code == status and says in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_morning_retime_names_the_override_and_takes_it(run, first):
+    refused = run("adjust", str(first), "--from", "2027-01-05", "--retime", "08:00", "--reason", "dreams")
+    assert "To go ahead, add --override window --reason TEXT." in refused.stderr
+    moved = run("adjust", str(first), "--from", "2027-01-05", "--retime", "08:00", "--override", "window",
+                "--reason", "dreams")
+    data = json.loads(moved.stdout)
+    assert data["inputs"]["overrides"] == [{"rule": "window", "reason": "dreams"}]
+    assert data["days"][-1]["time"] == "08:00" and data["days"][0]["time"] == "22:00"
+
+
+def test_diff_of_two_revisions_as_text_and_json(run, first, tmp_path):
+    second = tmp_path / "r2.json"
+    run("adjust", str(first), "--from", "2027-01-05", "--hold", "5", "--reason", "travel", "-o", str(second))
+    text = run("diff", str(first), str(second))
+    assert text.exit_code == 0 and "Change: from 2027-01-05: hold the dose 5 days longer. Reason: travel" in text.stdout
+    data = json.loads(run("diff", str(first), str(second), "--format", "json").stdout)
+    assert data["schema"] == "titrate.diff/1" and data["adjustments"][0]["kind"] == "hold"
+    assert run("diff", str(first), str(first)).stdout.endswith("No changes.\n")
+
+
+def test_a_stop_cancels_the_dropped_days_in_the_calendar(run, first, tmp_path):
+    second = tmp_path / "r2.json"
+    run("adjust", str(first), "--from", "2027-02-01", "--stop", "--reason", "no benefit", "-o", str(second))
+    calendar = parse(run("render", str(second), "--format", "ics").stdout)
+    cancelled = [e for e in calendar.events if e.status is not None and e.status.value == "CANCELLED"]
+    assert len(cancelled) == 55 + 2  # Feb 1 - Mar 28, and two re-order reminders and the review
+    assert all(e.sequence == 1 and not e.alarm for e in cancelled)
+
+
+def test_washout_plans_from_the_earliest_safe_start_and_refuses_an_earlier_one(run):
+    planned = run("plan", "--tz", "UTC", "--last-opioid-dose", "2026-11-20", "--opioid", "tramadol", "--days", "10",
+                  "--format", "json")
+    data = json.loads(planned.stdout)
+    assert data["days"][0]["date"] == "2026-11-27"
+    assert [e for e in data["events"] if e["kind"] == "washout-end"][0]["date"] == "2026-11-27"
+    early = run("plan", "--tz", "UTC", "--start", "2026-11-25", "--last-opioid-dose", "2026-11-20", "--opioid",
+                "tramadol", "--washout-days", "10")
+    assert early.exit_code == 3 and "refused by rule 'washout'" in early.stderr and "2026-11-30" in early.stderr
+    nameless = run("plan", "--tz", "UTC", "--last-opioid-dose", "2026-11-20")
+    assert nameless.exit_code == 2 and "--opioid" in nameless.stderr
+    assert run("plan", "--tz", "UTC", "--start", "2026-12-01", "--washout-days", "15").exit_code == 2
+
+
+def test_review_is_in_every_format_and_can_be_moved_or_left_out(run):
+    table = run(*BASE, "--review-after", "30").stdout
+    assert "Review:    2027-01-28, with the clinician" in table
+    assert "review with your clinician" in table
+    ics = run(*BASE, "--format", "ics").stdout
+    assert "SUMMARY:LDN review with your clinician" in ics
+    assert "review" not in json.dumps([e["kind"] for e in json.loads(run(*BASE, "--no-review", "--format",
+                                                                          "json").stdout)["events"]])
+
+
+def test_a_protocol_file_gives_the_steps(run, tmp_path):
+    steps = tmp_path / "slow.toml"
+    steps.write_text('name = "slow-ms"\nnote = "1.5 mg for 10 days, 3 mg for 21"\n[[steps]]\ndose_mg = 1.5\n'
+                     'days = 10\n[[steps]]\ndose_mg = 3\ndays = 21\n[[steps]]\ndose_mg = 4.5\n')
+    data = json.loads(run(*BASE, "--protocol-file", str(steps), "--format", "json").stdout)
+    assert [d["dose_mg"] for d in data["days"][9:11]] == ["1.50", "3.00"]
+    assert data["inputs"]["protocol"]["name"] == "slow-ms"
+    steps.write_text('name = "bad"\n[[steps]]\ndose_mg = 1.5\ndays = 3\n[[steps]]\ndose_mg = 3\n')
+    bad = run(*BASE, "--protocol-file", str(steps))
+    assert bad.exit_code == 3 and "step 1 (1.5 mg for 3 days) of protocol 'bad'" in bad.stderr
+    steps.write_text("name = ")
+    broken = run(*BASE, "--protocol-file", str(steps))
+    assert broken.exit_code == 2 and str(steps) in broken.stderr and "not valid TOML" in broken.stderr
+    tuned = run(*BASE, "--protocol-file", str(steps), "--every", "10")
+    assert tuned.exit_code == 2

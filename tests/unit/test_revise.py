@@ -1,0 +1,201 @@
+"""Adjustments in flight, washout and review, on hand-picked plans whose every day is worked out here."""
+
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+
+import pytest
+
+from titrate.diff import diff
+from titrate.engine import build_plan
+from titrate.errors import InputError, RefusedError
+from titrate.model import Override, Patient, Washout
+from titrate.protocols import PROTOCOLS, parse_protocol_file
+from titrate.revise import adjust
+
+GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+START = date(2026, 12, 1)
+# classic: 1.5 mg days 1-14 (Dec 1-14), 3 mg days 15-28 (Dec 15-28), 4.5 mg from day 29 (Dec 29), 90 days there
+PLAN = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, time_zone="Europe/London", generated_at=GENERATED)
+
+
+def doses(plan, first, last):
+    return [str(day.dose_mg.normalize()) for day in plan.days if first <= day.date <= last]
+
+
+def test_hold_stays_at_the_current_dose_and_shifts_later_steps():
+    held = adjust(PLAN, "hold", date(2026, 12, 10), "nausea", generated_at=GENERATED, days=7)
+    # 1.5 mg until Dec 21 (14 + 7 days), then 3 mg for 14 days, then 4.5 mg
+    assert doses(held, date(2026, 12, 20), date(2026, 12, 23)) == ["1.5", "1.5", "3", "3"]
+    assert doses(held, date(2027, 1, 4), date(2027, 1, 5)) == ["3", "4.5"]
+    assert len(held.days) == len(PLAN.days) + 7
+    assert [d.cause for d in held.days if d.date in (date(2026, 12, 9), date(2026, 12, 10))] == ["step 1", "hold"]
+
+
+def test_step_back_goes_one_level_down_then_climbs_and_resumes_the_step():
+    back = adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=10)
+    assert doses(back, date(2027, 1, 4), date(2027, 1, 16)) == ["4.5"] + ["3"] * 10 + ["4.5"] * 2
+    assert back.days[-1].date == date(2027, 4, 14)  # 4.5 mg resumed on Jan 15, then 90 days at the target
+
+
+def test_step_back_to_a_low_dose_climbs_through_each_level_a_week_at_a_time():
+    back = adjust(PLAN, "step-back", date(2027, 1, 5), "bad flare", generated_at=GENERATED, days=7,
+                  dose_mg=Decimal("0.5"))
+    # 0.5 mg for 7 days, then 1.5 (a protocol level, +1) and 3 mg a week each, then 4.5 mg again
+    assert doses(back, date(2027, 1, 5), date(2027, 1, 27)) == ["0.5"] * 7 + ["1.5"] * 7 + ["3"] * 7 + ["4.5"] * 2
+
+
+def test_retime_moves_the_time_from_its_date_and_needs_the_window_override_for_the_morning():
+    with pytest.raises(RefusedError) as refused:
+        adjust(PLAN, "retime", date(2026, 12, 20), "sleep", generated_at=GENERATED, time=time(8))
+    assert (refused.value.rule, refused.value.overridable) == ("window", True)
+    moved = adjust(PLAN, "retime", date(2026, 12, 20), "vivid dreams", generated_at=GENERATED, time=time(8),
+                   overrides=(Override("window", "vivid dreams"),))
+    assert {d.time for d in moved.days if d.date < date(2026, 12, 20)} == {time(22)}
+    assert {d.time for d in moved.days if d.date >= date(2026, 12, 20)} == {time(8)}
+    assert {str(d.window) for d in moved.days if d.date >= date(2026, 12, 20)} == {"08:00-11:00"}
+    evening = adjust(PLAN, "retime", date(2026, 12, 20), "later suits", generated_at=GENERATED, time=time(23, 15))
+    assert evening.days[-1].time == time(23, 15) and not evening.overrides
+
+
+def test_target_settles_lower_at_once_or_climbs_higher_within_the_rules():
+    lower = adjust(PLAN, "target", date(2027, 1, 10), "doing well on less", generated_at=GENERATED,
+                   dose_mg=Decimal("3"))
+    assert set(doses(lower, date(2027, 1, 10), lower.end)) == {"3"} and lower.target_mg == Decimal("3")
+    assert lower.days[-1].phase.value == "maintenance"
+    # the past keeps its phase: 3 mg in December was titration then, and still is
+    assert {d.phase.value for d in lower.days if date(2026, 12, 15) <= d.date <= date(2026, 12, 28)} == {"titration"}
+    with pytest.raises(RefusedError) as refused:
+        adjust(PLAN, "target", date(2027, 1, 10), "more", generated_at=GENERATED, dose_mg=Decimal("6"))
+    assert refused.value.rule == "ceiling"
+    spastic = build_plan(PROTOCOLS["classic"], Patient(spasticity=True), START, time_zone="UTC",
+                         generated_at=GENERATED)
+    with pytest.raises(RefusedError) as refused:
+        adjust(spastic, "target", date(2027, 1, 10), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
+    assert refused.value.rule == "spasticity"
+
+
+def test_stop_ends_the_plan_the_day_before_and_cancels_what_follows():
+    stopped = adjust(PLAN, "stop", date(2027, 1, 10), "no benefit", generated_at=GENERATED)
+    assert stopped.end == date(2027, 1, 9)
+    cancelled_doses = [c.date for c in stopped.cancelled if c.kind == "dose"]
+    assert cancelled_doses[0] == date(2027, 1, 10) and cancelled_doses[-1] == PLAN.end
+    assert {c.time for c in stopped.cancelled if c.kind == "dose"} == {time(22)}
+    assert [e.date for e in stopped.events if e.kind.value == "stop"] == [date(2027, 1, 10)]
+    with pytest.raises(InputError, match="between the plan's first and last days"):
+        adjust(stopped, "hold", date(2027, 1, 10), "x", generated_at=GENERATED, days=3)
+
+
+def test_a_day_cancelled_by_one_revision_and_back_in_the_next_is_live_again():
+    # settling at 3 mg (taken since Dec 15) ends the default plan 90 days after Dec 15: Mar 14, not Mar 28
+    settled = adjust(PLAN, "target", date(2026, 12, 20), "enough", generated_at=GENERATED, dose_mg=Decimal("3"))
+    assert settled.end == date(2027, 3, 14)
+    assert [c.date for c in settled.cancelled if c.kind == "dose"] == [date(2027, 3, 15 + i) for i in range(14)]
+    # a step back to 1.5 mg for Jan 5-18: 3 mg again from Jan 19, and 90 days from then: to Apr 18
+    back = adjust(settled, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=14)
+    assert back.end == date(2027, 4, 18)
+    assert not [c for c in back.cancelled if c.kind == "dose"]  # every one of those dates has a dose again
+    assert not {c.key for c in back.cancelled} & ({d.key for d in back.days} | {e.key for e in back.events})
+
+
+@pytest.mark.parametrize("when, kind", [(date(2026, 11, 30), InputError), (date(2027, 12, 1), InputError)])
+def test_an_adjustment_outside_the_plan_is_bad_input(when, kind):
+    with pytest.raises(kind):
+        adjust(PLAN, "hold", when, "x", generated_at=GENERATED, days=3)
+
+
+def test_the_past_of_an_earlier_adjustment_is_not_rewritten():
+    held = adjust(PLAN, "hold", date(2027, 1, 10), "travel", generated_at=GENERATED, days=5)
+    with pytest.raises(RefusedError) as refused:
+        adjust(held, "hold", date(2027, 1, 9), "earlier", generated_at=GENERATED, days=5)
+    assert refused.value.rule == "revision"
+
+
+@pytest.mark.parametrize("kind, values, says", [
+    ("hold", {}, "takes days"),
+    ("hold", {"days": 3, "dose_mg": Decimal(1)}, "takes days"),
+    ("retime", {"days": 3}, "takes time"),
+    ("pause", {}, "one of hold"),
+])
+def test_an_adjustment_missing_or_with_extra_values_is_bad_input(kind, values, says):
+    with pytest.raises(InputError, match=says):
+        adjust(PLAN, kind, date(2027, 1, 5), "x", generated_at=GENERATED, **values)
+    with pytest.raises(InputError, match="needs a reason"):
+        adjust(PLAN, "stop", date(2027, 1, 5), "  ", generated_at=GENERATED)
+
+
+def test_a_step_back_at_the_lowest_level_needs_a_dose():
+    with pytest.raises(InputError, match="lowest level"):
+        adjust(PLAN, "step-back", date(2026, 12, 5), "x", generated_at=GENERATED, days=7)
+
+
+def test_diff_matches_days_by_date_and_events_by_key():
+    held = adjust(PLAN, "hold", date(2026, 12, 10), "nausea", generated_at=GENERATED, days=7)
+    changes = diff(PLAN, held)
+    assert [a.kind.value for a in changes.adjustments] == ["hold"]
+    assert changes.days[0].date == date(2026, 12, 15) and changes.days[0].after.dose_mg == Decimal("1.5")
+    assert [c.date for c in changes.days if c.before is None] == [date(2027, 3, 29 + i) for i in range(3)] + \
+        [date(2027, 4, 1 + i) for i in range(4)]
+    # the target is reached 7 days later, so the review moves; 7 more days need a sixth fill
+    assert [(c.key, c.before and c.before.date, c.after.date) for c in changes.events] == [
+        ("review", date(2027, 2, 27), date(2027, 3, 6)), ("reorder-20270331", None, date(2027, 3, 24))]
+    assert diff(held, held).empty
+    with pytest.raises(InputError, match="two different plans"):
+        diff(PLAN, build_plan(PROTOCOLS["classic"], Patient(label="Bo"), START, time_zone="UTC",
+                              generated_at=GENERATED))
+
+
+def test_washout_sets_the_earliest_start_and_an_event():
+    washout = Washout("tramadol", date(2026, 11, 20), 10)
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 11, 30), time_zone="UTC", generated_at=GENERATED,
+                      washout=washout)
+    assert [(e.key, e.date) for e in plan.events if e.kind.value == "washout-end"] == [("washout-end",
+                                                                                         date(2026, 11, 30))]
+    with pytest.raises(RefusedError) as refused:
+        build_plan(PROTOCOLS["classic"], Patient(), date(2026, 11, 29), time_zone="UTC", generated_at=GENERATED,
+                   washout=washout)
+    assert refused.value.rule == "washout" and "2026-11-30" in refused.value.detail
+    for days in (6, 15):
+        with pytest.raises(InputError, match="7 to 14"):
+            Washout("tramadol", date(2026, 11, 20), days)
+
+
+def test_review_defaults_to_60_days_at_target_or_the_day_after_a_short_plan():
+    assert PLAN.event(__import__("titrate.model").model.EventKind.REVIEW).date == date(2027, 2, 27)
+    short = build_plan(PROTOCOLS["classic"], Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40)
+    review = [e for e in short.events if e.kind.value == "review"]
+    assert [e.date for e in review] == [date(2027, 1, 10)]  # the day after day 40
+    none = build_plan(PROTOCOLS["classic"], Patient(), START, time_zone="UTC", generated_at=GENERATED,
+                      review_after_days=None)
+    assert not [e for e in none.events if e.kind.value == "review"]
+
+
+def test_a_custom_step_list_is_checked_step_by_step():
+    uneven = parse_protocol_file('name = "slow"\nnote = "uneven"\n[[steps]]\ndose_mg = 1.5\ndays = 10\n'
+                                 '[[steps]]\ndose_mg = 3\ndays = 21\n[[steps]]\ndose_mg = 4.5\n')
+    plan = build_plan(uneven, Patient(), START, time_zone="UTC", generated_at=GENERATED)
+    assert doses(plan, date(2026, 12, 10), date(2026, 12, 11)) == ["1.5", "3"]
+    assert doses(plan, date(2026, 12, 31), date(2027, 1, 1)) == ["3", "4.5"]
+    for text, rule, says in [
+        ('name = "x"\n[[steps]]\ndose_mg = 2\ndays = 7\n[[steps]]\ndose_mg = 3\n', "start", "step 1 (2 mg for 7"),
+        ('name = "x"\n[[steps]]\ndose_mg = 1.5\ndays = 7\n[[steps]]\ndose_mg = 3.5\n', "gradual", "step 2 (3.5 mg"),
+        ('name = "x"\n[[steps]]\ndose_mg = 1.5\ndays = 5\n[[steps]]\ndose_mg = 3\n', "gradual", "step 1 (1.5 mg"),
+        ('name = "x"\n[[steps]]\ndose_mg = 1.5\ndays = 7\n[[steps]]\ndose_mg = 3\ndays = 7\n[[steps]]\ndose_mg = 4.5\n'
+         'days = 7\n[[steps]]\ndose_mg = 6\n', "ceiling", "step 4 (6 mg"),
+    ]:
+        with pytest.raises(RefusedError) as refused:
+            build_plan(parse_protocol_file(text), Patient(), START, time_zone="UTC", generated_at=GENERATED)
+        assert refused.value.rule == rule and says in refused.value.detail
+
+
+@pytest.mark.parametrize("text, says", [
+    ("name = ", "not valid TOML"),
+    ('name = "x"\n', "needs \\[\\[steps\\]\\]"),
+    ('name = "x"\ncolour = 1\n[[steps]]\ndose_mg = 1\n', "unknown key 'colour'"),
+    ('name = "x"\n[[steps]]\ndose_mg = 1\n[[steps]]\ndose_mg = 2\n', "only the last step"),
+    ('name = "x"\n[[steps]]\ndose_mg = "lots"\n', "step 1"),
+    ('name = "x"\n[[steps]]\ndose_mg = 1\ndays = 1.5\n', "whole number"),
+    ('name = "x"\n[[steps]]\ndose_mg = 1\ndays = 0\n', "1 to 3660 days"),
+])
+def test_a_malformed_protocol_file_is_bad_input(text, says):
+    with pytest.raises(InputError, match=says):
+        parse_protocol_file(text)
