@@ -8,10 +8,8 @@ ignores case and spacing, and a known name also matches as whole words inside a 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from .errors import InputError
 from .model import Finding, Patient
@@ -75,7 +73,10 @@ def _contains(words: tuple[str, ...], key: tuple[str, ...]) -> bool:
 
 @cache
 def vocabulary() -> Vocabulary:
-    """The packaged vocabulary, read once."""
+    """The packaged vocabulary, read once, and only when there is something to screen."""
+    import tomllib
+    from importlib.resources import files
+
     data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
     classes = {name: DrugClass(name, c["action"], c["rule"], c["reason"]) for name, c in data["classes"].items()}
     drugs = {}
@@ -93,6 +94,8 @@ def vocabulary() -> Vocabulary:
 
 def findings(patient: Patient) -> tuple[list[Finding], list[Finding]]:
     """The warnings and notes the safety screen gives for `patient` (refusals are rules' breaches)."""
+    if not patient.medications and not patient.conditions:
+        return [], []  # nothing to screen: the vocabulary is not even read
     known = vocabulary()
     warnings, notes = [], []
     for medication in patient.medications:

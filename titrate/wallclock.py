@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from difflib import get_close_matches
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import InputError
@@ -23,6 +22,8 @@ def load_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
+    from difflib import get_close_matches  # only to suggest a name for a misspelt zone
+
     by_case = {key.casefold(): key for key in available_timezones()}
     close = by_case.get(name.casefold()) or next(iter(get_close_matches(name, by_case.values(), n=1)), None)
     hint = f"did you mean {close!r}?" if close else "use an IANA name such as 'Europe/London'"
