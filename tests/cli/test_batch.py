@@ -277,3 +277,9 @@ def test_a_progress_bar_only_on_a_terminal(tmp_path):
     assert done.returncode == 0
     assert "Planning" in shown and "100%" in shown
     assert done.stdout.decode().startswith("1 rows: 1 planned")
+
+
+def test_help_names_every_option(batch):
+    result = batch("--help")
+    assert result.exit_code == 0
+    assert all(option in result.stdout for option in ("--out", "--formats", "--jobs", "--force", "--template"))
