@@ -7,14 +7,18 @@ span the IANA database, which brings in northern and southern DST, half-hour off
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from titrate.engine import build_plan
+from titrate.errors import InputError, RefusedError
 from titrate.model import Patient, Protocol, Step
 from titrate.protocols import Linear, linear
+from titrate.revise import adjust
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.
 SKIPPED_DAYS = {("Pacific/Apia", date(2011, 12, 30))}
@@ -31,7 +35,11 @@ def hundredths(low: str, high: str) -> st.SearchStrategy[Decimal]:
 
 
 start_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
-zones = st.one_of(st.sampled_from(FIXED_ZONES), st.timezones().map(lambda zone: zone.key))
+#: In the zone database but not a place: titrate refuses them (tests/cli covers that).
+NOT_PLACES = {"localtime", "Factory", "posixrules"}
+zones = st.one_of(st.sampled_from(FIXED_ZONES),
+                  st.timezones().map(lambda zone: zone.key).filter(
+                      lambda key: key not in NOT_PLACES and not key.startswith("right/")))
 dose_times = st.times(min_value=time(21, 0), max_value=time(23, 59)).map(lambda t: t.replace(second=0, microsecond=0))
 labels = st.none() | st.text(max_size=40)
 patients = st.builds(Patient, label=labels, spasticity=st.booleans())
@@ -112,3 +120,106 @@ def adjustment_steps(draw: st.DrawFn, plan) -> dict:
     elif kind is AdjustmentKind.TARGET:
         step["dose_mg"] = draw(hundredths("0.25", "4.5"))
     return step
+
+
+@st.composite
+def adjusted_plans(draw: st.DrawFn):
+    """A plan as a clinician leaves it after changing it in flight: built by the engine, revised by real
+    adjustments (adjustment_steps; any the rules refuse are skipped), then maybe reshaped by hand with more
+    step-backs (a run of days at a dose taken earlier) and retimes. Reshaped days may break rules the
+    engine keeps: for renderers, which must follow whatever days a plan holds."""
+    protocol, patient = draw(protocols()), draw(patients)
+    start, zone, length = draw(start_dates), draw(st.sampled_from(FIXED_ZONES)), draw(st.integers(1, 120))
+    assume(avoids_skipped_days(zone, start, length))
+    made = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    plan = build_plan(protocol, patient, start, time_zone=zone, days=length, dose_time=draw(dose_times),
+                      generated_at=made)
+    for _ in range(draw(st.integers(0, 3))):
+        try:
+            plan = adjust(plan, generated_at=made, **draw(adjustment_steps(plan)))
+        except (InputError, RefusedError):
+            continue
+    days = list(plan.days)
+    for _ in range(draw(st.integers(0, 3))):
+        first = draw(st.integers(0, len(days) - 1))
+        last = draw(st.integers(first, min(first + 30, len(days) - 1)))
+        if draw(st.booleans()):
+            earlier = days[draw(st.integers(0, first))]
+            days[first:last + 1] = [replace(day, dose_mg=earlier.dose_mg, amount=earlier.amount,
+                                            dispense=earlier.dispense) for day in days[first:last + 1]]
+        else:
+            moved = draw(dose_times)
+            days[first:last + 1] = [replace(day, time=moved) for day in days[first:last + 1]]
+    return replace(plan, days=tuple(days))
+
+
+# --- The safety screen --------------------------------------------------------------------------------
+
+def _screen_names():
+    from titrate.screen.vocabulary import vocabulary
+
+    names = vocabulary().drugs.values()
+    return (sorted({name.text for name in names if name.drug.drug_class.rule == "opioid"}),
+            sorted({name.text for name in names if name.drug.drug_class.action in ("warn", "note", "none")}))
+
+
+OPIOID_NAMES, OTHER_KNOWN_NAMES = _screen_names()
+#: What the normaliser ignores inside a name: spaces, hyphens, soft hyphens, zero-width characters.
+INVISIBLE_BREAKS = [" ", "-", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2066"]
+strengths = st.builds(lambda n, unit, tail: f" {n}{unit}{tail}", st.integers(1, 500),
+                      st.sampled_from([" mg", "mg", " mcg", " mg/mL", ""]).filter(bool),
+                      st.sampled_from(["", " BID", " daily", " at night", " PRN", " (stopped 2026-10-01)"]))
+
+
+@st.composite
+def spelling_variants(draw: st.DrawFn, name: str) -> str:
+    """`name` as people type it: the normaliser's inverse (random case, breaks between letters, a
+    strength and a frequency appended)."""
+    out = []
+    for char in name:
+        out.append(char.upper() if draw(st.booleans()) else char.lower())
+        if char.isalnum() and draw(st.integers(0, 4)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLE_BREAKS)))
+    return "".join(out).strip(" -") + (draw(strengths) if draw(st.booleans()) else "")
+
+
+opioid_spellings = st.sampled_from(OPIOID_NAMES).flatmap(spelling_variants)
+#: Medication names the screen does not know: letters only, too far from any opioid to be a near miss.
+unknown_medications = st.text(st.characters(categories=["Ll", "Lu"], max_codepoint=0x24F), min_size=1,
+                              max_size=12)
+list_separators = st.sampled_from([", ", "; ", " and ", " + ", "\n", " / ", ",", ";"])
+
+
+@st.composite
+def medication_lists_with_an_opioid(draw: st.DrawFn) -> str:
+    """One medication entry holding a list, an opioid somewhere in it."""
+    others = draw(st.lists(st.one_of(st.sampled_from(OTHER_KNOWN_NAMES), unknown_medications), max_size=4))
+    others.insert(draw(st.integers(0, len(others))), draw(opioid_spellings))
+    text = others[0]
+    for item in others[1:]:
+        text += draw(list_separators) + item
+    return text
+
+
+@st.composite
+def clock_changes(draw: st.DrawFn) -> tuple[str, date, time]:
+    """(zone, date, wall time) near a clock change of the zone: the time is inside the hour the change
+    repeats or skips, or next to it, so it lands inside the dose window or outside it."""
+    from titrate.wallclock import load_zone, observances
+
+    zone = draw(st.one_of(st.sampled_from(HARD_ZONES), zones))
+    year = draw(st.integers(2000, 2040))
+    changes = observances(load_zone(zone), date(year, 1, 1), date(year, 12, 31))[1:]
+    if not changes:
+        return zone, draw(st.dates(date(year, 1, 1), date(year, 12, 31))), draw(any_times)
+    change = draw(st.sampled_from(changes))
+    jump = change.offset_to - change.offset_from
+    earliest = change.onset + min(jump, timedelta(0)) - timedelta(minutes=30)
+    moment = earliest + timedelta(minutes=draw(st.integers(0, int(abs(jump).total_seconds() // 60) + 60)))
+    return zone, moment.date(), moment.time().replace(second=0, microsecond=0)
+
+
+#: Zones whose clock changes land in or near the evening window, or that skipped a day.
+HARD_ZONES = ["America/Santiago", "America/Asuncion", "America/Nuuk", "America/Havana", "Asia/Tehran",
+              "Africa/Casablanca", "Pacific/Apia", "Australia/Lord_Howe", "Europe/London", "America/New_York"]
+any_times = st.times().map(lambda t: t.replace(second=0, microsecond=0))

@@ -5,14 +5,17 @@ Run with UPDATE_EXAMPLES=1 to remake them, then read the diff before committing.
 
 from __future__ import annotations
 
+import io
 import os
 import shlex
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 
 from titrate.cli import cli
+from titrate.render import FORMATS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 EPOCH = "1795000000"
@@ -77,3 +80,29 @@ def test_example_renders_agree_with_the_plan_file(name):
     for fmt in RENDERS:
         result = CliRunner().invoke(cli, ["render", str(EXAMPLES / f"{name}.json"), "--format", fmt])
         assert result.stdout_bytes == (EXAMPLES / f"{name}.{RENDERS[fmt]}").read_bytes()
+
+
+#: Handouts and health-record exports made from example plan files (which the tests above keep current).
+HANDOUTS = [("classic-london", "html"), ("classic-london", "pdf"), ("classic-london", "fhir"),
+            ("liquid-gentle-toronto", "html"), ("liquid-gentle-toronto", "fhir"),
+            ("course-london.r3", "html"), ("course-london.r3", "fhir")]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+@pytest.mark.parametrize("name, fmt", HANDOUTS)
+def test_handout_example_is_current(name, fmt):
+    result = CliRunner().invoke(cli, ["render", str(EXAMPLES / f"{name}.json"), "--format", fmt],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    path = EXAMPLES / f"{name}.{FORMATS[fmt].extension}"
+    if os.environ.get("UPDATE_EXAMPLES"):
+        path.write_bytes(result.stdout_bytes)
+    if fmt == "pdf":
+        # A PDF's bytes change with the WeasyPrint release and the fonts installed, neither of which is the
+        # plan's doing; its text is what must not go stale. (Byte-reproducibility: tests/render/test_pdf.py.)
+        assert pdf_text(result.stdout_bytes) == pdf_text(path.read_bytes()), f"{path.name} is stale"
+    else:
+        assert result.stdout_bytes == path.read_bytes(), f"{path.name} is stale: run with UPDATE_EXAMPLES=1"

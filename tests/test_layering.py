@@ -6,8 +6,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "titrate"
-CORE = ["errors", "doses", "wallclock", "formulations", "supply", "model", "screen", "rules", "protocols",
-        "engine", "plan_io", "patient_file"]
+CORE = ["errors", "doses", "wallclock", "formulations", "supply", "model", "screen/__init__", "screen/normalise",
+        "screen/vocabulary", "screen/match", "screen/screening", "rules", "protocols", "revise", "diff", "engine",
+        "plan_io", "patient_file"]
 FORBIDDEN = {"click", "icalendar", "titrate.cli", "titrate.cli_types", "titrate.machine", "titrate.render",
              "titrate.output"}
 IO_CALLS = {"open", "print", "input"}

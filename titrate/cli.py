@@ -11,8 +11,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from . import __version__, cli_adjust, plan_io, rules
-from .cli_types import DATE, MG, TIME, ZONE
+from . import __version__, cli_adjust, cli_sync, plan_io, rules
+from .cli_types import DATE, MG, TIME, ZONE, check_arguments
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
 from .formulations import FORMS
@@ -21,6 +21,7 @@ from .model import MAX_REVISION, Plan
 from .output import refuse_clobber, write_atomically
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS
 from .render import FORMATS, render
+from .render.common import terminal_safe
 from .service import PlanRequest, make_plan
 from .wallclock import format_hhmm
 
@@ -33,6 +34,7 @@ class _Cli(click.Group):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         try:
+            check_arguments(sys.argv[1:] if args is None else args)
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as error:
             where = error.ctx.command_path if getattr(error, "ctx", None) else "titrate"
@@ -61,7 +63,7 @@ _FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths":
 
 
 def _fail(message: str, status: int) -> None:
-    click.echo(" ".join(message.split()), err=True)
+    click.echo(terminal_safe(" ".join(message.split())), err=True)
     sys.exit(status)
 
 
@@ -78,8 +80,8 @@ def _render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool) -> dict
     return {"alarm_minutes": None if no_alarm else (alarm_minutes or 0)}
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
-    data = text.encode("utf-8")
+def _emit(content: str | bytes, output: Path | None, force: bool) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content  # a PDF is bytes already
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF in calendars stays CRLF
     else:
@@ -274,6 +276,7 @@ def protocols() -> None:
 
 
 cli_adjust.register(cli, read_plan)
+cli_sync.register(cli, read_plan)
 
 
 def main() -> None:

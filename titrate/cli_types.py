@@ -3,7 +3,7 @@ what a date, a time, an amount or a zone is; a bad value is a one-line error wit
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -12,7 +12,9 @@ import click
 
 from .doses import parse_mg
 from .errors import InputError
+from .service import parse_date
 from .wallclock import load_zone, parse_hhmm
+
 
 
 class _CoreType(click.ParamType):
@@ -34,12 +36,7 @@ class _Date(_CoreType):
     name = "YYYY-MM-DD"
 
     def parse(self, text: str) -> date:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            try:
-                return date.fromisoformat(text.strip())
-            except ValueError:
-                raise InputError(f"{text!r} is not a date in the calendar") from None
-        raise InputError(f"{text!r} is not a date as YYYY-MM-DD")
+        return parse_date(text, field="the date")
 
 
 class _Time(_CoreType):
@@ -53,6 +50,8 @@ class _Mg(_CoreType):
     name = "MG"
 
     def parse(self, text: str) -> Decimal:
+        if not text.isascii():
+            raise InputError(f"the amount must be written with the digits 0-9 (got {text!r})")
         return parse_mg(text, field="the amount")
 
 
@@ -64,3 +63,14 @@ class _Zone(_CoreType):
 
 
 DATE, TIME, MG, ZONE = _Date(), _Time(), _Mg(), _Zone()
+
+
+def check_arguments(arguments: Sequence[str]) -> None:
+    """InputError for an argument that was not valid UTF-8 (Python keeps such bytes as lone surrogates,
+    which no output could encode), showing where and the bytes escaped."""
+    for number, argument in enumerate(arguments, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise InputError(f"argument {number} is not valid UTF-8 text: {shown}") from None

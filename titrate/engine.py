@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from . import rules, screen
 from .doses import format_mg
@@ -36,7 +37,19 @@ from .model import (
 )
 from .protocols import capped, climb, with_target
 from .supply import Refill, Supply, plan_refills
-from .wallclock import EVENING_WINDOW, MINUTES_PER_DAY, Window, dose_clock, load_zone, tz_version
+from .wallclock import (
+    EVENING_WINDOW,
+    MINUTES_PER_DAY,
+    Window,
+    date_exists,
+    dose_clock,
+    load_zone,
+    local_dates,
+    nth_date,
+    record_offsets,
+    skipped_dates,
+    tz_version,
+)
 
 #: A moved dose (override window) keeps a window as long as the evening one, from the dose time.
 MOVED_WINDOW_MINUTES = EVENING_WINDOW.end - EVENING_WINDOW.start
@@ -83,7 +96,7 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
             raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
         if (date.max - start).days <= days:
             raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-        until = start + timedelta(days=days - 1)
+        until = nth_date(start, days, load_zone(time_zone))  # real dates: a date the zone skipped is no day
     inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply, until, target_mg,
                         overrides, (), washout, review_after_days, maintenance_days)
     return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)
@@ -106,9 +119,11 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     rules.enforce_request(rules.Request(inputs.protocol, protocol, target, inputs.target_mg is not None,
                                         inputs.patient, dose_time, inputs.formulation, inputs.overridden,
                                         inputs.start, inputs.washout))
+    if not date_exists(inputs.start, zone):
+        raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
     segments, times, targets, stop = _schedule(protocol, inputs)
     final_target = segments[-1].dose
-    count = _day_count(inputs, segments, stop)
+    count = _day_count(inputs, segments, stop, zone)
     doses = _expand(segments, count)
     levels = sorted({dose for dose, _ in doses})
     formulation = inputs.formulation or default_capsules(levels)
@@ -117,8 +132,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     portions = {dose: formulation.measure(dose) for dose in levels}
     amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
     plan_days = []
-    for index, (dose, cause) in enumerate(doses):
-        day = inputs.start + timedelta(days=index)
+    # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
+    for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
         wanted = _in_force(times, index)
         clock = dose_clock(day, wanted, zone)
         plan_days.append(DoseDay(
@@ -128,6 +143,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
             _window(wanted, inputs.overridden), cause))
     warnings, screen_notes = screen.findings(inputs.patient)
     notes += screen_notes
+    notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
+                                f"has no dose on it") for gap in skipped_dates(inputs.start, plan_days[-1].date, zone)]
     if plan_days[-1].dose_mg < final_target:
         notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
                                         f"the target of {format_mg(final_target)} mg"))
@@ -147,7 +164,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
         window=_window(dose_time, inputs.overridden), formulation=formulation, days=tuple(plan_days),
         refills=refills, events=events, warnings=tuple(warnings), notes=tuple(notes),
         cancelled=tuple(item for item in cancelled if item.key not in live), supersedes=supersedes,
-        tzdata=tz_version(), rules_applied=tuple(rule.id for rule in rules.RULES),
+        tzdata=tz_version(), utc_offsets=record_offsets(zone, inputs.start, plan_days[-1].date),
+        rules_applied=tuple(rule.id for rule in rules.RULES),
     )
     rules.enforce_plan(plan)
     return plan
@@ -262,9 +280,9 @@ def _hold_days(protocol: Protocol) -> int:
     return max(finite[-1] if finite else rules.HOLD_MIN_DAYS, rules.HOLD_MIN_DAYS)
 
 
-def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None) -> int:
+def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None, zone: ZoneInfo) -> int:
     if inputs.end is not None:
-        count = (inputs.end - inputs.start).days + 1
+        count = (inputs.end - inputs.start).days + 1 - len(skipped_dates(inputs.start, inputs.end, zone))
     else:
         # the maintenance days count from the first day of the last unbroken run at the final dose
         final = len(segments) - 1

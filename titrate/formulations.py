@@ -44,10 +44,10 @@ class Formulation:
             raise InputError(f"unknown form {self.form!r}; choose one of: {', '.join(FORMS)}")
         if self.form == "capsule":
             if not self.strengths_mg or self.concentration_mg is not None:
-                raise InputError("capsules take one or more strengths (--strength MG) and no concentration")
+                raise InputError("capsules take one or more strengths and no concentration", field="strengths")
             object.__setattr__(self, "strengths_mg", tuple(sorted(set(self.strengths_mg), reverse=True)))
         elif self.strengths_mg or self.concentration_mg is None:
-            raise InputError(f"{self.form} takes a concentration (--concentration) and no strengths")
+            raise InputError(f"{self.form} takes a concentration and no strengths", field="concentration")
         for mg in (*self.strengths_mg, *([self.concentration_mg] if self.concentration_mg else [])):
             if mg <= 0 or mg != mg.quantize(MG_QUANTUM):
                 raise InputError(f"strengths and concentrations are more than 0 with at most two decimal "
@@ -87,7 +87,7 @@ class Formulation:
         """A hint for a refusal: a strength or concentration that measures every dose exactly."""
         if self.form == "capsule":
             common = _greatest_common_mg(doses)
-            return f"add --strength {format_mg(common)} (a {format_mg(common)} mg capsule makes every dose)"
+            return f"adding {format_mg(common)} mg capsules would make every dose"
         unit = "mg/drop" if self.form == "drops" else "mg/mL"
         for candidate in CANDIDATE_CONCENTRATIONS:
             trial = Formulation(self.form, concentration_mg=candidate)

@@ -41,11 +41,31 @@ def generated_now() -> datetime:
         raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
 
 
-def read_text(path: Path) -> str:
-    """A file's text; a missing or unreadable file is bad input (exit 2), naming the file."""
+#: No titrate file comes near this (a ten-year plan is about 2 MB); reading stops here, so that
+#: /dev/zero or a huge file is refused instead of filling the memory.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def shown_path(path: Path) -> str:
+    """A file name as an error message can show it: control and bidirectional characters, and bytes
+    that are not UTF-8, escaped."""
+    from .render.common import terminal_safe  # a small module with no extras
+
+    return terminal_safe(str(path))
+
+
+def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text; a missing, unreadable, oversized or non-UTF-8 file is bad input (exit 2), naming
+    the file."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
     except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"cannot read {path}: not UTF-8 text") from None
+        raise InputError(f"cannot read {shown_path(path)}: {error.strerror}") from None
+    if len(data) > limit:
+        raise InputError(f"cannot read {shown_path(path)}: it is larger than {limit // (1024 * 1024)} MB, "
+                         "which no titrate file is")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"cannot read {shown_path(path)}: not UTF-8 text (byte {error.start + 1})") from None

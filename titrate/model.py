@@ -12,7 +12,7 @@ from .doses import format_mg
 from .errors import InputError
 from .formulations import Formulation, Portion
 from .supply import Refill, Supply
-from .wallclock import EVENING_WINDOW, Window, load_zone
+from .wallclock import EVENING_WINDOW, Window, load_zone, local_dates
 
 PLAN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 #: Ten years: no step, hold or step-back is longer; a larger number is a typo.
@@ -90,7 +90,8 @@ class Protocol:
 class Patient:
     """The facts about a patient that the rules read. `label` is free text shown in outputs.
 
-    `spasticity` and the condition "spasticity" are one fact: either sets both.
+    `spasticity` and a condition the screen reads as spasticity ("spastic paraparesis") are one fact:
+    either sets both.
     """
 
     label: str | None = None
@@ -103,7 +104,9 @@ class Patient:
         medications = tuple(dict.fromkeys(" ".join(m.split()) for m in self.medications))
         if "" in conditions or "" in medications:
             raise InputError("a condition or medication name cannot be empty")
-        has_condition = any(c.casefold() == "spasticity" for c in conditions)
+        from .screen import implies_spasticity  # here, not at the top: the screen reads this module
+
+        has_condition = implies_spasticity(conditions)
         if self.spasticity and not has_condition:
             conditions += ("spasticity",)
         # Frozen, so normalise through object.__setattr__, once, at construction.
@@ -336,13 +339,15 @@ class Plan:
     cancelled: tuple[Cancelled, ...] = ()
     supersedes: int | None = None
     tzdata: str = ""
+    #: The UTC offset from each instant on, by the rules the plan was made with (wallclock.moved_days).
+    utc_offsets: tuple[tuple[datetime, timedelta], ...] = ()
     rules_applied: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if not PLAN_ID_PATTERN.fullmatch(self.plan_id):
             raise InputError(f"a plan id is 1-64 letters, digits, '.', '_' or '-', starting with a letter "
                              f"or digit (got {self.plan_id!r})", field="plan_id")
-        load_zone(self.time_zone)
+        zone = load_zone(self.time_zone)
         if not self.days:
             raise InputError("a plan needs at least one day")
         if isinstance(self.revision, bool) or not 1 <= self.revision <= MAX_REVISION:
@@ -352,7 +357,8 @@ class Plan:
         if self.generated_at.tzinfo is None:
             raise InputError("generated_at must carry a time zone")
         for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
-            if after.date != before.date + timedelta(days=1):
+            # consecutive dates of the zone's calendar: a date it skipped is not a day (wallclock)
+            if after.date != next(local_dates(before.date + timedelta(days=1), zone)):
                 raise InputError(f"days must be consecutive dates: {after.date} follows {before.date}")
             if after.day != number:
                 raise InputError(f"{after.date}: expected day {number}, got {after.day}")

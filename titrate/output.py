@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 from .errors import InputError
+from .machine import shown_path
 
 
 def refuse_clobber(path: Path) -> None:
     """Fail early, before any work, when `path` exists and may not be overwritten."""
     if path.exists() or path.is_symlink():
-        raise InputError(f"{path} already exists; add --force to overwrite it")
+        raise InputError(f"{shown_path(path)} already exists; add --force to overwrite it")
 
 
 def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
@@ -22,13 +23,13 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     only, since plans name patients.
     """
     if not path.parent.is_dir():
-        raise InputError(f"cannot write {path}: there is no folder {path.parent}")
+        raise InputError(f"cannot write {shown_path(path)}: there is no folder {shown_path(path.parent)}")
     try:
         _write_then_place(path, data, force=force)
     except InputError:
         raise
     except OSError as error:
-        raise OSError(error.errno, f"cannot write {path}: {error.strerror}") from None
+        raise OSError(error.errno, f"cannot write {shown_path(path)}: {error.strerror}") from None
 
 
 def _write_then_place(path: Path, data: bytes, *, force: bool) -> None:
@@ -46,7 +47,7 @@ def _write_then_place(path: Path, data: bytes, *, force: bool) -> None:
             try:
                 os.link(temp_name, path)
             except FileExistsError:
-                raise InputError(f"{path} already exists; add --force to overwrite it") from None
+                raise InputError(f"{shown_path(path)} already exists; add --force to overwrite it") from None
             except OSError:
                 # A file system without hard links: check, then rename (a narrow race, but no clobber
                 # of a file that was there when we looked).

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import InputError
 from .model import Override
-from .screen import vocabulary
+from .screen import check_conditions
 from .wallclock import load_zone, parse_hhmm
 
 KEYS = ("label", "conditions", "medications", "time_zone", "dose_time", "overrides")
@@ -47,6 +47,8 @@ def parse_patient_file(text: str) -> PatientFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise InputError("not a patient file: nested too deeply") from None
     lines = text.splitlines()
     for key in data:
         if key not in KEYS:
@@ -73,8 +75,7 @@ def _at(lines: list[str], key: str, read: Callable[[], Any]) -> Any:
 
 
 def _known_conditions(conditions: tuple[str, ...]) -> tuple[str, ...]:
-    for condition in conditions:
-        vocabulary().match_condition(condition)
+    check_conditions(conditions)
     return conditions
 
 

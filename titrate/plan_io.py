@@ -13,7 +13,7 @@ places ("1.50"), never as floats.
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -40,7 +40,8 @@ from .model import (
 from .protocols import Linear, linear
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
-from .wallclock import Window, format_hhmm, format_minutes, parse_hhmm, parse_minutes
+from .wallclock import (Window, check_date_range, format_hhmm, format_minutes, format_offset, parse_hhmm,
+                        parse_minutes, parse_offset)
 
 SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"
@@ -128,6 +129,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "supersedes": plan.supersedes,
         "generated_at": format_instant(plan.generated_at),
         "tzdata": plan.tzdata,
+        **({"utc_offsets": [{"from": format_instant(onset), "offset": format_offset(offset)}
+                            for onset, offset in plan.utc_offsets]} if plan.utc_offsets else {}),
         "inputs": inputs_to_dict(plan.inputs),
         "target_mg": _mg(plan.target_mg),
         "window": _window(plan.window),
@@ -186,7 +189,7 @@ def loads(text: str) -> Plan:
     import json
 
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=_small_int, parse_constant=_no_constant)
+        data = json.loads(text, parse_float=_bounded_decimal, parse_int=_small_int, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
     except RecursionError:
@@ -202,10 +205,25 @@ def loads(text: str) -> Plan:
     return _checked(stored)
 
 
+#: The largest whole number a plan holds: a revision, whose calendar SEQUENCE (one less) is a signed
+#: 32-bit integer in RFC 5545.
+MAX_WHOLE = 2**31
+
+
 def _small_int(text: str) -> int:
-    if len(text.lstrip("-")) > 12:
-        raise InputError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is too large for a plan")
+    if len(text.lstrip("-")) > 12 or abs(int(text)) > MAX_WHOLE:
+        raise InputError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is too large for a plan "
+                         f"(at most {MAX_WHOLE})")
     return int(text)
+
+
+def _bounded_decimal(text: str) -> Decimal:
+    """A number with a fraction or an exponent, as plan files hold milligrams: no more digits, and no
+    larger or finer, than any dose or count needs (1e999999999 would take forever to print)."""
+    value = Decimal(text)
+    if len(text) > 24 or not -12 <= value.adjusted() <= 9:
+        raise InputError(f"the number {text[:24]!r} is out of range for a plan")
+    return value
 
 
 def _no_constant(name: str) -> None:
@@ -218,7 +236,7 @@ def _checked(stored: Plan) -> Plan:
     (InputError naming the first difference); the file's findings kept and today's added."""
     rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
                     revision=stored.revision, supersedes=stored.supersedes, cancelled=stored.cancelled)
-    merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata,
+    merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
                      warnings=_union(stored.warnings, rebuilt.warnings), notes=_union(stored.notes, rebuilt.notes))
     rules.enforce_plan(replace(stored, warnings=merged.warnings, notes=merged.notes))
     if stored.cancelled != rebuilt.cancelled:
@@ -324,9 +342,10 @@ class _Reader:
         try:
             if not text.isascii():
                 raise ValueError
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise InputError(f"{self.path}.{key} must be a date as YYYY-MM-DD (got {text!r})") from None
+        return check_date_range(day, field=f"{self.path}.{key}")
 
     def clock(self, key: str, *, optional: bool = False) -> time | None:
         text = self.text(key, optional=optional)
@@ -379,6 +398,22 @@ def _generated_at(data: _Reader) -> datetime:
     if generated_at.tzinfo is None:
         raise InputError(f"plan.generated_at must say its zone, e.g. a trailing Z (got {generated!r})")
     return generated_at
+
+
+def _utc_offsets(data: _Reader) -> tuple[tuple[datetime, timedelta], ...]:
+    """The zone's UTC offsets by the rules the plan was made with: (UTC instant, offset) in order."""
+    offsets = []
+    for item in data.items("utc_offsets"):
+        text = item.text("from")
+        try:
+            onset = datetime.fromisoformat(text) if text.isascii() else None
+        except ValueError:
+            onset = None
+        if onset is None or onset.utcoffset() != timedelta(0) or (offsets and onset <= offsets[-1][0]):
+            raise InputError(f"{item.path}.from must be a UTC time such as 2026-01-31T12:00:00Z, later than the "
+                             f"one before (got {text!r})")
+        offsets.append((onset.astimezone(timezone.utc), parse_offset(item.text("offset"), field=f"{item.path}.offset")))
+    return tuple(offsets)
 
 
 def _patient(data: _Reader) -> Patient:
@@ -446,6 +481,7 @@ def _plan(data: _Reader) -> Plan:
         supersedes=data.whole("supersedes", optional=True),
         generated_at=_generated_at(data),
         tzdata=data.text("tzdata"),
+        utc_offsets=_utc_offsets(data) if data.has("utc_offsets") else (),
         inputs=inputs,
         target_mg=data.mg("target_mg"),
         window=data.window("window"),

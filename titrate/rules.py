@@ -8,6 +8,7 @@ saying where. Screen rules that only warn check that their warning is in the pla
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -82,7 +83,7 @@ def _ceiling_request(request: Request) -> Iterator[str]:
     for number, step in enumerate(request.protocol.steps, start=1):
         if step.dose_mg > CEILING_MG:
             yield f"{_step_name(request.protocol, number)} is above the {format_mg(CEILING_MG)} mg ceiling"
-    if request.target_is_explicit and request.target_mg > CEILING_MG:
+    if request.target_mg > CEILING_MG:
         yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
 
 
@@ -179,6 +180,7 @@ def _amount_plan(plan: Plan) -> Iterator[str]:
 def _supply_plan(plan: Plan) -> Iterator[str]:
     expected_start = plan.start
     per_fill = plan.supply.days_per_fill(plan.formulation.form)
+    dates = [day.date for day in plan.days]  # in order (the plan checks): each fill's days by bisection
     for refill in plan.refills:
         if refill.start != expected_start or refill.end < refill.start:
             yield f"fill {refill.number} starts on {refill.start}, but the supply runs out on {expected_start}"
@@ -186,15 +188,16 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
         if refill.reorder_on > refill.start - timedelta(days=plan.supply.lead_days):
             yield (f"fill {refill.number} is re-ordered on {refill.reorder_on}, less than {plan.supply.lead_days} "
                    f"days before it is needed on {refill.start}")
-        if refill.days > per_fill:
+        # count the plan's days, not the calendar's: a date the zone skipped is no day (wallclock)
+        first, after = bisect_left(dates, refill.start), bisect_right(dates, refill.end)
+        days = plan.days[first:after]
+        if len(days) > per_fill:
             liquid_limited = plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days
             limit = "shelf life" if liquid_limited else "supply"
-            yield f"fill {refill.number} covers {refill.days} days, more than its {per_fill}-day {limit}"
-        first = (refill.start - plan.start).days  # days are consecutive and fills follow on: index, not scan
-        days = plan.days[first:first + refill.days]
+            yield f"fill {refill.number} covers {len(days)} days, more than its {per_fill}-day {limit}"
         if refill.quantities != total_quantities(day.dispense for day in days):
             yield f"fill {refill.number} does not hold what its days take"
-        expected_start = refill.end + timedelta(days=1)
+        expected_start = dates[after] if after < len(dates) else refill.end + timedelta(days=1)
     if expected_start != plan.end + timedelta(days=1):
         yield f"the fills end on {expected_start - timedelta(days=1)}, not on the plan's last day {plan.end}"
 
@@ -249,20 +252,14 @@ def _revision_plan(plan: Plan) -> Iterator[str]:
         yield f"revision {plan.revision} supersedes revision {plan.supersedes}, not the one before it"
 
 
-def _opioid(patient: Patient) -> Iterator[str]:
-    for medication in patient.medications:
-        drug = screen.vocabulary().match_medication(medication)
-        if drug and drug.drug_class.action == "refuse":
-            yield f"{medication!r} is {drug.generic}, an {drug.drug_class.name}: {drug.drug_class.reason}"
+def _screen_refusals(rule_id: str) -> tuple[Callable[[Request], Iterator[str]], Callable[[Plan], Iterator[str]]]:
+    """The request and plan checks of a rule the screen refuses by (an opioid, a liver condition)."""
+    def check_request(request: Request) -> Iterator[str]:
+        yield from screen.refusals(request.patient, rule_id, request.overridden)
 
-
-def _liver(patient: Patient, overridden: frozenset[str]) -> Iterator[str]:
-    if "liver" in overridden:
-        return
-    for condition in patient.conditions:
-        group = screen.vocabulary().match_condition(condition)
-        if group.rule == "liver":
-            yield f"{condition!r} is a liver condition: {group.reason}"
+    def check_plan(plan: Plan) -> Iterator[str]:
+        yield from screen.refusals(plan.patient, rule_id, plan.overridden)
+    return check_request, check_plan
 
 
 def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
@@ -278,15 +275,24 @@ def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
     return check
 
 
+def _screen_rule(rule_id: str, statement: str, topic: str, *, overridable: bool = False) -> Rule:
+    """A rule of the safety screen: refusals checked on the request and the plan, and every warning and
+    note it gives present in the plan."""
+    check_request, refused = _screen_refusals(rule_id)
+    present = _findings_present(rule_id)
+
+    def check_plan(plan: Plan) -> Iterator[str]:
+        yield from refused(plan)
+        yield from present(plan)
+    return Rule(rule_id, statement, f"domain.md, Safety screen: {topic}", check_request, check_plan, overridable)
+
+
 RULES: tuple[Rule, ...] = (
-    Rule("opioid", "A patient taking any opioid is not given LDN; this cannot be overridden.",
-         "domain.md, Safety screen: any opioid",
-         lambda request: _opioid(request.patient), lambda plan: _opioid(plan.patient)),
-    Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
-                  "with a reason.",
-         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
-         lambda request: _liver(request.patient, request.overridden),
-         lambda plan: _liver(plan.patient, plan.overridden), overridable=True),
+    _screen_rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this "
+                           "cannot be overridden.", "any opioid"),
+    _screen_rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
+                          "with a reason; signs of it (raised liver tests, fatty liver) give a warning.",
+                 "liver disease, hepatitis, cirrhosis", overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
          "domain.md, Dose rules: start", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
@@ -313,16 +319,22 @@ RULES: tuple[Rule, ...] = (
     Rule("revision", "A plan changes only by an adjustment with a reason, from a date on; the days before it and "
                      "before any earlier adjustment are never rewritten.",
          "domain.md, Dose rules: step-back and timing-exception", _nothing, _revision_plan),
-    Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
-         "domain.md, Safety screen: interferon beta", _nothing, _findings_present("interferon")),
-    Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
-         "domain.md, Safety screen: glatiramer", _nothing, _findings_present("glatiramer")),
-    Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
-                      "doctor.",
-         "domain.md, Safety screen: pregnancy, breastfeeding", _nothing, _findings_present("pregnancy")),
-    Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
-         "domain.md, Safety screen: a medication titrate does not know", _nothing,
-         _findings_present("unscreened")),
+    _screen_rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, "
+                               "nalmefene) is refused unless a clinician overrides it with a reason; naltrexone "
+                               "at another dose gives a warning.",
+                 "full-dose naltrexone or nalmefene", overridable=True),
+    _screen_rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a "
+                                   "warning to ask about opioid use.", "peripheral opioid antagonists"),
+    _screen_rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, "
+                                      "with a note.", "any opioid"),
+    _screen_rule("antispasticity", "An antispasticity drug gives a warning that the patient may have "
+                                   "spasticity, which caps the dose at 3 mg.", "antispasticity drugs"),
+    _screen_rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.", "interferon beta"),
+    _screen_rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.", "glatiramer"),
+    _screen_rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with "
+                              "the doctor.", "pregnancy, breastfeeding"),
+    _screen_rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a "
+                               "warning.", "a medication titrate does not know"),
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

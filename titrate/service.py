@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from .patient_file import PatientFile, parse_patient_file
 from .protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
 from .revise import adjust
 from .supply import Supply
-from .wallclock import load_zone, parse_hhmm
+from .wallclock import check_date_range, load_zone, nth_date, parse_hhmm
 
 if TYPE_CHECKING:
     from .diff import PlanDiff
@@ -81,8 +81,7 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
     neither the request nor its patient file names one.
     """
     facts = _patient_file(request.patient_file_text)
-    for condition in request.conditions:
-        screen.vocabulary().match_condition(condition)
+    screen.check_conditions(request.conditions)
     washout = _washout(request)
     start = request.start or (washout.earliest_start if washout else None)
     if start is None:
@@ -105,7 +104,7 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
         dose_time=request.dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
         formulation=_formulation(request.form, request.strengths, request.concentration),
         supply=Supply(request.supply_days, request.lead_days, request.shelf_life_days),
-        end=_end(start, request.days, request.until), target_mg=request.target,
+        end=_end(start, request.days, request.until, zone), target_mg=request.target,
         overrides=kept + tuple(given.values()), washout=washout,
         review_after_days=None if request.no_review else request.review_after)
     return build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
@@ -132,7 +131,7 @@ def _washout(request: PlanRequest) -> Washout | None:
     return Washout(request.opioid, request.last_opioid_dose, request.washout_days)
 
 
-def _end(start: date, days: int | None, until: date | None) -> date | None:
+def _end(start: date, days: int | None, until: date | None, zone: str) -> date | None:
     if days is not None and until is not None:
         raise InputError("give the plan's length as days or as an end date, not both", field="days")
     if days is None:
@@ -141,7 +140,7 @@ def _end(start: date, days: int | None, until: date | None) -> date | None:
         raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
     if (date.max - start).days <= days:
         raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-    return start + timedelta(days=days - 1)
+    return nth_date(start, days, load_zone(zone))  # real dates: a date the zone skipped is no day
 
 
 def _patient_file(text: str | None) -> PatientFile:
@@ -242,12 +241,14 @@ def _override(item: str) -> tuple[str, str]:
 
 
 def parse_date(text: str, *, field: str) -> date:
-    """YYYY-MM-DD in ASCII digits, or InputError."""
+    """YYYY-MM-DD in ASCII digits, within the dates a plan may use (wallclock.FIRST_DATE..LAST_DATE), or
+    InputError."""
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
         try:
-            return date.fromisoformat(text.strip())
+            day = date.fromisoformat(text.strip())
         except ValueError:
             raise InputError(f"{text!r} is not a date in the calendar", field=field, value=text) from None
+        return check_date_range(day, field=field)
     raise InputError(f"{text!r} is not a date as YYYY-MM-DD", field=field, value=text)
 
 

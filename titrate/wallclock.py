@@ -1,25 +1,44 @@
 """Local wall-clock times in an IANA zone: the dose window and clock changes.
 
-Dose times are stored as the wall-clock time the patient reads, never as UTC. On the night the clocks
-jump over the dose time, the dose moves by the jump, as a clock does and as RFC 5545 (3.3.5) tells
-calendar apps to read such a time, so the plan and the phone agree.
+Dose times are stored as the wall-clock time the patient reads, never as UTC. The plan's rules for the
+times a clock change makes odd, the same in every format:
+- a skipped time (clocks going forward over the dose) moves by the jump, as a clock does and as
+  RFC 5545 (3.3.5) tells calendar apps to read it, staying on its own date;
+- a repeated time (clocks going back over the dose) is its first occurrence; calendar apps disagree on
+  which one a local time names, so the calendar writes that one dose in UTC, and the day's note says so;
+- a date the zone skipped entirely (Pacific/Apia, 2011-12-30) has no dose: the plan leaves it out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import islice
+from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import InputError
+from .tzdb import get_zone
+
+if TYPE_CHECKING:
+    from .model import Plan
 
 MINUTES_PER_DAY = 24 * 60
+_NOT_PLACES = frozenset({"localtime", "factory", "posixrules"})
+#: Dates a plan may name: far enough inside the calendar that no plan, re-order or review date
+#: computed from them falls off either end of it (year 1, year 9999).
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def load_zone(name: str) -> ZoneInfo:
-    """The IANA zone called `name`, or InputError suggesting the nearest real name."""
+    """The IANA zone called `name` (from the `tzdata` package first: see tzdb), or InputError suggesting
+    the nearest real name. Names in the database that are not a place ("localtime" is whatever this
+    machine says, "Factory" has no offset anyone uses, "right/" zones count leap seconds that clocks do
+    not) are refused."""
+    if name.casefold() in _NOT_PLACES or name.startswith("right/"):
+        raise InputError(f"{name!r} is not a place's time zone; use an IANA name such as 'Europe/London'")
     try:
-        return ZoneInfo(name)
+        return get_zone(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     from difflib import get_close_matches  # only to suggest a name for a misspelt zone
@@ -28,6 +47,14 @@ def load_zone(name: str) -> ZoneInfo:
     close = by_case.get(name.casefold()) or next(iter(get_close_matches(name, by_case.values(), n=1)), None)
     hint = f"did you mean {close!r}?" if close else "use an IANA name such as 'Europe/London'"
     raise InputError(f"unknown time zone {name!r}; {hint}")
+
+
+def check_date_range(day: date, *, field: str) -> date:
+    """`day`, or InputError if it is outside FIRST_DATE..LAST_DATE."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InputError(f"{field} {day} is outside the dates a plan may use ({FIRST_DATE} to {LAST_DATE})",
+                         field=field, value=day.isoformat())
+    return day
 
 
 def tz_version() -> str:
@@ -40,7 +67,9 @@ def tz_version() -> str:
 def parse_hhmm(text: str, *, field: str) -> time:
     """Read 'HH:MM' (00:00-23:59), or raise InputError."""
     hours, sep, minutes = text.strip().partition(":")
-    if sep and len(hours) in (1, 2) and len(minutes) == 2 and hours.isdigit() and minutes.isdigit():
+    # ASCII digits only: "２２:００" or "²²:00" is refused, not guessed at.
+    if (sep and len(hours) in (1, 2) and len(minutes) == 2 and (hours + minutes).isascii()
+            and hours.isdigit() and minutes.isdigit()):
         if int(hours) < 24 and int(minutes) < 60:
             return time(int(hours), int(minutes))
     raise InputError(f"{field} must be HH:MM, from 00:00 to 23:59 (got {text!r})")
@@ -97,10 +126,14 @@ def dose_clock(day: date, wanted: time, zone: ZoneInfo) -> DoseClock:
     """The wall-clock time of the dose on `day`, moved only when the clocks skip `wanted` that night.
 
     A skipped time moves forward by the jump (RFC 5545's reading); if that would pass midnight it moves
-    back by the jump instead, so that each date keeps exactly one dose. An ambiguous time (clocks going
-    back) is the first of the two, as RFC 5545 reads it.
+    back by the jump instead, so that each date keeps exactly one dose. A repeated time (clocks going
+    back) is the first of the two, and the note says which, by its UTC offset.
     """
     local = datetime.combine(day, wanted, tzinfo=zone)
+    if occurs_twice(local.replace(tzinfo=None), zone):
+        offset = format_offset(local.replace(fold=0).utcoffset())
+        return DoseClock(wanted, f"the clocks go back on the night of {day.isoformat()}, so {format_hhmm(wanted)} "
+                                 f"comes twice: this dose is at the first {format_hhmm(wanted)} (UTC{offset})")
     if _exists(local):
         return DoseClock(wanted, None)
     for fold in (0, 1):
@@ -119,6 +152,64 @@ def _exists(local: datetime) -> bool:
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
+def occurs_twice(local: datetime, zone: ZoneInfo) -> bool:
+    """Whether the naive wall-clock time `local` happens twice in `zone` (the clocks go back over it)."""
+    first, second = (local.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
+    return first.utcoffset() != second.utcoffset() and _exists(first) and _exists(second)
+
+
+def first_instant(local: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant of naive `local` in `zone`: the first where it happens twice (the plan's rule)."""
+    return local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+
+
+def format_offset(offset: timedelta | None) -> str:
+    """A UTC offset as +HH:MM or -HH:MM (+HH:MM:SS for the odd historic offset with seconds)."""
+    seconds = int((offset or timedelta()).total_seconds())
+    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
+    text = f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+    return text + (f":{seconds % 60:02d}" if seconds % 60 else "")
+
+
+def parse_offset(text: str, *, field: str) -> timedelta:
+    """The inverse of format_offset, or InputError naming `field`."""
+    parts = text[1:].split(":")
+    if text[:1] in ("+", "-") and len(parts) in (2, 3) and all(len(p) == 2 and p.isdigit() for p in parts):
+        hours, minutes, seconds = (int(p) for p in [*parts, "00"][:3])
+        if hours < 24 and minutes < 60 and seconds < 60:
+            value = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+            return -value if text[0] == "-" else value
+    raise InputError(f"{field} must be a UTC offset such as +01:00 or -03:30 (got {text!r})")
+
+
+def date_exists(day: date, zone: ZoneInfo) -> bool:
+    """Whether `day` is on the zone's calendar at all: Pacific/Apia skipped 2011-12-30 when Samoa moved
+    across the date line. A date exists if its start, middle or end does (a change never takes more)."""
+    return any(_exists(datetime.combine(day, moment, tzinfo=zone)) for moment in (time(0), time(12), time(23, 59)))
+
+
+def local_dates(start: date, zone: ZoneInfo) -> Iterator[date]:
+    """The dates from `start` on that exist in `zone`, in order: a skipped date is left out."""
+    day = start
+    while True:
+        if date_exists(day, zone):
+            yield day
+        if day == date.max:
+            return
+        day += timedelta(days=1)
+
+
+def nth_date(start: date, count: int, zone: ZoneInfo) -> date:
+    """The `count`-th date of `zone`'s calendar from `start` (the first): a plan of `count` days ends on it."""
+    return next(islice(local_dates(start, zone), count - 1, None))
+
+
+def skipped_dates(first: date, last: date, zone: ZoneInfo) -> list[date]:
+    """The dates between `first` and `last` that `zone` skipped."""
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)
+            if not date_exists(first + timedelta(days=n), zone)]
+
+
 def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
     """The instant the window of `day` closes. A closing time the clocks skip (midnight in
     America/Santiago, say) closes at the first minute after the jump."""
@@ -127,3 +218,91 @@ def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
     if _exists(local):
         return local
     return local.astimezone(timezone.utc).astimezone(zone)
+
+
+#: Two changes of offset never come closer than this in the tz database; the scan steps by it.
+SCAN_STEP = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class Observance:
+    """From `onset` (local wall time, read in `offset_from`) the zone is at `offset_to`."""
+
+    onset: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    daylight: bool
+
+    @property
+    def onset_utc(self) -> datetime:
+        return (self.onset - self.offset_from).replace(tzinfo=timezone.utc)
+
+
+def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
+    """The offset in force from the start of `first` (local), then every change through the end of `last`."""
+    begin = datetime.combine(first - timedelta(days=1), time(0), tzinfo=timezone.utc)
+    finish = datetime.combine(last + timedelta(days=2), time(0), tzinfo=timezone.utc)
+    opening = begin.astimezone(zone)
+    found = [Observance(opening.replace(tzinfo=None), opening.utcoffset(), opening.utcoffset(),
+                        opening.tzname() or zone.key, bool(opening.dst()))]
+    moment = begin
+    while moment < finish:
+        step_end = min(moment + SCAN_STEP, finish)
+        if _offset(zone, step_end) != _offset(zone, moment):
+            change = _first_instant_at_new_offset(zone, moment, step_end)
+            after = change.astimezone(zone)
+            before = _offset(zone, change - timedelta(seconds=1))
+            found.append(Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
+                                    after.tzname() or zone.key, bool(after.dst())))
+        moment = step_end
+    return found
+
+
+def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:
+    return instant.astimezone(zone).utcoffset()
+
+
+def _first_instant_at_new_offset(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:
+    """Bisect to the second: the offset at `low` differs from the one at `high`."""
+    start_offset = _offset(zone, low)
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if _offset(zone, middle) == start_offset:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def record_offsets(zone: ZoneInfo, first: date, last: date) -> tuple[tuple[datetime, timedelta], ...]:
+    """The UTC offset of `zone` from each instant on (the first covers the start of `first`) through
+    `last`, by the rules titrate uses now: what a plan records so that a later titrate can tell whether
+    newer rules put a dose elsewhere (moved_days)."""
+    return tuple((change.onset_utc, change.offset_to) for change in observances(zone, first, last))
+
+
+def _recorded_instant(offsets: tuple[tuple[datetime, timedelta], ...], local: datetime) -> datetime | None:
+    """The UTC instant of naive `local` by recorded offsets (the first of two), or None if none covers it."""
+    fits = []
+    for (onset, offset), following in zip(offsets, [*offsets[1:], None]):
+        instant = local.replace(tzinfo=timezone.utc) - offset
+        if onset <= instant and (following is None or instant < following[0]):
+            fits.append(instant)
+    return min(fits, default=None)
+
+
+def moved_days(plan: Plan) -> list[date]:
+    """The days of a saved plan whose dose the zone rules titrate uses now put at another wall-clock time
+    or another instant than the rules the plan was made with (its `utc_offsets`; none recorded: [])."""
+    if not plan.utc_offsets:
+        return []
+    zone = load_zone(plan.time_zone)
+    moved = []
+    for day in plan.days:
+        local = datetime.combine(day.date, day.time)
+        if (not date_exists(day.date, zone) or dose_clock(day.date, day.time, zone).time != day.time
+                or _recorded_instant(plan.utc_offsets, local) != first_instant(local, zone)):
+            moved.append(day.date)
+    return moved

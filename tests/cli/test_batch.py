@@ -228,8 +228,8 @@ def test_a_worker_killed_mid_batch_is_reported_per_row_and_a_rerun_finishes(tmp_
 
 def test_unknown_formats_and_missing_arguments_are_usage_errors(batch, tmp_path):
     source = patients_file(tmp_path / "p.csv", [GOOD])
-    result = batch(source, "--out", tmp_path / "plans", "--formats", "json,pdf")
-    assert result.exit_code == 2 and "pdf" in result.stderr
+    result = batch(source, "--out", tmp_path / "plans", "--formats", "json,docx")
+    assert result.exit_code == 2 and "docx" in result.stderr
     assert batch(source).exit_code == 2
     assert batch("--template", source).exit_code == 2
 

@@ -102,7 +102,7 @@ def test_a_refused_plan_exits_3_naming_the_rule(run, args, rule):
     (["plan", "--start", "2026-12-01", "--target", "lots"], "number of milligrams"),
     (["plan", "--start", "2026-12-01", "--protocol", "turbo"], "unknown protocol 'turbo'"),
     (["plan", "--start", "2026-12-01", "--days", "0"], "--days"),
-    (["plan", "--start", "2026-12-01", "--format", "pdf"], "--format"),
+    (["plan", "--start", "2026-12-01", "--format", "docx"], "--format"),
     (["plan"], "Missing option '--start'"),
     (["render", "missing.json"], "cannot read missing.json"),
 ])
@@ -242,7 +242,7 @@ def test_opioid_and_ceiling_cannot_be_overridden(run):
         result = run(*BASE, "--override", rule, "--reason", "please")
         assert result.exit_code == 3 and f"rule '{rule}' cannot be overridden" in result.stderr
     unknown = run(*BASE, "--override", "bedtime", "--reason", "x")
-    assert unknown.exit_code == 2 and "these can be overridden: liver, spasticity, window" in unknown.stderr
+    assert unknown.exit_code == 2 and "these can be overridden: liver, spasticity, window, antagonist" in unknown.stderr
 
 
 def test_warnings_and_notes_for_ms_drugs_pregnancy_and_unknown_medication(run):
@@ -278,7 +278,9 @@ def test_override_window_allows_a_morning_dose_shown_in_every_format(run):
     for fmt in ("table", "csv"):
         assert "Override (window): vivid dreams" in run(*args, "--format", fmt).stdout
     assert "Override \\(window\\): vivid dreams" in run(*args, "--format", "md").stdout
-    assert "Override (window): vivid dreams" in run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
+    assert "Override (window): vivid dreams" in run(*args, "--format", "order").stdout
+    calendar = run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
+    assert "vivid dreams" not in calendar and "DTSTART;TZID=Europe/London:20261201T080000" in calendar
 
 
 def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
@@ -356,7 +358,7 @@ def test_a_dose_the_strengths_cannot_make_is_refused_with_a_strength_that_works(
     result = run(*BASE, "--protocol", "gentle", "--strength", "1")
     assert result.exit_code == 3
     assert "refused by rule 'amount': 1.5 mg cannot be measured exactly" in result.stderr
-    assert "--strength 0.5" in result.stderr
+    assert "adding 0.5 mg capsules would make every dose" in result.stderr
 
 
 def test_liquid_amounts_and_unmeasurable_concentration(run):

@@ -62,7 +62,7 @@ def test_strengths_that_cannot_make_a_dose_are_refused_with_one_that_would(proto
     with pytest.raises(RefusedError) as refused:
         build_plan(protocol, Patient(), start, time_zone="UTC", generated_at=GENERATED, formulation=chosen)
     assert refused.value.rule_id == "amount"
-    suggested = Decimal(re.search(r"--strength (\S+)", str(refused.value)).group(1))
+    suggested = Decimal(re.search(r"adding (\S+) mg capsules", str(refused.value)).group(1))
     fixed = Formulation("capsule", (*strengths, suggested))
     assert all(fixed.measure(dose) is not None for dose in levels)
 

@@ -41,7 +41,7 @@ PLANS = {
     ),
 }
 EXTENSIONS = {"table": "txt", "csv": "csv", "json": "json", "md": "md", "ics": "ics", "explain": "explain.txt",
-              "order": "order.txt"}
+              "order": "order.txt", "html": "html", "fhir": "fhir.json"}
 CASES = [(name, fmt) for name in PLANS for fmt in EXTENSIONS]
 
 

@@ -10,35 +10,49 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from ics_reading import parse, tzinfo_from_icalendar_vtimezone, unescape_text, utc_from_vtimezone
-from strategies import FIXED_ZONES, avoids_skipped_days, dose_times, protocols, zones
+from strategies import FIXED_ZONES, dose_times, protocols, zones
 from test_golden import HOSTILE_LABEL, PLANS
 
 from titrate.engine import build_plan
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
+from titrate.wallclock import date_exists, load_zone, occurs_twice
 
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 
 
+DTSTART = re.compile(r"^DTSTART(?:;TZID=([^:]+))?:(\d{8}T\d{6})(Z?)\r$", flags=re.M)
+
+
 def assert_calendar_matches_plan(plan, text):
-    """Every dose day is exactly one event at the plan's local time, dose and zone, and the file's own
-    VTIMEZONE puts it at the same instant as zoneinfo."""
+    """Every dose day is exactly one event at the plan's instant and dose. A start given with the plan's
+    TZID is the day's wall-clock time, which happens only once in the zone, and the file's own VTIMEZONE
+    puts it at the same instant as zoneinfo; a time that happens twice is given in UTC instead, the
+    first of the two (the plan's rule), so no app can read it the other way."""
     calendar = parse(text)
-    zone = ZoneInfo(plan.time_zone)
+    zone = load_zone(plan.time_zone)
     events = dose_events(calendar)
     assert len(events) == len(plan.days)
     assert len(calendar.events) == len(plan.days) + len(plan.events) + len(plan.cancelled)
-    starts = re.findall(r"^DTSTART;TZID=([^:]+):(\d{8}T\d{6})\r$", text, flags=re.M)
+    starts = [match for chunk in text.split("BEGIN:VEVENT")[1:] if "STATUS:CANCELLED" not in chunk
+              for match in DTSTART.findall(chunk)]
     tzid = "Etc/UTC" if plan.time_zone == "UTC" else plan.time_zone
-    assert len(starts) == len(plan.days) and {found for found, _ in starts} == {tzid}
-    for day, event, (_, raw) in zip(plan.days, events, starts):
-        local = datetime.strptime(raw, "%Y%m%dT%H%M%S")
-        assert (local.date(), local.time()) == (day.date, day.time)
-        assert event.dtstart.replace(tzinfo=None) == local
+    assert len(starts) == len(plan.days)
+    for day, event, (found_tzid, raw, utc) in zip(plan.days, events, starts):
+        local = datetime.combine(day.date, day.time)
+        expected = local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+        written = datetime.strptime(raw, "%Y%m%dT%H%M%S")
+        if utc:
+            assert not found_tzid and written.replace(tzinfo=timezone.utc) == expected == event.dtstart
+            assert any(occurs_twice(moment.replace(tzinfo=None), zone)
+                       for moment in (local, event.dtend.astimezone(zone)))
+            assert "comes twice" in event.description or occurs_twice(
+                event.dtend.astimezone(zone).replace(tzinfo=None), zone)
+        else:
+            assert found_tzid == tzid and written == local and not occurs_twice(written, zone)
+            assert utc_from_vtimezone(calendar, tzid, written) == expected
         assert event.summary == f"LDN {day.dose_mg.normalize():f} mg"
-        expected = datetime.combine(day.date, day.time, tzinfo=zone).astimezone(timezone.utc)
-        assert utc_from_vtimezone(calendar, tzid, local) == expected
         assert event.dtend > event.dtstart
         assert event.uid == f"{plan.plan_id}-{day.date:%Y%m%d}@titrate"
     return calendar, events
@@ -93,7 +107,18 @@ def test_moved_dose_and_warnings_reach_the_description():
     moved = events[8]
     assert moved.dtstart.time() == time(22, 30)
     assert "the clocks skip 23:30 on 2026-03-28, so this dose is at 22:30" in moved.description
-    assert all("Note (spasticity): target capped at 3 mg" in event.description for event in events)
+    assert all("Your dose stays at or below 3 mg because of muscle stiffness." in event.description
+               for event in events)
+    assert not any("target capped" in event.description or "(spasticity)" in event.description for event in events)
+
+
+def test_the_patient_gets_plain_words_not_clinician_notes_or_override_reasons():
+    plan = PLANS["berlin-morning-overrides"]
+    _, events = assert_calendar_matches_plan(plan, render(plan, "ics"))
+    for event in events:
+        assert "Tell your doctor about every MS medicine you take." in event.description
+        assert "hepatologist" not in event.description and "vivid dreams" not in event.description
+        assert "pharmacokinetic" not in event.description and "Warning (" not in event.description
 
 
 def test_hostile_label_is_escaped_and_reads_back_whole():
@@ -138,7 +163,9 @@ def test_each_refill_is_an_all_day_event_on_its_reorder_date_with_a_reminder():
         assert event.summary == "Re-order LDN"
         assert f"for {refill.start} to {refill.end}" in event.description
         (alarm,) = event.alarm
-        assert (alarm.action, alarm.trigger) == ("DISPLAY", timedelta(hours=9)) and alarm.description
+        nine_local = datetime.combine(refill.reorder_on, time(9), tzinfo=ZoneInfo(plan.time_zone))
+        assert (alarm.action, alarm.trigger) == ("DISPLAY", nine_local) and alarm.description
+        assert alarm.trigger.tzinfo == timezone.utc  # an instant, not a time floating with the phone
 
 
 def test_no_alarm_leaves_reminders_out():
@@ -187,8 +214,9 @@ dst_season_starts = st.builds(date, st.integers(2000, 2100), st.sampled_from([2,
 @example(PROTOCOLS["gentle"], True, "America/Nuuk", date(2026, 3, 1), 366, time(23, 30))
 @example(PROTOCOLS["low-start"], False, "Asia/Kathmandu", date(2026, 12, 31), 365, time(21, 0))
 @example(PROTOCOLS["classic"], False, "America/Santiago", date(2026, 8, 1), 365, time(23, 59))
+@example(PROTOCOLS["gentle"], False, "Pacific/Apia", date(2011, 12, 20), 30, time(21, 30))
 def test_calendar_occurrences_equal_the_plan_in_any_zone(protocol, spasticity, zone, start, days, dose_time):
-    assume(avoids_skipped_days(zone, start, days))
+    assume(date_exists(start, load_zone(zone)))  # a plan across a skipped date leaves it out
     plan = build_plan(protocol, Patient(spasticity=spasticity), start, time_zone=zone, generated_at=GENERATED,
                       dose_time=dose_time, days=days)
     assert_calendar_matches_plan(plan, render(plan, "ics"))

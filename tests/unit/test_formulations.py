@@ -39,7 +39,7 @@ def test_liquids_drops_and_creams_measure_to_their_quantum(form, concentration, 
 
 def test_hints_name_a_strength_or_concentration_that_works():
     doses = [D("1.5"), D("2"), D("2.5")]
-    assert "--strength 0.5" in Formulation("capsule", (D("1"),)).what_would_work(doses)
+    assert "adding 0.5 mg capsules would make every dose" in Formulation("capsule", (D("1"),)).what_would_work(doses)
     assert "0.5 mg/mL" in Formulation("liquid", concentration_mg=D("2")).what_would_work([D("1.25"), D("1.5")])
 
 

@@ -38,13 +38,14 @@ def with_day(index, **changes):
 def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference():
     assert [rule.id for rule in RULES] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual",
                                            "window", "amount", "supply", "washout", "review", "revision",
+                                           "antagonist", "opioid-implied", "peripheral-opioid", "antispasticity",
                                            "interferon", "glatiramer", "pregnancy", "unscreened"]
     for rule in RULES:
         assert rule.statement.endswith(".")
         section, _, _ = rule.source.removeprefix("domain.md, ").partition(": ")
         # the sections of shared/domain.md (read by people; tests never read outside the repository)
         assert section in ("Dose rules", "Safety screen", "Formulations", "Supply and cost")
-    assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window"]
+    assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window", "antagonist"]
 
 
 @pytest.mark.parametrize("edited, rule, where", [

@@ -1,56 +1,303 @@
-"""The safety screen's vocabulary and matching (data/screen.toml)."""
+"""The safety screen: its vocabulary (data/screen.toml), how it reads what people write, and what it
+finds for a patient."""
+
+import tomllib
+from decimal import Decimal
+from importlib.resources import files
 
 import pytest
 
 from titrate.errors import InputError
-from titrate.screen import vocabulary
+from titrate.model import Patient
+from titrate.screen import (
+    check_conditions, findings, implies_spasticity, patient_words, refusals, screen_condition, screen_medication,
+)
+from titrate.screen.match import edit_distance, find_names
+from titrate.screen.normalise import compact, fold, is_filler, split_items, strengths_mg, words
+from titrate.screen.vocabulary import ACTIONS, MARKETS, vocabulary
 
-OPIOIDS = ["Ultram", "tramadol", "Tylenol with codeine", "TYLENOL #3", "OxyContin", "Suboxone", "methadone",
-           "  percocet  ", "oxycodone/acetaminophen 5/325", "Vicodin", "Norco", "codeine cough syrup", "morphine",
-           "fentanyl patch", "buprenorphine", "Nucynta", "Dilaudid", "Opana", "Demerol", "hydrocodone"]
+DATA = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", OPIOIDS)
-def test_every_opioid_named_in_the_domain_reference_is_refused(name):
-    drug = vocabulary().match_medication(name)
-    assert drug is not None and drug.drug_class.name == "opioid" and drug.drug_class.action == "refuse"
+def only(text):
+    """The one thing the screen finds for `text`."""
+    found = screen_medication(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- Opioids, as the issue found them passing -------------------------------------------------------
+
+@pytest.mark.parametrize("name, generic", [
+    ("Ultram", "tramadol"), ("tramadol", "tramadol"), ("Tylenol with codeine", "codeine"),
+    ("TYLENOL #3", "codeine"), ("Tylenol No. 3", "codeine"), ("tylenol#3", "codeine"), ("Tylenol no 3", "codeine"),
+    ("Tylenol 3", "codeine"), ("Robitussin AC", "codeine"), ("Cheratussin AC", "codeine"),
+    ("codeine cough syrup", "codeine"), ("Oxy Contin", "oxycodone"), ("oxy-contin", "oxycodone"),
+    ("OxyContin", "oxycodone"), ("oxycodone HCl 5 mg BID", "oxycodone"), ("  percocet  ", "oxycodone"),
+    ("Percocet 5/325", "oxycodone"), ("Lomotil", "diphenoxylate"), ("Motofen", "difenoxin"),
+    ("diamorphine", "diamorphine"), ("Zydol", "tramadol"), ("co-dydramol", "dihydrocodeine"),
+    ("Panadeine Forte", "codeine"), ("Endone", "oxycodone"), ("Targin", "oxycodone"),
+    ("oxy\u00adcodone", "oxycodone"), ("oxy\u200bcodone", "oxycodone"), ("ＯＸＹＣＯＮＴＩＮ", "oxycodone"),
+    ("Suboxone", "buprenorphine"), ("Sublocade", "buprenorphine"), ("Probuphine", "buprenorphine"),
+    ("Buvidal", "buprenorphine"), ("methadone", "methadone"), ("Physeptone", "methadone"),
+    ("fentanyl patch 25 mcg/h", "fentanyl"), ("Durogesic", "fentanyl"), ("Nucynta", "tapentadol"),
+    ("Palexia", "tapentadol"), ("Dilaudid", "hydromorphone"), ("Opana", "oxymorphone"), ("Demerol", "pethidine"),
+    ("Vicodin", "hydrocodone"), ("Norco", "hydrocodone"), ("Tussionex", "hydrocodone"), ("morphine", "morphine"),
+    ("MST Continus", "morphine"), ("Kapanol", "morphine"), ("pholcodine linctus", "pholcodine"),
+    ("Tramacet", "tramadol"), ("Tramal", "tramadol"), ("Tylenol w/ codeine", "codeine"),
+])
+def test_every_opioid_is_refused_naming_the_drug(name, generic):
+    found = only(name)
+    assert (found.rule, found.action) == ("opioid", "refuse")
+    assert f" is {generic}, an opioid (" in found.message
+
+
+@pytest.mark.parametrize("name, suspected", [("oxycontn", "OxyContin"), ("tramadoll", "tramadol"),
+                                             ("oxycdone 5 mg", "oxycodone"), ("hydrocodon", "hydrocodone"),
+                                             ("Oxy Contn", "OxyContin")])
+def test_a_name_one_letter_from_an_opioid_is_refused_asking_to_confirm_the_spelling(name, suspected):
+    found = only(name)
+    assert (found.rule, found.action) == ("opioid", "refuse")
+    assert f"one letter from {suspected!r}" in found.message and "confirm the spelling" in found.message
+
+
+@pytest.mark.parametrize("name", ["Tylenol", "Robitussin", "Panadol", "Tylenol 8 HR", "Tylenol PM"])
+def test_common_medicines_close_to_an_opioid_name_are_not_taken_for_one(name):
+    assert not any(found.action == "refuse" for found in screen_medication(name))
+
+
+def test_a_stopped_opioid_is_still_an_opioid():
+    found = only("tramadol (stopped 2026-10-01)")
+    assert found.rule == "opioid" and "written as stopped, it still counts" in found.message
+    assert "stopped" not in only("tramadol 50 mg").message
+
+
+def test_a_whole_list_in_one_entry_is_screened_item_by_item():
+    found = screen_medication("vitamin D, tramadol 50 mg; ibuprofen and Copaxone\nAvonex + Zyrtec / Revia")
+    assert [(f.rule, f.action) for f in found] == [
+        ("unscreened", "warn"), ("opioid", "refuse"), ("unscreened", "warn"), ("glatiramer", "note"),
+        ("interferon", "warn"), ("unscreened", "warn"), ("antagonist", "refuse-unless-overridden")]
+    assert found[1].message.startswith("'tramadol 50 mg' (in 'vitamin D, tramadol 50 mg; ")
+
+
+def test_strengths_left_over_from_a_split_are_not_unknown_medications():
+    assert [f.rule for f in screen_medication("oxycodone/acetaminophen 5/325")] == ["opioid"]
+    assert [f.rule for f in screen_medication("oxycodone/Zyrtec 5/325")] == ["opioid", "unscreened"]
+    assert only("325 mg").rule == "unscreened"  # a value with no drug in it at all is never passed
+
+
+# --- Antagonists, drugs that imply opioid use, and drugs that are not refused ------------------------
+
+@pytest.mark.parametrize("name", ["Vivitrol", "Revia", "Contrave", "Mysimba", "Nalorex", "Selincro",
+                                  "nalmefene", "naltrexone 50 mg", "Naltrexone 25mg daily"])
+def test_full_dose_antagonists_are_refused_unless_overridden(name):
+    found = only(name)
+    assert (found.rule, found.action) == ("antagonist", "refuse-unless-overridden")
+    assert "overrides with the reason" in found.message
+
+
+@pytest.mark.parametrize("name", ["naltrexone", "LDN", "naltrexone 4.5 mg", "low dose naltrexone 24.99 mg"])
+def test_naltrexone_below_full_dose_is_a_warning_not_a_refusal(name):
+    assert (only(name).rule, only(name).action) == ("antagonist", "warn")
+
+
+@pytest.mark.parametrize("name, generic", [("naloxegol", "naloxegol"), ("Movantik", "naloxegol"),
+                                           ("Moventig", "naloxegol"), ("Relistor", "methylnaltrexone"),
+                                           ("methylnaltrexone", "methylnaltrexone"), ("Symproic", "naldemedine"),
+                                           ("Rizmoic", "naldemedine"), ("Narcan", "naloxone")])
+def test_drugs_implying_opioid_use_warn_asking_about_it(name, generic):
+    found = only(name)
+    assert (found.rule, found.action) == ("opioid-implied", "warn")
+    assert found.message.startswith(f"{name!r} is {generic}:") and "ask about opioid use" in found.message
+
+
+@pytest.mark.parametrize("name", ["loperamide", "Imodium", "Imodium A-D 2 mg"])
+def test_loperamide_is_a_peripheral_opioid_and_not_refused(name):
+    found = only(name)
+    assert (found.rule, found.action) == ("peripheral-opioid", "note") and "not refused" in found.message
+
+
+@pytest.mark.parametrize("name, generic", [("baclofen", "baclofen"), ("Lioresal", "baclofen"),
+                                           ("Zanaflex", "tizanidine"), ("dantrolene", "dantrolene"),
+                                           ("Dantrium", "dantrolene")])
+def test_antispasticity_drugs_prompt_that_the_patient_may_have_spasticity(name, generic):
+    found = only(name)
+    assert (found.rule, found.action) == ("antispasticity", "warn")
+    assert found.message.startswith(f"{name!r} is {generic}:") and "may have spasticity" in found.message
 
 
 @pytest.mark.parametrize("name, generic, action", [
     ("Avonex", "interferon beta-1a", "warn"), ("rebif", "interferon beta-1a", "warn"),
-    ("Plegridy", "interferon beta-1a", "warn"), ("Betaseron", "interferon beta-1b", "warn"),
-    ("EXTAVIA", "interferon beta-1b", "warn"), ("Copaxone", "glatiramer", "note"), ("Glatopa", "glatiramer", "note"),
+    ("Plegridy", "interferon beta-1a", "warn"), ("interferon beta-1a", "interferon beta-1a", "warn"),
+    ("Betaseron", "interferon beta-1b", "warn"), ("Betaferon", "interferon beta-1b", "warn"),
+    ("EXTAVIA", "interferon beta-1b", "warn"), ("interferon beta-1b", "interferon beta-1b", "warn"),
+    ("interferon beta 1b 250 mcg", "interferon beta-1b", "warn"),
+    ("interferon beta", "interferon beta (1a or 1b not stated)", "warn"),
+    ("Copaxone", "glatiramer", "note"), ("Glatopa", "glatiramer", "note"), ("glatiramer acetate", "glatiramer", "note"),
 ])
-def test_ms_drugs_warn_or_note(name, generic, action):
-    drug = vocabulary().match_medication(name)
-    assert (drug.generic, drug.drug_class.action) == (generic, action)
+def test_ms_drugs_are_named_correctly_and_warn_or_note(name, generic, action):
+    found = only(name)
+    assert found.message.startswith(f"{name!r} is {generic}: ") and found.action == action
 
 
-@pytest.mark.parametrize("name", ["vitamin D", "Tylenol", "ibuprofen", "naltrexone"])
-def test_unknown_medications_do_not_match(name):
-    assert vocabulary().match_medication(name) is None
+@pytest.mark.parametrize("name", ["vitamin D", "ibuprofen", "Zyrtec", "!!!"])
+def test_an_unknown_medication_is_a_warning_that_it_was_not_screened(name):
+    found = only(name)
+    assert (found.rule, found.action) == ("unscreened", "warn")
+    assert found.message == f"{name!r} is not a medication titrate knows, so it was not screened; check it for interactions"
+
+
+# --- Conditions --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["spasticity", "Spasticity", "muscle spasticity", "spastic paraparesis",
+                                  "MS with spasticity", "leg spasticity", "hereditary spastic paraplegia"])
+def test_every_form_of_spasticity_is_spasticity(name):
+    assert implies_spasticity((name,))
+    assert Patient(conditions=(name,)).spasticity
+    assert Patient(conditions=(name,)).conditions == (name,)  # not doubled with "spasticity"
+
+
+def test_conditions_that_are_not_spasticity_do_not_set_it():
+    assert not implies_spasticity(("multiple sclerosis", "gout", "hepatitis"))
+    assert not Patient(conditions=("multiple sclerosis",)).spasticity
+    assert Patient(spasticity=True).conditions == ("spasticity",)
 
 
 @pytest.mark.parametrize("name, group", [
     ("liver disease", "liver-disease"), ("Hepatitis", "liver-disease"), (" cirrhosis ", "liver-disease"),
-    ("pregnancy", "pregnancy"), ("Breastfeeding", "pregnancy"), ("spasticity", "spasticity"),
+    ("hepatitis A", "liver-disease"), ("hepatitis B", "liver-disease"), ("Hepatitis C", "liver-disease"),
+    ("HCV", "liver-disease"), ("NASH", "liver-disease"), ("alcoholic liver disease", "liver-disease"),
+    ("PBC", "liver-disease"), ("cirrhosis of the liver", "liver-disease"), ("NAFLD", "liver-tests"),
+    ("MASLD", "liver-tests"), ("fatty liver", "liver-tests"), ("elevated LFTs", "liver-tests"),
+    ("non-alcoholic fatty liver disease", "liver-tests"), ("pregnancy", "pregnancy"),
+    ("pregnant (12 weeks)", "pregnancy"), ("Breastfeeding", "pregnancy"), ("spasticity", "spasticity"),
     ("Multiple  Sclerosis", "indications"),
 ])
-def test_conditions_match_in_any_case_and_spacing(name, group):
-    assert vocabulary().match_condition(name).name == group
+def test_conditions_are_classed_in_any_case_spacing_and_wording(name, group):
+    assert [g.key for _, g in screen_condition(name)] == [group]
 
 
-def test_an_unknown_condition_lists_the_known_ones():
-    with pytest.raises(InputError, match="unknown condition 'gout'; known conditions: .*cirrhosis"):
-        vocabulary().match_condition("gout")
+def test_every_liver_condition_refuses_or_warns_under_rule_liver():
+    groups = {g.key: g for _, g in (screen_condition("cirrhosis") + screen_condition("NAFLD"))}
+    assert (groups["liver-disease"].action, groups["liver-disease"].rule) == ("refuse-unless-overridden", "liver")
+    assert (groups["liver-tests"].action, groups["liver-tests"].rule) == ("warn", "liver")
+    patient = Patient(conditions=("NAFLD",))
+    assert findings(patient)[0][0].rule == "liver" and refusals(patient, "liver") == []
+    assert refusals(Patient(conditions=("HCV",)), "liver") and not refusals(Patient(conditions=("HCV",)), "liver",
+                                                                           frozenset({"liver"}))
 
 
-def test_every_generic_and_brand_is_unambiguous():
-    # Two drugs under one name would make the screen depend on file order.
-    import tomllib
-    from importlib.resources import files
+@pytest.mark.parametrize("name, hint", [("gout", ""), ("hepatits", "did you mean 'hepatitis'? "),
+                                        ("spastisity", "did you mean 'spasticity'? ")])
+def test_an_unknown_condition_is_an_error_listing_the_known_ones(name, hint):
+    with pytest.raises(InputError) as error:
+        check_conditions([name])
+    assert str(error.value).startswith(f"unknown condition {name!r}; {hint}known conditions: ")
+    assert "cirrhosis" in str(error.value) and "\n" not in str(error.value)
 
-    data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
-    names = [name.casefold() for drug in data["drugs"] for name in [drug["generic"], *drug["names"]]]
-    assert len(names) == len(set(names))
-    assert {drug["class"] for drug in data["drugs"]} <= set(data["classes"])
+
+def test_a_list_of_conditions_is_read_item_by_item():
+    assert [g.key for _, g in screen_condition("MS; pregnant, NAFLD")] == ["indications", "pregnancy", "liver-tests"]
+    with pytest.raises(InputError, match="unknown condition 'gout'"):
+        screen_condition("MS and gout")
+
+
+# --- Reading what people write -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [("Oxy Contin", "OxyContin"), ("oxy-contin", "OXYCONTIN"),
+                                  ("oxy\u00adcontin", "oxycontin"), ("Tylenol #3", "tylenol no. 3"),
+                                  ("Tylenol No3", "Tylenol 3"), ("oxycodone 5 mg", "oxycodone 2.5mg"),
+                                  ("fentanyl 12 mcg/h", "fentanyl"), ("co-codamol 30/500", "cocodamol"),
+                                  ("ｏｘｙ", "oxy"), ("Ǆ", "dž")])
+def test_spellings_of_one_name_compact_alike(a, b):
+    assert compact(a) == compact(b)
+
+
+def test_fold_removes_format_characters_and_folds_case():
+    assert fold("O\u200bx\u00ady\u2066C\u202eONTIN\ufeff") == "oxycontin"
+
+
+def test_split_items_keeps_numbers_and_abbreviations_whole():
+    assert split_items("a, b; c and d + e\nf / g") == ["a", "b", "c", "d", "e", "f", "g"]
+    assert split_items("oxycodone/acetaminophen 5/325") == ["oxycodone", "acetaminophen 5/325"]
+    assert split_items("Robitussin A/C") == ["Robitussin A/C"]
+    assert split_items("Sandoz, Candy AND Brandy") == ["Sandoz", "Candy", "Brandy"]
+    assert split_items("ME/CFS, MS", conditions=True) == ["ME/CFS", "MS"]
+
+
+def test_words_drop_strengths_but_keep_product_numbers():
+    assert words("Tylenol #3 300 mg/30 mg") == ("tylenol", "3")
+    assert words("oxycodone HCl 5 mg BID") == ("oxycodone", "hcl", "bid")
+    assert words("morphine 10mg/5ml") == ("morphine",)
+
+
+def test_strengths_are_read_in_milligrams():
+    assert strengths_mg("naltrexone 50 mg, 4,5 mg and 1.5mg") == [Decimal(50), Decimal("4.5"), Decimal("1.5")]
+    assert strengths_mg("50 mcg") == []
+
+
+def test_filler_words_are_numbers_and_dose_words():
+    assert is_filler("325") and is_filler("bid") and not is_filler("oxycodone")
+
+
+@pytest.mark.parametrize("a, b, distance", [("oxycontn", "oxycontin", 1), ("tramadoll", "tramadol", 1),
+                                            ("oxycdoone", "oxycodone", 1), ("abc", "abc", 0), ("", "abc", 3),
+                                            ("kitten", "sitting", 3), ("ca", "abc", 3)])
+def test_edit_distance(a, b, distance):
+    assert edit_distance(a, b) == distance == edit_distance(b, a)
+
+
+def test_find_names_prefers_the_longest_and_keeps_word_order():
+    names = {"interferonbeta": "generic", "interferonbeta1b": "1b", "codeine": "c", "tylenol": "t"}
+    assert [h.value for h in find_names(words("interferon beta-1b"), names, 20)] == ["1b"]
+    assert [h.value for h in find_names(words("tylenol codeine"), names, 20)] == ["t", "c"]
+    assert find_names(words("codeine"), names, 3) == []
+
+
+# --- The data file a pharmacist reviews --------------------------------------------------------------
+
+def test_every_class_has_an_action_a_rule_a_reason_and_an_atc_code():
+    for key, drug_class in DATA["classes"].items():
+        assert drug_class["action"] in ACTIONS, key
+        assert drug_class["why"] and drug_class["title"], key
+        assert drug_class["rule"] or drug_class["action"] == "none", key
+        assert drug_class["drugs"], key
+        assert drug_class["atc"] or key == "no-known-conflict", key
+
+
+def test_the_classes_the_issue_names_are_there_with_their_atc_codes():
+    atc = {key: value["atc"] for key, value in DATA["classes"].items()}
+    assert atc["opioid-analgesics"] == "N02A" and atc["opioid-cough-suppressants"] == "R05DA"
+    assert atc["opioid-antidiarrhoeals"] == "A07DA" and atc["opioid-dependence"] == "N07BC"
+    assert "loperamide" in [d["generic"] for d in DATA["classes"]["peripheral-opioids"]["drugs"]]
+
+
+def test_brands_come_from_every_market():
+    for market in MARKETS:
+        assert sum(len(drug.get(market, ())) for c in DATA["classes"].values() for drug in c["drugs"]) >= 20
+
+
+def test_a_name_listed_twice_always_means_the_same_drug_and_action():
+    seen = {}
+    for drug_class in DATA["classes"].values():
+        for drug in drug_class["drugs"]:
+            for name in {drug["generic"], *drug.get("also", ()), *(b for m in MARKETS for b in drug.get(m, ()))}:
+                meaning = (drug["generic"], drug_class["action"], drug_class["rule"])
+                assert seen.setdefault(compact(name), meaning) == meaning, name
+
+
+def test_no_name_is_lost_to_normalising_or_splitting():
+    for spelling, name in vocabulary().drugs.items():
+        assert spelling and len(split_items(name.text)) == 1, name.text
+    for spelling, (name, _) in vocabulary().conditions.items():
+        assert spelling and len(split_items(name, conditions=True)) == 1, name
+
+
+def test_patient_words_are_plain_and_exist_for_every_screen_warning_rule():
+    rules = {c["rule"] for c in DATA["classes"].values() if c["action"] in ("warn", "note")}
+    rules |= {g["rule"] for g in DATA["conditions"].values() if g["action"] == "warn"}
+    for rule in rules | {"unscreened"}:
+        words_for_patient = patient_words(rule)
+        assert words_for_patient and "ATC" not in words_for_patient and "--" not in words_for_patient
+    assert patient_words("pregnancy").startswith("Tell your doctor if you are pregnant")
+    assert patient_words("gradual") is None

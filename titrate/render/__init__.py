@@ -1,5 +1,6 @@
-"""Renderers by name. Each turns a plan into text and never writes it; the modules load on first use,
-so that `titrate plan` in a plain-text format never pays for importing icalendar."""
+"""Renderers by name. Each turns a plan into text (or bytes: the PDF) and never writes it; the modules
+load on first use, so that `titrate plan` in a plain-text format never pays for importing icalendar or
+WeasyPrint."""
 
 from __future__ import annotations
 
@@ -37,6 +38,12 @@ FORMATS: dict[str, Format] = {
                     _TEXT, "txt"),
     "explain": Format("titrate.render.explain", "render_explain", "which rules set each dose and the time",
                       _TEXT, "txt"),
+    "html": Format("titrate.render.html", "render_html", "the patient handout: a printable, self-contained page",
+                   "text/html; charset=utf-8", "html"),
+    "pdf": Format("titrate.render.pdf", "render_pdf", 'the patient handout as PDF (needs "titrate[pdf]")',
+                  "application/pdf", "pdf"),
+    "fhir": Format("titrate.render.fhir", "render_fhir", "an HL7 FHIR R4 Bundle holding the MedicationRequest",
+                   "application/fhir+json", "fhir.json"),
 }
 
 

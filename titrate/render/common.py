@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..doses import format_mg
 from ..model import DoseDay, Event, EventKind, Plan
 from ..plan_io import format_instant
+from ..screen import patient_words
 from ..supply import Refill
 from ..wallclock import format_hhmm
 
 DISCLAIMER = ("titrate supports a clinician's decision and does not replace it: check every plan before "
               "a patient follows it.")
+
+
+#: Bidirectional controls, which can make a terminal show text in another order than it is stored
+#: ("Trojan Source"): embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the marks.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal, with what could move the cursor, break a line, reorder what is shown or fail
+    to encode (control characters, line separators, bidirectional controls, lone surrogates from
+    undecodable bytes) shown as escapes."""
+    return "".join(
+        char.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp", "Cs"} else char
+        for char in text
+    )
 
 
 def title(plan: Plan) -> str:
@@ -54,6 +73,13 @@ def findings(plan: Plan) -> list[str]:
     """Every warning, override and note as a line naming its rule; user text in them is the caller's to
     escape."""
     return [f"{kind} ({rule}): {text}" for kind, rule, text in finding_entries(plan)]
+
+
+def patient_lines(plan: Plan) -> list[str]:
+    """What the patient's own copy says about the findings: plain words, once per rule that has them,
+    never a clinician's note or an override's reason (those stay in the clinician's formats)."""
+    said = (patient_words(finding.rule) for finding in (*plan.warnings, *plan.notes))
+    return list(dict.fromkeys(words for words in said if words))
 
 
 def dose_text(day: DoseDay) -> str:

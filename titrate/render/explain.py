@@ -9,32 +9,32 @@ from ..doses import format_mg
 from ..model import DoseDay, Plan
 from ..rules import CEILING_MG, FIRST_DOSE_MAX_MG, HOLD_MIN_DAYS, RULES, RULES_BY_ID, SPASTICITY_MAX_MG, STEP_MAX_MG
 from ..wallclock import EVENING_WINDOW, format_hhmm
-from .common import DISCLAIMER, finding_entries, title
-from .table import terminal_safe
+from .common import DISCLAIMER, finding_entries, terminal_safe, title
 
 
 def render_explain(plan: Plan) -> str:
+    # Everything that can come from a plan file is escaped, as in the table.
     lines = [terminal_safe(title(plan)),
-             f"Plan {plan.plan_id}, revision {plan.revision}; protocol {plan.protocol.name}: "
-             f"{plan.protocol.summary or plan.protocol.describe()}", "", "Dose, level by level:"]
+             terminal_safe(f"Plan {plan.plan_id}, revision {plan.revision}; protocol {plan.protocol.name}: "
+                           f"{plan.protocol.summary or plan.protocol.describe()}"), "", "Dose, level by level:"]
     levels = [list(days) for _, days in groupby(plan.days, key=lambda day: day.dose_mg)]
     width = max(len(f"{format_mg(level[0].dose_mg)} mg") for level in levels)
     previous: list[DoseDay] | None = None
     for level in levels:
         first, last = level[0], level[-1]
         dose = f"{format_mg(first.dose_mg)} mg"
-        lines.append(f"  {dose:<{width}}  {first.date} to {last.date} ({len(level)} days), {first.amount}: "
-                     f"{_why_level(plan, level, previous)}")
+        lines.append(f"  {dose:<{width}}  {first.date} to {last.date} ({len(level)} days), "
+                     f"{terminal_safe(first.amount)}: {terminal_safe(_why_level(plan, level, previous))}")
         previous = level
     lines.append(f"  Measured as {plan.formulation.describe()}, exactly [amount]; "
                  f"{len(plan.refills)} pharmacy fill{'s' if len(plan.refills) != 1 else ''}, each ordered "
                  f"{plan.supply.lead_days} days ahead [supply]")
-    lines += ["", "Time:", f"  {_why_time(plan)}"]
+    lines += ["", "Time:", f"  {_why_time(plan)}", f"  {_zone_rules(plan)}"]
     lines += [f"  {day.date}: {terminal_safe(note)}" for day in plan.days for note in day.notes]
     lines += ["", "Warnings, overrides and notes:"]
     entries = finding_entries(plan)
     for kind, rule_id, text in entries:
-        lines.append(f"  {kind} [{rule_id}]: {terminal_safe(text)}")
+        lines.append(f"  {kind} [{terminal_safe(rule_id)}]: {terminal_safe(text)}")
         rule = RULES_BY_ID.get(rule_id)
         if rule:
             lines.append(f"      Rule: {rule.statement} Source: {rule.source}.")
@@ -77,3 +77,7 @@ def _why_time(plan: Plan) -> str:
         return (f"{at}, moved out of {EVENING_WINDOW} by the clinician's override [window]: "
                 f"{terminal_safe(reason)}; window {plan.window}")
     return f"{at}, inside the window {plan.window} [window]"
+
+
+def _zone_rules(plan: Plan) -> str:
+    return f"Zone rules: tz database {plan.tzdata or 'not recorded'} (local times and clock changes)"

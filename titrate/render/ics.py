@@ -1,21 +1,22 @@
 """The phone calendar: an RFC 5545 file with one event per dose day, at the local dose time.
 
-Each event's start carries the plan's TZID (never UTC, never floating), so phones keep the wall-clock
-time across clock changes. UIDs derive from the plan id and the date, and DTSTAMP from generated_at, so
-the same plan gives the same bytes, and a revised plan (same id, higher revision, so a higher SEQUENCE)
-updates the events already on a phone instead of adding new ones.
+Each event's start carries the plan's TZID (never floating), so phones keep the wall-clock time across
+clock changes; the one exception is a dose at a time the clocks repeat, given in UTC (see _add_times).
+UIDs derive from the plan id and the date, and DTSTAMP from generated_at, so the same plan gives the
+same bytes, and a revised plan (same id, higher revision, so a higher SEQUENCE) updates the events
+already on a phone instead of adding new ones.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ..model import Cancelled, DoseDay, EventKind, Plan
 from ..model import Event as PlanEvent
-from ..wallclock import format_minutes, window_close
-from .common import DISCLAIMER, dose_text, findings, refill_text
+from ..wallclock import first_instant, format_minutes, load_zone, occurs_twice, window_close
+from .common import DISCLAIMER, dose_text, patient_lines, refill_text
 from .rfc5545 import Alarm, Calendar, Event, vText
 from .vtimezone import vtimezone
 
@@ -45,7 +46,7 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
 
 def calendar_of(plan: Plan, *, alarm_minutes: int | None = 0) -> Calendar:
     """The calendar's components, written out by render_ics (and by icalendar, in a test, to compare)."""
-    zone = ZoneInfo(plan.time_zone)
+    zone = load_zone(plan.time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -58,13 +59,13 @@ def calendar_of(plan: Plan, *, alarm_minutes: int | None = 0) -> Calendar:
     calendar.add("x-wr-caldesc", vText(DISCLAIMER))
     dates = [plan.start, plan.end, *(item.date for item in plan.cancelled if item.time is not None)]
     calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), min(dates), max(dates)))
-    plan_findings = findings(plan)
+    patient_notes = patient_lines(plan)
     for day in plan.days:
-        calendar.add_component(_event(plan, day, zone, plan_findings, alarm_minutes))
+        calendar.add_component(_event(plan, day, zone, patient_notes, alarm_minutes))
     for event in plan.events:
-        calendar.add_component(_all_day_event(plan, event, alarm_minutes))
+        calendar.add_component(_all_day_event(plan, event, zone, alarm_minutes))
     for item in plan.cancelled:
-        calendar.add_component(_cancelled_event(plan, item))
+        calendar.add_component(_cancelled_event(plan, item, zone))
     return calendar
 
 
@@ -83,13 +84,13 @@ def _private_event(plan: Plan, key: str, summary: str, description: str) -> Even
     return event
 
 
-def _add_alarm(event: Event, description: str, trigger: timedelta) -> None:
-    """A DISPLAY reminder with a DESCRIPTION (some parsers reject the file without one) and a trigger
-    relative to the start (libical drops an absolute one written without VALUE=DATE-TIME)."""
+def _add_alarm(event: Event, description: str, trigger: timedelta | datetime) -> None:
+    """A DISPLAY reminder with a DESCRIPTION (some parsers reject the file without one). The trigger is
+    relative to the start, or a UTC instant marked VALUE=DATE-TIME (libical drops one without it)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", description)
-    alarm.add("trigger", trigger)
+    alarm.add("trigger", trigger, parameters={"VALUE": "DATE-TIME"} if isinstance(trigger, datetime) else None)
     event.add_component(alarm)
 
 
@@ -102,8 +103,10 @@ _ALL_DAY = {
 }
 
 
-def _all_day_event(plan: Plan, event: PlanEvent, alarm_minutes: int | None) -> Event:
-    """An all-day event; its reminder shows at 09:00 that day, local to the phone."""
+def _all_day_event(plan: Plan, event: PlanEvent, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
+    """An all-day event; its reminder shows at 09:00 that day in the plan's zone, written as that instant
+    in UTC: a trigger relative to an all-day start (+9 hours) crashes recurring-ical-events' alarm
+    expansion, and apps read it in the phone's zone."""
     summary, reminder = _ALL_DAY[event.kind]
     lines = [event.text[:1].upper() + event.text[1:] + "."]
     if event.kind is EventKind.REORDER:
@@ -114,11 +117,11 @@ def _all_day_event(plan: Plan, event: PlanEvent, alarm_minutes: int | None) -> E
     calendar_event.add("dtstart", event.date)
     calendar_event.add("dtend", event.date + timedelta(days=1))
     if alarm_minutes is not None:
-        _add_alarm(calendar_event, reminder, timedelta(hours=9))
+        _add_alarm(calendar_event, reminder, _reminder_instant(event.date, zone))
     return calendar_event
 
 
-def _cancelled_event(plan: Plan, item: Cancelled) -> Event:
+def _cancelled_event(plan: Plan, item: Cancelled, zone: ZoneInfo) -> Event:
     """What an earlier revision had on a date and this one does not: the same UID, cancelled, no alarm."""
     what = "No LDN dose" if item.kind == "dose" else "Cancelled"
     event = _private_event(plan, item.key, f"{what}: cancelled by revision {plan.revision}",
@@ -128,29 +131,45 @@ def _cancelled_event(plan: Plan, item: Cancelled) -> Event:
         event.add("dtstart", item.date)
         event.add("dtend", item.date + timedelta(days=1))
     else:
-        event.add("dtstart", datetime.combine(item.date, item.time), parameters={"TZID": calendar_tzid(plan.time_zone)})
+        _add_times(event, plan, zone, dtstart=datetime.combine(item.date, item.time))
     return event
 
 
-def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, plan_findings: list[str],
+def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, patient_notes: list[str],
            alarm_minutes: int | None) -> Event:
-    event = _private_event(plan, day.key, f"LDN {dose_text(day)}", _description(plan, day, plan_findings))
-    tzid = {"TZID": calendar_tzid(plan.time_zone)}
-    event.add("dtstart", datetime.combine(day.date, day.time), parameters=tzid)
-    event.add("dtend", window_close(day.date, day.window, zone).replace(tzinfo=None), parameters=tzid)
+    event = _private_event(plan, day.key, f"LDN {dose_text(day)}", _description(plan, day, patient_notes))
+    _add_times(event, plan, zone, dtstart=datetime.combine(day.date, day.time),
+               dtend=window_close(day.date, day.window, zone).replace(tzinfo=None))
     if alarm_minutes is not None:
         _add_alarm(event, f"Time for your LDN dose: {dose_text(day)}", -timedelta(minutes=alarm_minutes))
     return event
 
 
-def _description(plan: Plan, day: DoseDay, plan_findings: list[str]) -> str:
+def _add_times(event: Event, plan: Plan, zone: ZoneInfo, **local: datetime) -> None:
+    """The event's times in the plan's TZID; if one of them happens twice in the zone (the clocks go back
+    over it), all of them as UTC instants, the first of the two (the plan's rule, in the day's note):
+    apps disagree on which occurrence a local time with a TZID names."""
+    if any(occurs_twice(moment, zone) for moment in local.values()):
+        for name, moment in local.items():
+            event.add(name, first_instant(moment, zone))
+    else:
+        for name, moment in local.items():
+            event.add(name, moment, parameters={"TZID": calendar_tzid(plan.time_zone)})
+
+
+def _reminder_instant(day: date, zone: ZoneInfo) -> datetime:
+    """09:00 local on `day` as a UTC instant (if the clocks skip 09:00, the time they jump to)."""
+    return datetime.combine(day, time(9), tzinfo=zone).astimezone(timezone.utc)
+
+
+def _description(plan: Plan, day: DoseDay, patient_notes: list[str]) -> str:
     window = f"{format_minutes(day.window.start)} and {format_minutes(day.window.end)}".replace(
         "24:00", "midnight")
     lines = [
         f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}.",
         f"Day {day.day} of {len(plan.days)} ({day.phase.value}).",
         *day.notes,
-        *plan_findings,
+        *patient_notes,
         f"Plan {plan.plan_id}, revision {plan.revision}.",
         DISCLAIMER,
     ]

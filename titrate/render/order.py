@@ -5,8 +5,7 @@ from __future__ import annotations
 from ..model import Plan
 from ..plan_io import format_instant
 from ..supply import total_quantities
-from .common import DISCLAIMER, title
-from .table import terminal_safe
+from .common import DISCLAIMER, findings, terminal_safe, title
 
 
 def render_order(plan: Plan) -> str:
@@ -28,5 +27,8 @@ def render_order(plan: Plan) -> str:
     lines += ["", "Total: " + ", ".join(formulation.quantity_text(portion) for portion in total)]
     if formulation.form == "liquid":
         lines.append(f"Keep refrigerated. Shelf life {plan.supply.shelf_life_days} days: no fill covers more.")
+    if plan.warnings or plan.notes or plan.overrides:
+        lines += ["", "Warnings, overrides and notes (check before dispensing):"]
+        lines += [terminal_safe(line) for line in findings(plan)]
     lines += ["", DISCLAIMER]
     return "\n".join(lines) + "\n"

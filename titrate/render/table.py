@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from ..model import Plan
 from ..wallclock import format_hhmm
-from .common import DISCLAIMER, day_notes, dose_text, facts, findings, refill_text, title
+from .common import DISCLAIMER, day_notes, dose_text, facts, findings, refill_text, terminal_safe, title
+
+__all__ = ["render_table", "terminal_safe"]
 
 HEADERS = ("Date", "Day", "Dose", "Amount", "Time", "Phase", "Notes")
 
 
-def terminal_safe(text: str) -> str:
-    """Control characters shown as escapes, so that a label cannot move the cursor or break a line."""
-    return "".join(
-        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in {"Cc", "Zl", "Zp"}
-        else char
-        for char in text
-    )
-
-
 def render_table(plan: Plan) -> str:
     rows = [
-        (day.date.isoformat(), str(day.day), dose_text(day), day.amount, format_hhmm(day.time), day.phase.value,
+        (day.date.isoformat(), str(day.day), dose_text(day), terminal_safe(day.amount), format_hhmm(day.time),
+         day.phase.value,
          terminal_safe("; ".join(day_notes(plan, day))))
         for day in plan.days
     ]

@@ -1,0 +1,39 @@
+"""The levels of a plan as the patient and a health record see them: maximal runs of consecutive days
+taken alike. They are read from the days themselves, so they stay right whatever made a day what it is
+(a protocol step, a hold, a step-back, a retime, a clock change)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+from itertools import groupby
+
+from ..model import DoseDay, Plan
+
+__all__ = ["Level", "levels"]
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A maximal run of consecutive days with the same dose, amount and time."""
+
+    first: date
+    last: date
+    dose_mg: Decimal
+    amount: str
+    time: time
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def levels(plan: Plan) -> tuple[Level, ...]:
+    """The plan's days cut into levels, in date order; together they cover every day exactly once."""
+    runs = groupby(plan.days, key=lambda day: (day.dose_mg, day.amount, day.time))
+    return tuple(_level(list(days)) for _, days in runs)
+
+
+def _level(days: list[DoseDay]) -> Level:
+    return Level(days[0].date, days[-1].date, days[0].dose_mg, days[0].amount, days[0].time)

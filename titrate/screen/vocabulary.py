@@ -1,0 +1,110 @@
+"""The vocabulary in data/screen.toml, read once: drug classes, drugs and their names, condition groups,
+and the plain words a patient reads for each rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from .normalise import compact
+
+__all__ = ["ACTIONS", "MARKETS", "ConditionGroup", "Drug", "DrugClass", "Name", "Vocabulary", "vocabulary"]
+
+#: What a match does, most severe first.
+ACTIONS = ("refuse", "refuse-unless-overridden", "warn", "note", "none")
+#: The markets whose brand names the data lists.
+MARKETS = ("US", "UK", "CA", "AU", "EU")
+
+
+@dataclass(frozen=True, slots=True)
+class DrugClass:
+    key: str
+    title: str
+    atc: str
+    action: str
+    rule: str
+    why: str
+    #: At this strength or more a drug of the class belongs to `full_dose_class` (naltrexone 50 mg).
+    full_dose_mg: Decimal | None = None
+    full_dose_class: str | None = None
+
+    @property
+    def severity(self) -> int:
+        return ACTIONS.index(self.action)
+
+
+@dataclass(frozen=True, slots=True)
+class Drug:
+    generic: str
+    atc: str
+    drug_class: DrugClass
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One way a drug is written, as the data file spells it (shown when asking about a near miss)."""
+
+    text: str
+    drug: Drug
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionGroup:
+    key: str
+    title: str
+    action: str
+    rule: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    classes: dict[str, DrugClass]
+    #: compact spelling -> the name it is
+    drugs: dict[str, Name]
+    #: compact spelling -> (the name as written in the data, its group)
+    conditions: dict[str, tuple[str, ConditionGroup]]
+    patient_words: dict[str, str]
+
+    @property
+    def longest_drug(self) -> int:
+        return max(map(len, self.drugs))
+
+    @property
+    def longest_condition(self) -> int:
+        return max(map(len, self.conditions))
+
+
+def _drug_class(key: str, data: dict[str, Any]) -> DrugClass:
+    full = data.get("full_dose_mg")
+    return DrugClass(key, data["title"], data["atc"], data["action"], data["rule"], data["why"],
+                     None if full is None else Decimal(str(full)), data.get("full_dose_class"))
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The packaged vocabulary. A name listed for two drugs keeps the first; tests check that such
+    names only ever repeat one generic name with one action. Read only when there is something to
+    screen: parsing it (and importing tomllib and importlib.resources) is start-up time a plain plan
+    does not need."""
+    import tomllib
+    from importlib.resources import files
+
+    data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
+    classes = {key: _drug_class(key, value) for key, value in data["classes"].items()}
+    drugs: dict[str, Name] = {}
+    for key, value in data["classes"].items():
+        for entry in value["drugs"]:
+            drug = Drug(entry["generic"], entry.get("atc", value["atc"]), classes[key])
+            names = [entry["generic"], *entry.get("also", ())]
+            names += [brand for market in MARKETS for brand in entry.get(market, ())]
+            for name in names:
+                drugs.setdefault(compact(name), Name(name, drug))
+    conditions: dict[str, tuple[str, ConditionGroup]] = {}
+    for key, value in data["conditions"].items():
+        group = ConditionGroup(key, value["title"], value["action"], value["rule"], value["why"])
+        for name in value["names"]:
+            conditions.setdefault(compact(name), (name, group))
+    return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]))
