@@ -7,11 +7,11 @@ import ast
 import subprocess
 import sys
 
-#: Imported on demand: TOML read (tomllib: the screen's vocabulary, patient and protocol files), plans
-#: saved or compared (json, titrate.diff), calendars made (icalendar, the calendar writer), batches run,
-#: or a misspelt name suggested (difflib). (importlib.resources, and the tempfile it brings, are needed:
-#: titrate.tzdb reads every zone from the tzdata package.)
-HEAVY = ["tomllib", "difflib", "json", "icalendar", "titrate.render.ics", "titrate.render.rfc5545", "titrate.batch",
+#: Imported on demand: files written (tempfile), package data read (importlib.resources; tzdata's
+#: zones are opened from its folder), TOML read (tomllib: the screen's vocabulary, patient and protocol
+#: files), plans saved or compared (json, titrate.diff), calendars made (icalendar, the calendar writer),
+#: batches run, or a misspelt name suggested (difflib).
+HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.render.ics", "titrate.render.rfc5545", "titrate.batch",
          "concurrent.futures", "multiprocessing", "csv", "titrate.diff"]
 #: Runs the command in a fresh interpreter and reports its exit status and every module loaded, without
 #: loading any module itself.
