@@ -12,7 +12,8 @@ times a clock change makes odd, the same in every format:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import MAXYEAR, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -246,17 +247,33 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     opening = begin.astimezone(zone)
     found = [Observance(opening.replace(tzinfo=None), opening.utcoffset(), opening.utcoffset(),
                         opening.tzname() or zone.key, bool(opening.dst()))]
-    moment = begin
+    for year in range(begin.year, finish.year + 1):
+        found += [observance for change, observance in _changes(zone, year) if begin < change <= finish]
+    return found
+
+
+@lru_cache(maxsize=512)
+def _changes(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, Observance], ...]:
+    """Each change of offset in (1 January, 1 January next year], UTC, with the observance it starts.
+
+    Scanned once per zone and year (every plan records its offsets, and a batch makes many plans in the
+    same zones and years). The steps fall at the same UTC hours, 6 hours apart from midnight, whatever
+    the plan's dates, so a plan sees exactly what a scan of its own dates would find.
+    """
+    moment = datetime(year, 1, 1, tzinfo=timezone.utc)
+    finish = (datetime(year + 1, 1, 1, tzinfo=timezone.utc) if year < MAXYEAR
+              else datetime.max.replace(tzinfo=timezone.utc))
+    found = []
     while moment < finish:
         step_end = min(moment + SCAN_STEP, finish)
         if _offset(zone, step_end) != _offset(zone, moment):
             change = _first_instant_at_new_offset(zone, moment, step_end)
             after = change.astimezone(zone)
             before = _offset(zone, change - timedelta(seconds=1))
-            found.append(Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
-                                    after.tzname() or zone.key, bool(after.dst())))
+            found.append((change, Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
+                                             after.tzname() or zone.key, bool(after.dst()))))
         moment = step_end
-    return found
+    return tuple(found)
 
 
 def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:

@@ -3,6 +3,7 @@ and the plain words a patient reads for each rule."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -83,6 +84,19 @@ def _drug_class(key: str, data: dict[str, Any]) -> DrugClass:
                      None if full is None else Decimal(str(full)), data.get("full_dose_class"))
 
 
+def _packaged_text(name: str) -> str:
+    """A data file of titrate, read from the package's folder; through importlib.resources (whose import
+    costs more than the file) only when titrate is not a folder (a zip)."""
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+    try:
+        with open(os.path.join(folder, name), encoding="utf-8") as data:
+            return data.read()
+    except (FileNotFoundError, NotADirectoryError):
+        from importlib.resources import files
+
+        return files("titrate").joinpath("data", name).read_text(encoding="utf-8")
+
+
 @cache
 def vocabulary() -> Vocabulary:
     """The packaged vocabulary. A name listed for two drugs keeps the first; tests check that such
@@ -90,9 +104,8 @@ def vocabulary() -> Vocabulary:
     screen: parsing it (and importing tomllib and importlib.resources) is start-up time a plain plan
     does not need."""
     import tomllib
-    from importlib.resources import files
 
-    data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(_packaged_text("screen.toml"))
     classes = {key: _drug_class(key, value) for key, value in data["classes"].items()}
     drugs: dict[str, Name] = {}
     for key, value in data["classes"].items():
