@@ -247,21 +247,25 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     opening = begin.astimezone(zone)
     found = [Observance(opening.replace(tzinfo=None), opening.utcoffset(), opening.utcoffset(),
                         opening.tzname() or zone.key, bool(opening.dst()))]
-    for year in range(begin.year, finish.year + 1):
-        found += [observance for change, observance in _changes(zone, year) if begin < change <= finish]
+    month = (begin.year, begin.month)
+    while month <= (finish.year, finish.month):
+        found += [observance for change, observance in _changes(zone, *month) if begin < change <= finish]
+        month = (month[0] + month[1] // 12, month[1] % 12 + 1)
     return found
 
 
-@lru_cache(maxsize=512)
-def _changes(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, Observance], ...]:
-    """Each change of offset in (1 January, 1 January next year], UTC, with the observance it starts.
+@lru_cache(maxsize=4096)
+def _changes(zone: ZoneInfo, year: int, month: int) -> tuple[tuple[datetime, Observance], ...]:
+    """Each change of offset in (the first of the month, the first of the next], UTC, with the observance
+    it starts.
 
-    Scanned once per zone and year (every plan records its offsets, and a batch makes many plans in the
-    same zones and years). The steps fall at the same UTC hours, 6 hours apart from midnight, whatever
+    Scanned once per zone and month (every plan records its offsets, and a batch makes many plans in the
+    same zones and months). The steps fall at the same UTC hours, 6 hours apart from midnight, whatever
     the plan's dates, so a plan sees exactly what a scan of its own dates would find.
     """
-    moment = datetime(year, 1, 1, tzinfo=timezone.utc)
-    finish = (datetime(year + 1, 1, 1, tzinfo=timezone.utc) if year < MAXYEAR
+    moment = datetime(year, month, 1, tzinfo=timezone.utc)
+    following = (year + month // 12, month % 12 + 1)
+    finish = (datetime(*following, 1, tzinfo=timezone.utc) if following[0] <= MAXYEAR
               else datetime.max.replace(tzinfo=timezone.utc))
     found = []
     while moment < finish:
