@@ -9,8 +9,8 @@ wallclock.tz_version() names the release each plan records.
 
 from __future__ import annotations
 
-import os
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 __all__ = ["get_zone"]
@@ -22,7 +22,7 @@ def _open_packaged(*parts: str):  # noqa: ANN202 - a binary file
     import tzdata
 
     try:
-        return open(os.path.join(os.path.dirname(tzdata.__file__), *parts), "rb")
+        return Path(tzdata.__file__).parent.joinpath(*parts).open("rb")
     except (FileNotFoundError, NotADirectoryError):
         from importlib import resources
 

@@ -3,10 +3,10 @@ and the plain words a patient reads for each rule."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .normalise import compact
@@ -87,10 +87,8 @@ def _drug_class(key: str, data: dict[str, Any]) -> DrugClass:
 def _packaged_text(name: str) -> str:
     """A data file of titrate, read from the package's folder; through importlib.resources (whose import
     costs more than the file) only when titrate is not a folder (a zip)."""
-    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
     try:
-        with open(os.path.join(folder, name), encoding="utf-8") as data:
-            return data.read()
+        return (Path(__file__).resolve().parent.parent / "data" / name).read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
         from importlib.resources import files
 
