@@ -12,6 +12,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, cli_adjust, cli_sync, plan_io, rules
+from .cli_serve import serve
 from .cli_types import DATE, MG, TIME, ZONE, check_arguments
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
@@ -69,8 +70,12 @@ def _fail(message: str, status: int) -> None:
 
 
 
-def _render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool) -> dict[str, Any]:
-    """The options the chosen renderer takes; calendar options with another format are a mistake."""
+def _render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool, paper: str | None) -> dict[str, Any]:
+    """The options the chosen renderer takes; calendar or paper options with another format are a mistake."""
+    if paper is not None and fmt != "pdf":
+        raise click.UsageError("--paper applies only to --format pdf")
+    if fmt == "pdf":
+        return {"paper": paper or "a4"}
     if fmt != "ics":
         if alarm_minutes is not None or no_alarm:
             raise click.UsageError("--alarm-minutes and --no-alarm apply only to --format ics")
@@ -89,6 +94,8 @@ def _emit(content: str | bytes, output: Path | None, force: bool) -> None:
 
 
 def _output_options(command: Any) -> Any:
+    command = click.option("--paper", type=click.Choice(["a4", "letter"]),
+                           help="pdf: the paper size [default: a4].")(command)
     command = click.option("--no-alarm", is_flag=True, help="ics: leave the reminders out.")(command)
     command = click.option("--alarm-minutes", type=click.IntRange(0, 1440), metavar="N",
                            help="ics: remind N minutes before each dose [default: 0, at the dose time].")(command)
@@ -201,10 +208,10 @@ def _zone_or_none() -> str | None:
 @cli.command()
 @_plan_inputs
 @_output_options
-def plan(fmt: str, output: Path | None, force: bool, alarm_minutes: int | None, no_alarm: bool,
+def plan(fmt: str, output: Path | None, force: bool, alarm_minutes: int | None, no_alarm: bool, paper: str | None,
          **inputs: Any) -> None:
     """Make a day-by-day plan."""
-    options = _render_options(fmt, alarm_minutes, no_alarm)
+    options = _render_options(fmt, alarm_minutes, no_alarm, paper)
     if output is not None and not force:
         refuse_clobber(output)
     _emit(render(build_from_inputs(**inputs), fmt, **options), output, force)
@@ -230,9 +237,9 @@ def explain(plan_file: Path | None, **inputs: Any) -> None:
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN.json")
 @_output_options
 def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool, alarm_minutes: int | None,
-                   no_alarm: bool) -> None:
+                   no_alarm: bool, paper: str | None) -> None:
     """Render a plan file (JSON) in any format."""
-    options = _render_options(fmt, alarm_minutes, no_alarm)
+    options = _render_options(fmt, alarm_minutes, no_alarm, paper)
     if output is not None and not force:
         refuse_clobber(output)
     _emit(render(read_plan(plan_file), fmt, **options), output, force)
@@ -277,6 +284,7 @@ def protocols() -> None:
 
 cli_adjust.register(cli, read_plan)
 cli_sync.register(cli, read_plan)
+cli.add_command(serve)
 
 
 def main() -> None:

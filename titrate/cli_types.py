@@ -16,7 +16,6 @@ from .service import parse_date
 from .wallclock import load_zone, parse_hhmm
 
 
-
 class _CoreType(click.ParamType):
     """A click type that reads its value with one of the core's parsers (InputError -> exit 2)."""
 

@@ -58,7 +58,7 @@ MAX_DAYS = 3660
 DEFAULT_DOSE_TIME = time(22, 0)
 T = TypeVar("T")
 
-__all__ = ["DEFAULT_DOSE_TIME", "MAX_DAYS", "build", "build_plan", "derive_plan_id"]
+__all__ = ["DEFAULT_DOSE_TIME", "MAX_DAYS", "build", "build_plan", "derive_plan_id", "last_day"]
 
 
 def derive_plan_id(label: str | None, start: date) -> str:
@@ -89,17 +89,24 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     Give `until` (the last day) or `days`, or neither for the titration plus `maintenance_days` at the
     target. `formulation` None takes one capsule of each dose the plan uses.
     """
-    if until is not None and days is not None:
-        raise InputError("give the plan's length as days or as an end date, not both", field="days")
-    if days is not None:
-        if not 1 <= days <= MAX_DAYS:
-            raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
-        if (date.max - start).days <= days:
-            raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-        until = nth_date(start, days, load_zone(time_zone))  # real dates: a date the zone skipped is no day
-    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply, until, target_mg,
-                        overrides, (), washout, review_after_days, maintenance_days)
+    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply,
+                        last_day(start, days, until, time_zone), target_mg, overrides, (), washout,
+                        review_after_days, maintenance_days)
     return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)
+
+
+def last_day(start: date, days: int | None, until: date | None, time_zone: str) -> date | None:
+    """The plan's last day from a length in days or an end date (None: the default length). Days are the
+    zone's real dates: a date it skipped is no day."""
+    if days is not None and until is not None:
+        raise InputError("give the plan's length as days or as an end date, not both", field="days")
+    if days is None:
+        return until
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
+    if (date.max - start).days <= days:
+        raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
+    return nth_date(start, days, load_zone(time_zone))
 
 
 def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = None, revision: int = 1,
@@ -121,7 +128,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
                                         inputs.start, inputs.washout))
     if not date_exists(inputs.start, zone):
         raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
-    segments, times, targets, stop = _schedule(protocol, inputs)
+    segments, times, targets, stop = _schedule(protocol, inputs, zone)
     final_target = segments[-1].dose
     count = _day_count(inputs, segments, stop, zone)
     doses = _expand(segments, count)
@@ -186,7 +193,7 @@ def _planned_protocol(inputs: PlanInputs) -> tuple[Protocol, Decimal, list[Findi
     return with_target(protocol, protocol.target_mg), protocol.target_mg, []
 
 
-def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], list[tuple[int, time]],
+def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[list[_Segment], list[tuple[int, time]],
                                                                list[tuple[int, Decimal]], int | None]:
     """The dose segments; the dose times and the targets in force, each as (day offset, value) from
     that day on; and the offset a stop ends the plan at. A day is in maintenance when its dose is the
@@ -195,11 +202,13 @@ def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], l
                 for number, step in enumerate(protocol.steps, start=1)]
     times: list[tuple[int, time]] = [(0, inputs.dose_time)]
     targets: list[tuple[int, Decimal]] = [(0, protocol.target_mg)]
-    stop = None
+    stop, stopped_on = None, None
     for adjustment in inputs.adjustments:
-        offset = (adjustment.effective - inputs.start).days
+        # the day's index among the zone's real dates (a date it skipped is no day)
+        offset = (adjustment.effective - inputs.start).days - len(skipped_dates(inputs.start, adjustment.effective,
+                                                                                zone))
         if stop is not None:
-            raise InputError(f"the plan stopped on {inputs.start + timedelta(days=stop)}; nothing follows a stop",
+            raise InputError(f"the plan stopped on {stopped_on}; nothing follows a stop",
                              field="from")
         if offset < 0:
             raise InputError(f"an adjustment from {adjustment.effective} is before the start {inputs.start}",
@@ -209,7 +218,7 @@ def _schedule(protocol: Protocol, inputs: PlanInputs) -> tuple[list[_Segment], l
         elif adjustment.kind is AdjustmentKind.STOP:
             if offset == 0:
                 raise InputError("a stop on the first day leaves no dose; give a later date", field="from")
-            stop = offset
+            stop, stopped_on = offset, adjustment.effective
         else:
             if adjustment.kind is AdjustmentKind.TARGET:
                 targets.append((offset, adjustment.dose_mg))
@@ -345,7 +354,8 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
                             "review with your clinician: is LDN helping, and what next?"))
         notes.append(Finding("review", note))
     if stop is not None:
-        events.append(Event("stop", EventKind.STOP, inputs.start + timedelta(days=stop),
+        stopped_on = next(a.effective for a in inputs.adjustments if a.kind is AdjustmentKind.STOP)
+        events.append(Event("stop", EventKind.STOP, stopped_on,
                             "LDN stopped: no more doses from today"))
     return tuple(sorted(events, key=lambda event: (event.date, event.key))), notes
 

@@ -40,8 +40,17 @@ from .model import (
 from .protocols import Linear, linear
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
-from .wallclock import (Window, check_date_range, format_hhmm, format_minutes, format_offset, parse_hhmm,
-                        parse_minutes, parse_offset)
+from .wallclock import (
+    Window,
+    check_date_range,
+    format_hhmm,
+    format_minutes,
+    format_offset,
+    moved_days,
+    parse_hhmm,
+    parse_minutes,
+    parse_offset,
+)
 
 SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"
@@ -236,21 +245,32 @@ def _checked(stored: Plan) -> Plan:
     (InputError naming the first difference); the file's findings kept and today's added."""
     rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
                     revision=stored.revision, supersedes=stored.supersedes, cancelled=stored.cancelled)
+    moved = moved_days(stored)
+    warnings = _union(stored.warnings, rebuilt.warnings) + ((_moved_warning(stored, rebuilt, moved),) if moved else ())
     merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
-                     warnings=_union(stored.warnings, rebuilt.warnings), notes=_union(stored.notes, rebuilt.notes))
+                     warnings=warnings, notes=_union(stored.notes, rebuilt.notes))
     rules.enforce_plan(replace(stored, warnings=merged.warnings, notes=merged.notes))
     if stored.cancelled != rebuilt.cancelled:
         raise InputError("plan.cancelled holds a day or event the plan still has")
-    _same(stored, rebuilt)
+    _same(stored, rebuilt, frozenset(moved))
     return merged
+
+
+def _moved_warning(stored: Plan, rebuilt: Plan, moved: list[date]) -> Finding:
+    """The days whose dose today's zone rules put at another moment than the rules the plan was made with."""
+    shown = ", ".join(str(day) for day in moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+    return Finding("window", f"the time-zone rules for {stored.time_zone} changed since this plan was made (tz "
+                             f"database {stored.tzdata or 'unknown'}, now {rebuilt.tzdata}): the dose on {shown} now "
+                             "falls at another moment; check those days with the patient, or adjust the plan")
 
 
 def _union(kept: tuple[Finding, ...], found: tuple[Finding, ...]) -> tuple[Finding, ...]:
     return tuple(dict.fromkeys((*kept, *found)))
 
 
-def _same(stored: Plan, rebuilt: Plan) -> None:
-    """InputError naming the first part of the file that does not follow from its inputs."""
+def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> None:
+    """InputError naming the first part of the file that does not follow from its inputs; on the `moved`
+    days (new zone rules) the time and its note may differ, and the rebuilt day is taken."""
     for name in ("target_mg", "window", "formulation"):
         if getattr(stored, name) != getattr(rebuilt, name):
             raise InputError(f"plan.{name} does not follow from the plan's inputs (the file says "
@@ -258,6 +278,8 @@ def _same(stored: Plan, rebuilt: Plan) -> None:
     for what, mine, theirs in (("days", stored.days, rebuilt.days), ("events", stored.events, rebuilt.events),
                                ("refills", stored.refills, rebuilt.refills)):
         for index, (a, b) in enumerate(zip(mine, theirs)):
+            if what == "days" and a.date in moved:
+                a = replace(a, time=b.time, notes=b.notes)
             if a != b:
                 field = next(f.name for f in fields(a) if getattr(a, f.name) != getattr(b, f.name))
                 raise InputError(f"plan.{what}[{index}].{field} does not follow from the plan's inputs: the file "

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import plan_io, screen
 from .doses import parse_mg
-from .engine import DEFAULT_DOSE_TIME, MAX_DAYS, build
+from .engine import DEFAULT_DOSE_TIME, MAX_DAYS, build, last_day
 from .errors import InputError
 from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
 from .model import AdjustmentKind, Override, Patient, Plan, PlanInputs, Protocol, Washout
@@ -25,7 +25,7 @@ from .patient_file import PatientFile, parse_patient_file
 from .protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
 from .revise import adjust
 from .supply import Supply
-from .wallclock import check_date_range, load_zone, nth_date, parse_hhmm
+from .wallclock import check_date_range, load_zone, parse_hhmm
 
 if TYPE_CHECKING:
     from .diff import PlanDiff
@@ -104,7 +104,7 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
         dose_time=request.dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
         formulation=_formulation(request.form, request.strengths, request.concentration),
         supply=Supply(request.supply_days, request.lead_days, request.shelf_life_days),
-        end=_end(start, request.days, request.until, zone), target_mg=request.target,
+        end=last_day(start, request.days, request.until, zone), target_mg=request.target,
         overrides=kept + tuple(given.values()), washout=washout,
         review_after_days=None if request.no_review else request.review_after)
     return build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
@@ -129,18 +129,6 @@ def _washout(request: PlanRequest) -> Washout | None:
     if request.opioid is None:
         raise InputError("name the opioid whose last dose this was", field="opioid")
     return Washout(request.opioid, request.last_opioid_dose, request.washout_days)
-
-
-def _end(start: date, days: int | None, until: date | None, zone: str) -> date | None:
-    if days is not None and until is not None:
-        raise InputError("give the plan's length as days or as an end date, not both", field="days")
-    if days is None:
-        return until
-    if not 1 <= days <= MAX_DAYS:
-        raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
-    if (date.max - start).days <= days:
-        raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-    return nth_date(start, days, load_zone(zone))  # real dates: a date the zone skipped is no day
 
 
 def _patient_file(text: str | None) -> PatientFile:

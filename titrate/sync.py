@@ -4,8 +4,9 @@ A re-imported .ics file cannot delete, and some apps show cancelled events as co
 (iCloud, Fastmail, Nextcloud, Radicale, Google, Android through DAVx5) is what the phone syncs with, so
 writing there updates every device. Each event of the plan is one calendar object (one VCALENDAR with
 its VTIMEZONE and one VEVENT, as RFC 4791 asks), built from the .ics renderer's own output. An object
-is ours when its UID is the plan id, a key and "@titrate" (what the renderer writes); nothing else in
-the calendar is read, changed or deleted. Each write is one PUT or DELETE, atomic on the server, so a
+is ours when its UID is the plan id, a key and "@titrate" (what the renderer writes) and it carries
+X-TITRATE-PLAN with the plan id (so a plan whose id starts with another's is never mistaken for it);
+nothing else in the calendar is changed or deleted. Each write is one PUT or DELETE, atomic on the server, so a
 sync cut short leaves every event whole, and the next run finishes the job.
 
 `caldav` (the optional extra titrate[sync]) is imported only here, and only the sync command imports
@@ -27,11 +28,14 @@ from caldav.lib import error as dav_error
 from .model import Plan
 from .render.ics import PRODID, render_ics
 
-__all__ = ["Action", "Change", "ServerEvent", "SyncError", "Wanted", "plan_changes", "sync", "wanted_objects"]
+__all__ = ["Action", "Change", "ServerEvent", "Summary", "SyncError", "Wanted", "plan_changes", "sync",
+           "wanted_objects"]
 
 #: The fingerprint of what titrate wrote, so a rerun can tell an unchanged event without comparing text
 #: that servers reformat (line folding, property order, added properties).
 HASH_PROPERTY = "X-TITRATE-HASH"
+#: The plan an object was written for: with the UID, what marks an object as titrate's.
+PLAN_PROPERTY = "X-TITRATE-PLAN"
 #: Seconds to wait for the server on each request.
 TIMEOUT = 30
 
@@ -151,13 +155,15 @@ def plan_changes(plan: Plan, wanted: Iterable[Wanted], cancelled: dict[str, str]
     return changes, unchanged
 
 
-def _object_text(item: Wanted, sequence: int) -> bytes:
+def _object_text(item: Wanted, sequence: int, plan_id: str) -> bytes:
     """The object to PUT: SEQUENCE above what the server holds (RFC 5545 3.8.7.4), and the fingerprint."""
     event = item.component.walk("VEVENT")[0]
     event.pop("SEQUENCE", None)
     event.pop(HASH_PROPERTY, None)
+    event.pop(PLAN_PROPERTY, None)
     event.add("sequence", sequence)
     event.add(HASH_PROPERTY, item.fingerprint)
+    event.add(PLAN_PROPERTY, plan_id)
     return item.component.to_ical()
 
 
@@ -176,7 +182,7 @@ def sync(plan: Plan, url: str, user: str, password: str, *, dry_run: bool = Fals
             for change in changes:
                 on_change(change)
                 if not dry_run:
-                    _apply(calendar, change)
+                    _apply(calendar, change, plan.plan_id)
                 counts[change.action] += 1
     except dav_error.AuthorizationError:
         raise SyncError(f"the server at {url} refused the user name or password") from None
@@ -220,7 +226,8 @@ def _our_events(plan: Plan, calendar) -> list[ServerEvent]:
     for resource in calendar.events():
         parsed = icalendar.Calendar.from_ical(resource.data)
         events = parsed.walk("VEVENT")
-        if not events or not is_ours(plan, str(events[0].get("UID", ""))):
+        if not events or not is_ours(plan, str(events[0].get("UID", ""))) \
+                or str(events[0].get(PLAN_PROPERTY, "")) != plan.plan_id:
             continue
         event = events[0]
         fingerprint = event.get(HASH_PROPERTY)
@@ -229,13 +236,14 @@ def _our_events(plan: Plan, calendar) -> list[ServerEvent]:
     return found
 
 
-def _apply(calendar, change: Change) -> None:
+def _apply(calendar, change: Change, plan_id: str) -> None:
     if change.action is Action.DELETE:
         change.found.resource.delete()
     elif change.action is Action.CREATE:
-        calendar.add_event(_object_text(change.wanted, change.wanted.sequence).decode("utf-8"), increase_seqno=False)
+        calendar.add_event(_object_text(change.wanted, change.wanted.sequence, plan_id).decode("utf-8"),
+                           increase_seqno=False)
     else:
         # as written (raw_data, so the library bumps no SEQUENCE), and only over the version we read
         # (If-Match: a change on the server meanwhile fails this write; the next run sees it)
         sequence = max(change.wanted.sequence, change.found.sequence + 1)
-        change.found.resource.save(raw_data=_object_text(change.wanted, sequence), precondition="etag")
+        change.found.resource.save(raw_data=_object_text(change.wanted, sequence, plan_id), precondition="etag")

@@ -57,3 +57,20 @@ def test_a_table_imports_neither_weasyprint_nor_a_fhir_library():
 def test_fhir_and_html_import_no_optional_library():
     for fmt in ("fhir", "html"):
         assert probe(*BASE, "--format", fmt).stderr.decode().strip() == "0 []"
+
+
+def test_the_pdf_paper_is_a4_or_letter_and_only_for_pdf(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from titrate.cli import cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    base = ["plan", "--start", "2026-12-01", "--tz", "UTC", "--days", "3"]
+    for paper, width in (("letter", 612), ("a4", 595)):
+        out = tmp_path / f"{paper}.pdf"
+        result = CliRunner().invoke(cli, [*base, "--format", "pdf", "--paper", paper, "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+        assert round(float(PdfReader(out).pages[0].mediabox.width)) == width
+    wrong = CliRunner().invoke(cli, [*base, "--paper", "letter"])
+    assert wrong.exit_code == 2 and "--paper applies only to --format pdf" in wrong.stderr

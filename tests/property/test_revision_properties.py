@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
-from ics_reading import parse
+from ics_reading import merged_view, parse
 from strategies import adjustment_steps, avoids_skipped_days, patients, protocols, step_lists
 
 from titrate import plan_io
@@ -69,22 +69,6 @@ def test_the_past_is_never_rewritten_and_identity_is_kept(revisions):
         assert (new.plan_id, new.revision, new.supersedes) == (old.plan_id, old.revision + 1, old.revision)
         assert plan_io.loads(plan_io.dumps(new)) == new
         assert not diff(new, new).days and not diff(new, new).events
-
-
-def merged_view(*texts: str) -> dict[str, object]:
-    """What a calendar holds after importing each file in turn: by UID, the highest SEQUENCE wins and a
-    cancelled event is removed."""
-    held: dict[str, object] = {}
-    for text in texts:
-        for event in parse(text).events:
-            kept = held.get(event.uid)
-            if kept is not None and kept.sequence > event.sequence:
-                continue
-            if event.status is not None and event.status.value == "CANCELLED":
-                held.pop(event.uid, None)
-            else:
-                held[event.uid] = event
-    return held
 
 
 @settings(max_examples=20)

@@ -25,6 +25,22 @@ def parse(text: str) -> IcalCalendar:
     return IcsCalendarStream.calendar_from_ics(text)
 
 
+def merged_view(*texts: str) -> dict:
+    """What a calendar holds after importing each file in turn, as RFC 5546 tells it to: by UID, the
+    highest SEQUENCE wins and a cancelled event is removed."""
+    held: dict = {}
+    for text in texts:
+        for event in parse(text).events:
+            kept = held.get(event.uid)
+            if kept is not None and kept.sequence > event.sequence:
+                continue
+            if event.status is not None and event.status.value == "CANCELLED":
+                held.pop(event.uid, None)
+            else:
+                held[event.uid] = event
+    return held
+
+
 @dataclass(frozen=True)
 class _Span:
     onset_utc: datetime

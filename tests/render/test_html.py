@@ -133,7 +133,9 @@ def test_how_to_take_and_side_effects_say_what_the_patient_must_know():
 
 
 def test_a_liquid_is_kept_cold_and_measured_with_an_oral_syringe_and_a_moved_dose_is_not_called_evening():
-    how = text_of(section(parse(render(PLANS["berlin-morning-overrides"], "html")), "how"))
+    document = parse(render(PLANS["berlin-morning-overrides"], "html"))
+    assert "Measure the millilitres (mL) with an oral syringe." in text_of(section(document, "steps"))
+    how = text_of(section(document, "how"))
     assert "oral syringe" in how and "refrigerator" in how
     assert "at 08:00 (Europe/Berlin time), the time your clinician chose" in how
     assert "evening" not in how
@@ -300,3 +302,13 @@ def test_any_label_reads_back_as_the_same_text_and_makes_no_element(label):
     tags = Counter(e.tag for e in document.iter())
     assert tags == Counter(e.tag for e in parse(render(replace(plan, inputs=replace(
         plan.inputs, patient=Patient(label="x" if label.strip() else None))), "html")).iter())
+
+
+def test_a_date_the_zone_skipped_is_no_day_of_its_level():
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 20), time_zone="Pacific/Apia",
+                      generated_at=GENERATED, days=20)  # Samoa skipped 30 December 2011
+    rows = [[text_of(cell) for cell in row.findall("td")]
+            for row in section(parse(render(plan, "html")), "steps").findall(".//tbody/tr")]
+    assert [(row[1], row[2], row[3]) for row in rows] == [("Tue 20 Dec 2011", "Tue 3 Jan 2012", "14"),
+                                                          ("Wed 4 Jan 2012", "Mon 9 Jan 2012", "6")]
+    assert sum(int(row[3]) for row in rows) == len(plan.days) == 20

@@ -220,3 +220,27 @@ def test_calendar_occurrences_equal_the_plan_in_any_zone(protocol, spasticity, z
     plan = build_plan(protocol, Patient(spasticity=spasticity), start, time_zone=zone, generated_at=GENERATED,
                       dose_time=dose_time, days=days)
     assert_calendar_matches_plan(plan, render(plan, "ics"))
+
+
+def test_a_phone_that_imports_each_revision_keeps_exactly_the_newest_doses_across_a_clock_change():
+    from ics_reading import merged_view
+
+    from titrate.revise import adjust
+
+    # London's clocks go forward on 2027-03-28; the plan steps back over it, then stops before its end.
+    first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 2, 1), time_zone="Europe/London",
+                       generated_at=GENERATED, days=90)
+    back = adjust(first, "step-back", date(2027, 3, 20), "flare", generated_at=GENERATED, days=14)
+    stopped = adjust(back, "stop", date(2027, 4, 10), "no benefit", generated_at=GENERATED)
+    held = merged_view(*(render(plan, "ics") for plan in (first, back, stopped)))
+    doses = sorted(event.dtstart for event in held.values() if isinstance(event.dtstart, datetime))
+    zone = ZoneInfo("Europe/London")
+    assert [d.astimezone(timezone.utc) for d in doses] == [
+        datetime.combine(day.date, day.time, tzinfo=zone).astimezone(timezone.utc) for day in stopped.days]
+    assert doses[-1].date() == date(2027, 4, 9)
+    summaries = {event.summary for event in held.values() if isinstance(event.dtstart, datetime)}
+    assert summaries == {"LDN 1.5 mg", "LDN 3 mg", "LDN 4.5 mg"}
+    # a dose on each side of the change, at 22:00 local: GMT, then BST
+    by_date = {d.date(): d for d in doses}
+    assert by_date[date(2027, 3, 27)].astimezone(timezone.utc).hour == 22
+    assert by_date[date(2027, 3, 28)].astimezone(timezone.utc).hour == 21

@@ -7,8 +7,10 @@ with updated, cancelled-and-deleted and untouched events, and one event given in
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import urllib.request
 from datetime import date, datetime, time, timezone
 
 import pytest
@@ -204,3 +206,60 @@ def test_caldav_is_imported_only_by_the_sync_command():
              "print(sorted(m for m in sys.modules if m.startswith(('caldav', 'titrate.sync', 'radicale'))))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_calendar_url_is_used_as_it_is(account, tmp_path):
+    server, user, password = account
+    first, _ = revisions("Ida Own Calendar")
+    (tmp_path / "r1.json").write_text(dumps(first), encoding="utf-8")
+    mine = f"{server.url}{user}/my-ldn/"
+    mkcalendar = urllib.request.Request(mine, method="MKCALENDAR", headers={
+        "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()})
+    urllib.request.urlopen(mkcalendar, timeout=30).close()
+    result = CliRunner().invoke(cli, ["sync", str(tmp_path / "r1.json"), "--url", mine, "--user", user],
+                                env={"TITRATE_CALDAV_PASSWORD": password})
+    assert result.exit_code == 0, result.output
+    assert set(events(server, user, mine)) == live_uids(first)
+    assert list(calendars(server, user).values()) == [mine]
+
+
+def test_sync_has_help():
+    result = CliRunner().invoke(cli, ["sync", "--help"])
+    assert result.exit_code == 0 and "--password-file" in result.stdout and "--password " not in result.stdout
+
+
+def test_sync_warns_of_days_that_newer_zone_rules_move(account, tmp_path):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    server, user, password = account
+    plan = build_plan(PROTOCOLS["classic"], Patient(label="Jo Casablanca"), date(2026, 9, 17),
+                      time_zone="Africa/Casablanca", generated_at=GENERATED, days=5)
+    # as made with tzdata 2025b, which kept Morocco at UTC+1 through the autumn of 2026
+    older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 15, tzinfo=timezone.utc),
+                                                        timedelta(hours=1)),))
+    (tmp_path / "plan.json").write_text(dumps(older), encoding="utf-8")
+    result = run_sync(tmp_path / "plan.json", server, user, password, "--dry-run")
+    assert result.exit_code == 0
+    assert ("warning: this titrate's time-zone rules put the dose elsewhere on 2026-09-20, 2026-09-21"
+            in result.stderr)
+
+
+def test_a_plan_never_touches_another_plans_events_in_the_same_calendar(account, tmp_path):
+    server, user, password = account
+    make = lambda plan_id, days: build_plan(  # noqa: E731
+        PROTOCOLS["classic"], Patient(label="Kim Shared"), date(2026, 5, 1), time_zone="America/Santiago",
+        generated_at=GENERATED, days=days, plan_id=plan_id)
+    other, mine = make("kim-2", 3), make("kim", 4)  # "kim-2-..." UIDs start with "kim-"
+    for name, plan in (("other.json", other), ("mine.json", mine)):
+        (tmp_path / name).write_text(dumps(plan), encoding="utf-8")
+        assert run_sync(tmp_path / name, server, user, password).exit_code == 0
+    (url,) = calendars(server, user).values()
+    imported = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hand//import//EN\r\nBEGIN:VEVENT\r\n"
+                "UID:kim-20260509@titrate\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:20260509T020000Z\r\n"
+                "SUMMARY:imported by hand\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    put(server, user, f"{url.rstrip('/')}/by-hand.ics", imported)
+    again = run_sync(tmp_path / "mine.json", server, user, password)
+    assert counts(again) == (0, 0, 0, len(live_uids(mine)))
+    found = events(server, user, url)
+    assert live_uids(other) | live_uids(mine) | {"kim-20260509@titrate"} == set(found)

@@ -199,3 +199,12 @@ def test_a_custom_step_list_is_checked_step_by_step():
 def test_a_malformed_protocol_file_is_bad_input(text, says):
     with pytest.raises(InputError, match=says):
         parse_protocol_file(text)
+
+
+def test_an_adjustment_after_a_date_the_zone_skipped_starts_on_its_own_date():
+    # Samoa skipped 2011-12-30: day 10 of a plan from Dec 20 is Dec 31, and a hold from Jan 5 starts on Jan 5
+    apia = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 20), time_zone="Pacific/Apia",
+                      generated_at=GENERATED, days=40)
+    held = adjust(apia, "hold", date(2012, 1, 5), "travel", generated_at=GENERATED, days=7)
+    assert [d.cause for d in held.days if d.date in (date(2012, 1, 4), date(2012, 1, 5))] == ["step 2", "hold"]
+    assert [d for d in apia.days if d.date < date(2012, 1, 5)] == [d for d in held.days if d.date < date(2012, 1, 5)]

@@ -68,6 +68,11 @@ def test_a_plan_made_with_older_rules_names_the_days_the_new_rules_move():
     older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 13, tzinfo=timezone.utc),
                                                         timedelta(hours=1)),))
     assert moved_days(loads(dumps(older))) == [date(2026, 9, d) for d in range(20, 25)]
+    # loading it warns, naming those days, and keeps it readable
+    (warning,) = [w for w in loads(dumps(older)).warnings if "time-zone rules" in w.message]
+    assert warning.rule == "window" and "tz database 2025b" in warning.message
+    assert "2026-09-20, 2026-09-21, 2026-09-22, 2026-09-23, 2026-09-24 now falls at another moment" in warning.message
+    assert not [w for w in loads(dumps(plan)).warnings if "time-zone rules" in w.message]
 
 
 def test_a_plan_without_recorded_offsets_moves_nothing():
@@ -142,3 +147,19 @@ def test_the_repeated_hour_dose_is_one_utc_event_in_the_calendar():
     assert "DTSTART:20260405T023000Z\r\nDTEND:20260405T040000Z\r\n" in text
     assert "DTSTART;TZID=America/Santiago:20260404T" not in text
     assert text.count("DTSTART;TZID=America/Santiago:202604") == 4
+
+
+def test_all_day_reminders_ring_at_nine_in_the_plans_zone_as_an_absolute_time():
+    from ics_reading import parse
+
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 1, 10), time_zone="Australia/Sydney",
+                      generated_at=GENERATED, days=40)
+    text = render(plan, "ics")
+    all_day = [event for event in parse(text).events if not isinstance(event.dtstart, datetime)]
+    assert len(all_day) == len(plan.events) >= 2
+    for event in all_day:
+        (alarm,) = event.alarm
+        # 09:00 in Sydney (UTC+11 in summer) is 22:00 UTC the day before
+        assert alarm.trigger == datetime.combine(event.dtstart, time(9), tzinfo=load_zone("Australia/Sydney"))
+        assert alarm.trigger.utcoffset() == timedelta(0) and alarm.trigger.hour == 22
+    assert "TRIGGER:PT9H" not in text and text.count("TRIGGER;VALUE=DATE-TIME:") == len(plan.events)

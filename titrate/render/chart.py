@@ -12,9 +12,10 @@ from html import escape
 from math import ceil
 
 from ..doses import format_mg
+from ..model import EventKind, Plan
 from .course import Level
 
-__all__ = ["Marker", "render_chart", "short_date"]
+__all__ = ["Marker", "plan_markers", "render_chart", "short_date"]
 
 WIDTH, HEIGHT = 720, 250
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 34, 40
@@ -52,6 +53,17 @@ class Marker:
     date: date
     label: str
     kind: str
+
+
+#: Chart labels of a plan's events other than re-orders (which are labelled with their fill number).
+EVENT_LABELS = {EventKind.WASHOUT_END: "opioid-free", EventKind.REVIEW: "review", EventKind.STOP: "stop"}
+
+
+def plan_markers(plan: Plan) -> list[Marker]:
+    """Every pharmacy re-order date and every event of the plan the chart marks."""
+    return ([Marker(refill.reorder_on, f"order {refill.number}", "reorder") for refill in plan.refills]
+            + [Marker(event.date, EVENT_LABELS[event.kind], event.kind.value) for event in plan.events
+               if event.kind in EVENT_LABELS])
 
 
 def short_date(day: date) -> str:

@@ -16,17 +16,15 @@ __all__ = ["Level", "levels"]
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """A maximal run of consecutive days with the same dose, amount and time."""
+    """A maximal run of consecutive days with the same dose, amount and time: `days` of them, which is
+    one fewer than the dates from `first` to `last` where the zone skipped a date (Samoa, 2011-12-30)."""
 
     first: date
     last: date
+    days: int
     dose_mg: Decimal
     amount: str
     time: time
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
 
 
 def levels(plan: Plan) -> tuple[Level, ...]:
@@ -36,4 +34,4 @@ def levels(plan: Plan) -> tuple[Level, ...]:
 
 
 def _level(days: list[DoseDay]) -> Level:
-    return Level(days[0].date, days[-1].date, days[0].dose_mg, days[0].amount, days[0].time)
+    return Level(days[0].date, days[-1].date, len(days), days[0].dose_mg, days[0].amount, days[0].time)

@@ -18,7 +18,7 @@ from ..model import Adjustment, AdjustmentKind, DoseDay, EventKind, Finding, Pla
 from ..plan_io import format_instant
 from ..screen import patient_words
 from ..wallclock import EVENING_WINDOW, Window, format_hhmm, format_minutes
-from .chart import Marker, render_chart, short_date
+from .chart import plan_markers, render_chart, short_date
 from .course import Level, levels
 
 __all__ = ["render_html", "plain_findings", "ENGINE_WORDS"]
@@ -234,27 +234,17 @@ def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     return parts
 
 
-#: Chart labels of the plan's events other than re-orders (which are labelled with their fill number).
-EVENT_MARKS = {EventKind.WASHOUT_END: "opioid-free", EventKind.REVIEW: "review", EventKind.STOP: "stop"}
-
-
-def _markers(plan: Plan) -> list[Marker]:
-    return ([Marker(refill.reorder_on, f"order {refill.number}", "reorder") for refill in plan.refills]
-            + [Marker(event.date, EVENT_MARKS[event.kind], event.kind.value) for event in plan.events
-               if event.kind in EVENT_MARKS])
-
-
 def _chart_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     description = (f"Your daily dose from {short_date(plan.start)} to {short_date(plan.end)}: "
                    + ", then ".join(f"{_mg(level.dose_mg)}{_at(plan, level)} from {short_date(level.first)}"
                                     for level in plan_levels)
                    + f". Target {_mg(plan.target_mg)}. Dotted lines: order dates; dashed lines: other dates.")
-    chart = render_chart(plan_levels, plan.target_mg, _markers(plan), title="Your dose over time",
+    chart = render_chart(plan_levels, plan.target_mg, plan_markers(plan), title="Your dose over time",
                          description=description)
     rows = [f"<tr><td>{_day_cell(level.first)}</td><td>{_day_cell(level.last)}</td><td>{_mg(level.dose_mg)}"
             f"{_at(plan, level)}</td></tr>" for level in plan_levels]
     rows += [f"<tr><td>{_day_cell(marker.date)}</td><td></td><td>{_e(marker.label)}</td></tr>"
-             for marker in _markers(plan)]
+             for marker in plan_markers(plan)]
     return [
         '<section id="chart">',
         "<h2>Your dose over time</h2>",
@@ -275,6 +265,15 @@ def _at(plan: Plan, level: Level) -> str:
     return "" if level.time == plan.dose_time else f" at {format_hhmm(level.time)}"
 
 
+#: How the patient measures each form's amount (shared/domain.md, "Formulations").
+HOW_TO_MEASURE = {
+    "capsule": "Each capsule holds the strength shown; some doses take more than one.",
+    "liquid": "Measure the millilitres (mL) with an oral syringe.",
+    "drops": "Count the drops as they fall under your tongue.",
+    "cream": "Measure the millilitres (mL) as the pharmacy showed you.",
+}
+
+
 def _steps_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     rows = []
     for number, level in enumerate(plan_levels, start=1):
@@ -285,7 +284,8 @@ def _steps_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     return [
         '<section id="steps">',
         "<h2>Your steps</h2>",
-        "<p>Each row is one dose level. Take the same dose every day from the first date to the last.</p>",
+        "<p>Each row is one dose level. Take the same dose every day from the first date to the last. "
+        f"{HOW_TO_MEASURE[plan.formulation.form]}</p>",
         "<table>",
         '<thead><tr><th class="num">Step</th><th>From</th><th>To</th><th class="num">Days</th><th>Dose</th>'
         "<th>What to take</th><th>Time</th></tr></thead>",

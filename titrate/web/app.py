@@ -1,0 +1,116 @@
+"""The app factory: the patient store, the pages, the JSON API and the guard, put together.
+
+`create_app` takes everything it would otherwise read from the machine (the store, the secret, the
+clock, the default zone), so tests build it exactly as `titrate serve` does. Error types map to HTTP
+statuses here and only here: JSON under /api, a page elsewhere, never a stack trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..doses import format_mg
+from ..errors import InputError, RefusedError
+from ..render.common import DISCLAIMER
+from .security import MAX_BODY, Guard, csrf_token
+from .store import Conflict, NotFound, Store
+
+__all__ = ["Context", "create_app"]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every handler needs, handed in by the shell that starts the app."""
+
+    store: Store
+    secret: str
+    clock: Callable[[], datetime]
+    default_zone: str | None
+    templates: Jinja2Templates
+
+    def page(self, request: Request, name: str, status_code: int = 200, **values: object) -> HTMLResponse:
+        """A page from its template, with what every page shows (the disclaimer, the CSRF token)."""
+        return self.templates.TemplateResponse(
+            request, name, {"csrf": csrf_token(self.secret), "disclaimer": DISCLAIMER, **values},
+            status_code=status_code)
+
+
+def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock: Callable[[], datetime],
+               default_zone: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
+    """The whole app. Only requests whose Host is in `allowed_hosts` and that carry `secret` are served."""
+    from . import api, forms, pages
+
+    environment = jinja2.Environment(loader=jinja2.PackageLoader("titrate.web", "templates"), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment.globals.update(
+        override_beside=forms.OVERRIDE_BESIDE, override_examples=forms.OVERRIDE_EXAMPLES,
+        rule_statement=forms.rule_statement, file_fields=forms.FILE_FIELDS, choice_label=forms.choice_label,
+        protocol_steps=forms.protocol_steps(), mg=lambda dose: f"{format_mg(dose)} mg")
+    app = FastAPI(title="titrate", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Plans low-dose naltrexone (LDN) titration; a planning aid for clinicians.")
+    app.state.context = Context(store, secret, clock, default_zone, Jinja2Templates(env=environment))
+    app.include_router(pages.router)
+    app.include_router(api.router, prefix="/api")
+    app.mount("/static", StaticFiles(packages=[("titrate.web", "static")]), name="static")
+    for error_type, handler in _HANDLERS.items():
+        app.add_exception_handler(error_type, handler)
+    app.add_middleware(Guard, secret=secret, allowed_hosts=allowed_hosts, max_body=max_body)
+    return app
+
+
+def context(request: Request) -> Context:
+    return request.app.state.context
+
+
+def _reply(request: Request, status: int, body: dict[str, object]) -> Response:
+    if request.url.path.startswith("/api"):
+        return JSONResponse(body, status_code=status)
+    return context(request).page(request, "error.html", status_code=status, status=status, error=body)
+
+
+async def _input(request: Request, error: Exception) -> Response:
+    assert isinstance(error, InputError)
+    return _reply(request, 400, {"error": "input", "field": error.field, "message": str(error)})
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RefusedError)
+    return _reply(request, 422, {"error": "refused", "rule": error.rule, "overridable": error.overridable,
+                                 "message": str(error)})
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    return _reply(request, 404, {"error": "not-found", "message": str(error)})
+
+
+async def _conflict(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Conflict)
+    return _reply(request, 409, {"error": "conflict", "latest": error.latest, "message": str(error)})
+
+
+async def _validation(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or None
+    return _reply(request, 400, {"error": "input", "field": where, "message": str(first.get("msg", "bad request"))})
+
+
+async def _http(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return _reply(request, error.status_code, {"error": "http", "message": str(error.detail)})
+
+
+_HANDLERS = {InputError: _input, RefusedError: _refused, NotFound: _not_found, Conflict: _conflict,
+             RequestValidationError: _validation, HTTPException: _http}

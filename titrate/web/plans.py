@@ -1,0 +1,70 @@
+"""The app's use cases, shared by the pages and the API: preview and save a plan from raw text fields,
+and load a saved revision. Plans are made only by the service layer; this module stores its JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..diff import PlanDiff
+from ..errors import InputError
+from ..model import Plan
+from ..service import adjust_plan, diff_plans, make_plan, parse_adjustment, parse_request, read_plan, write_plan
+from .app import Context
+from .store import RevisionRow
+
+__all__ = ["Saved", "adjust", "changes", "load", "preview", "save_new"]
+
+Raw = Mapping[str, str | Sequence[str]]
+
+
+def preview(context: Context, raw: Raw, *, patient_label: str | None = None) -> Plan:
+    """The plan the raw fields describe, not saved; InputError (field) or RefusedError (rule)."""
+    fields = dict(raw)
+    if patient_label is not None:
+        fields["label"] = patient_label  # a plan for a known patient keeps the patient's label
+    plan = make_plan(parse_request(fields), generated_at=context.clock(), default_zone=context.default_zone)
+    if not plan.patient.label:
+        raise InputError("name the patient (a name or record number) so the plan can be found again", field="label")
+    return plan
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    patient_id: int
+    plan: Plan
+
+
+def save_new(context: Context, raw: Raw, *, patient_id: int | None = None) -> Saved:
+    """Make the plan and save it as a new plan (of a new patient when `patient_id` is None), in one
+    transaction."""
+    label = context.store.patient(patient_id).label if patient_id is not None else None
+    plan = preview(context, raw, patient_label=label)
+    assert plan.patient.label is not None
+    saved_patient, _ = context.store.create_plan(patient_id=patient_id, label=plan.patient.label,
+                                                 plan_id=plan.plan_id, revision=plan.revision,
+                                                 plan_json=write_plan(plan))
+    return Saved(saved_patient, plan)
+
+
+def load(context: Context, plan_id: str, revision: int | None = None) -> tuple[RevisionRow, Plan]:
+    """A saved revision (the latest when `revision` is None) and its plan, read back through the service."""
+    row = context.store.revision(plan_id, revision)
+    return row, read_plan(row.plan_json)
+
+
+def adjust(context: Context, plan_id: str, based_on: int, raw: Mapping[str, str]) -> tuple[Plan, Plan]:
+    """Apply the adjustment the raw fields describe (the service's: kind, from, reason, days, to, time,
+    target, override) to revision `based_on`, the one the clinician saw, and save the result as the next
+    revision. A Conflict, saving nothing, if another revision was saved since `based_on`."""
+    _, old = load(context, plan_id, based_on)
+    new = adjust_plan(old, parse_adjustment(raw), generated_at=context.clock())
+    change = new.inputs.adjustments[-1]
+    context.store.add_revision(plan_id=plan_id, based_on=based_on, revision=new.revision,
+                               plan_json=write_plan(new), change=change.describe(), reason=change.reason)
+    return old, new
+
+
+def changes(context: Context, plan_id: str, old: int, new: int) -> PlanDiff:
+    """What changed between two saved revisions of a plan."""
+    return diff_plans(load(context, plan_id, old)[1], load(context, plan_id, new)[1])
