@@ -8,6 +8,7 @@ saying where. Screen rules that only warn check that their warning is in the pla
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -180,6 +181,7 @@ def _amount_plan(plan: Plan) -> Iterator[str]:
 def _supply_plan(plan: Plan) -> Iterator[str]:
     expected_start = plan.start
     per_fill = plan.supply.days_per_fill(plan.formulation.form)
+    dates = [day.date for day in plan.days]  # in order (the plan checks): each fill's days by bisection
     for refill in plan.refills:
         if refill.start != expected_start or refill.end < refill.start:
             yield f"fill {refill.number} starts on {refill.start}, but the supply runs out on {expected_start}"
@@ -188,15 +190,15 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
             yield (f"fill {refill.number} is re-ordered on {refill.reorder_on}, less than {plan.supply.lead_days} "
                    f"days before it is needed on {refill.start}")
         # count the plan's days, not the calendar's: a date the zone skipped is no day (wallclock)
-        days = [day for day in plan.days if refill.start <= day.date <= refill.end]
+        first, after = bisect_left(dates, refill.start), bisect_right(dates, refill.end)
+        days = plan.days[first:after]
         if len(days) > per_fill:
             liquid_limited = plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days
             limit = "shelf life" if liquid_limited else "supply"
             yield f"fill {refill.number} covers {len(days)} days, more than its {per_fill}-day {limit}"
         if refill.quantities != total_quantities(day.dispense for day in days):
             yield f"fill {refill.number} does not hold what its days take"
-        expected_start = next((day.date for day in plan.days if day.date > refill.end),
-                              refill.end + timedelta(days=1))
+        expected_start = dates[after] if after < len(dates) else refill.end + timedelta(days=1)
     if expected_start != plan.end + timedelta(days=1):
         yield f"the fills end on {expected_start - timedelta(days=1)}, not on the plan's last day {plan.end}"
 

@@ -8,7 +8,6 @@ passes silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import get_close_matches
 from functools import lru_cache
 
 from ..errors import InputError
@@ -102,6 +101,8 @@ screen_condition = lru_cache(maxsize=1024)(_screen_condition)
 
 
 def _unknown_condition(item: str) -> str:
+    from difflib import get_close_matches  # only to suggest a name for an unknown condition
+
     known = vocabulary().conditions
     close = get_close_matches(compact(item), list(known), cutoff=0.75)
     hint = f"did you mean {known[close[0]][0]!r}? " if close else ""

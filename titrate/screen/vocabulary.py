@@ -3,11 +3,10 @@ and the plain words a patient reads for each rule."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from .normalise import compact
@@ -80,11 +79,24 @@ def _drug_class(data: dict[str, Any]) -> DrugClass:
                      None if full is None else Decimal(str(full)), data.get("full_dose_class"))
 
 
+def _packaged_text(name: str) -> str:
+    """A data file of titrate, read from the package's folder; through importlib.resources (whose import
+    costs more than the file) only when titrate is not a folder (a zip)."""
+    try:
+        return (Path(__file__).resolve().parent.parent / "data" / name).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        from importlib.resources import files
+
+        return files("titrate").joinpath("data", name).read_text(encoding="utf-8")
+
+
 def _read_vocabulary() -> Vocabulary:
     """The packaged vocabulary. A name listed for two drugs keeps the first; tests check that such
-    names only ever repeat one generic name with one action."""
-    with files("titrate").joinpath("data/screen.toml").open("rb") as stream:
-        data = tomllib.load(stream)
+    names only ever repeat one generic name with one action. Read only when there is something to
+    screen: parsing it (and importing tomllib) is start-up time a plain plan does not need."""
+    import tomllib
+
+    data = tomllib.loads(_packaged_text("screen.toml"))
     classes = {key: _drug_class(value) for key, value in data["classes"].items()}
     drugs: dict[str, Name] = {}
     for key, value in data["classes"].items():
