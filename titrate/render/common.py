@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..doses import format_mg
-from ..model import DoseDay, Event, EventKind, Plan
+from ..model import DoseDay, Event, EventKind, Finding, Plan
 from ..plan_io import format_instant
 from ..screen import patient_words
 from ..supply import Refill
@@ -75,11 +75,33 @@ def findings(plan: Plan) -> list[str]:
     return [f"{kind} ({rule}): {text}" for kind, rule, text in finding_entries(plan)]
 
 
+#: Plain words for the findings the engine raises; the screen's rules have theirs in data/screen.toml
+#: (reviewed with the vocabulary). None where the sheet says it elsewhere: the review under "Dates to
+#: remember", a revision's changes at the top. A rule with no words anywhere gets GENERAL_WORDS.
+ENGINE_WORDS = {
+    "supply": "Order your first supply straight away: the pharmacy makes LDN to order, and it may not be "
+              "ready by your start date. If it is not, start on the day it arrives and tell your clinician.",
+    "gradual": "This plan ends before you reach your target dose. Your clinician will tell you what comes "
+               "next.",
+    "washout": "You stopped taking an opioid not long ago. Do not start LDN before the opioid-free date under "
+               "\"Dates to remember\", and take no opioid while you take LDN.",
+    "review": None,
+    "revision": None,
+}
+GENERAL_WORDS = "Your clinician has a note about this plan. Ask them about it at your next visit."
+
+
 def patient_lines(plan: Plan) -> list[str]:
-    """What the patient's own copy says about the findings: plain words, once per rule that has them,
-    never a clinician's note or an override's reason (those stay in the clinician's formats)."""
-    said = (patient_words(finding.rule) for finding in (*plan.warnings, *plan.notes))
-    return list(dict.fromkeys(words for words in said if words))
+    """What the patient's own copies (calendar, handout) say about the findings: the warnings, then the
+    notes, in plain words, each sentence once; never a clinician's note or an override's reason (those
+    stay in the clinician's formats)."""
+    sentences = (_plain(finding) for finding in (*plan.warnings, *plan.notes))
+    return list(dict.fromkeys(sentence for sentence in sentences if sentence is not None))
+
+
+def _plain(finding: Finding) -> str | None:
+    words = patient_words(finding.rule)
+    return words if words is not None else ENGINE_WORDS.get(finding.rule, GENERAL_WORDS)
 
 
 def dose_text(day: DoseDay) -> str:

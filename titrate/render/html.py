@@ -14,33 +14,18 @@ from decimal import Decimal
 from html import escape
 
 from ..doses import format_mg
-from ..model import Adjustment, AdjustmentKind, DoseDay, EventKind, Finding, Plan
+from ..model import Adjustment, AdjustmentKind, DoseDay, EventKind, Plan
 from ..plan_io import format_instant
-from ..screen import patient_words
 from ..wallclock import EVENING_WINDOW, Window, format_hhmm, format_minutes
 from .chart import plan_markers, render_chart, short_date
+from .common import patient_lines
 from .course import Level, levels
 
-__all__ = ["render_html", "plain_findings", "ENGINE_WORDS"]
+__all__ = ["render_html"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-
-#: Plain words for the findings the engine raises; the screen's rules have theirs in data/screen.toml
-#: (reviewed with the vocabulary). None where the sheet says it elsewhere: the review under "Dates to
-#: remember", a revision's changes at the top. A rule with no words anywhere gets GENERAL_WORDS.
-ENGINE_WORDS = {
-    "supply": "Order your first supply straight away: the pharmacy makes LDN to order, and it may not be "
-              "ready by your start date. If it is not, start on the day it arrives and tell your clinician.",
-    "gradual": "This plan ends before you reach your target dose. Your clinician will tell you what comes "
-               "next.",
-    "washout": "You stopped taking an opioid not long ago. Do not start LDN before the opioid-free date under "
-               "\"Dates to remember\", and take no opioid while you take LDN.",
-    "review": None,
-    "revision": None,
-}
-GENERAL_WORDS = "Your clinician has a note about this plan. Ask them about it at your next visit."
 
 CSS = """
 :root { color-scheme: light; }
@@ -121,17 +106,6 @@ def render_html(plan: Plan) -> str:
         "</html>",
     ]
     return "\n".join(parts) + "\n"
-
-
-def plain_findings(plan: Plan) -> list[str]:
-    """The plan's warnings, then its notes, in plain words for the patient, each sentence once."""
-    sentences = (_plain(finding) for finding in (*plan.warnings, *plan.notes))
-    return list(dict.fromkeys(sentence for sentence in sentences if sentence is not None))
-
-
-def _plain(finding: Finding) -> str | None:
-    words = patient_words(finding.rule)
-    return words if words is not None else ENGINE_WORDS.get(finding.rule, GENERAL_WORDS)
 
 
 def _e(text: str) -> str:
@@ -361,7 +335,7 @@ def _side_effects_section() -> list[str]:
 
 
 def _warnings_section(plan: Plan) -> list[str]:
-    sentences = plain_findings(plan)
+    sentences = patient_lines(plan)
     if not sentences:
         return []
     return ['<section id="warnings">', "<h2>Please note</h2>", "<ul>",
