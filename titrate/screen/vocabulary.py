@@ -21,7 +21,6 @@ MARKETS = ("US", "UK", "CA", "AU", "EU")
 
 @dataclass(frozen=True, slots=True)
 class DrugClass:
-    key: str
     title: str
     atc: str
     action: str
@@ -30,10 +29,6 @@ class DrugClass:
     #: At this strength or more a drug of the class belongs to `full_dose_class` (naltrexone 50 mg).
     full_dose_mg: Decimal | None = None
     full_dose_class: str | None = None
-
-    @property
-    def severity(self) -> int:
-        return ACTIONS.index(self.action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +73,9 @@ class Vocabulary:
         return max(map(len, self.conditions))
 
 
-def _drug_class(key: str, data: dict[str, Any]) -> DrugClass:
+def _drug_class(data: dict[str, Any]) -> DrugClass:
     full = data.get("full_dose_mg")
-    return DrugClass(key, data["title"], data["atc"], data["action"], data["rule"], data["why"],
+    return DrugClass(data["title"], data["atc"], data["action"], data["rule"], data["why"],
                      None if full is None else Decimal(str(full)), data.get("full_dose_class"))
 
 
@@ -95,16 +90,14 @@ def _packaged_text(name: str) -> str:
         return files("titrate").joinpath("data", name).read_text(encoding="utf-8")
 
 
-@cache
-def vocabulary() -> Vocabulary:
+def _read_vocabulary() -> Vocabulary:
     """The packaged vocabulary. A name listed for two drugs keeps the first; tests check that such
     names only ever repeat one generic name with one action. Read only when there is something to
-    screen: parsing it (and importing tomllib and importlib.resources) is start-up time a plain plan
-    does not need."""
+    screen: parsing it (and importing tomllib) is start-up time a plain plan does not need."""
     import tomllib
 
     data = tomllib.loads(_packaged_text("screen.toml"))
-    classes = {key: _drug_class(key, value) for key, value in data["classes"].items()}
+    classes = {key: _drug_class(value) for key, value in data["classes"].items()}
     drugs: dict[str, Name] = {}
     for key, value in data["classes"].items():
         for entry in value["drugs"]:
@@ -119,3 +112,7 @@ def vocabulary() -> Vocabulary:
         for name in value["names"]:
             conditions.setdefault(compact(name), (name, group))
     return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]))
+
+
+#: Read once (a function, not a decorated one, so that mutation testing reaches the reading code).
+vocabulary = cache(_read_vocabulary)
