@@ -10,9 +10,11 @@ import sys
 #: Imported on demand: files written (tempfile), package data read (importlib.resources; tzdata's
 #: zones are opened from its folder), TOML read (tomllib: the screen's vocabulary, patient and protocol
 #: files), plans saved or compared (json, titrate.diff), calendars made (icalendar, the calendar writer),
-#: batches run, or a misspelt name suggested (difflib).
-HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.render.ics", "titrate.render.rfc5545", "titrate.batch",
-         "concurrent.futures", "multiprocessing", "csv", "titrate.diff"]
+#: batches run, the web app served (webbrowser, socket, subprocess, secrets), or a misspelt name suggested
+#: (difflib).
+HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.render.ics",
+         "titrate.render.rfc5545", "titrate.batch", "concurrent.futures", "multiprocessing", "csv", "titrate.diff",
+         "webbrowser", "socket", "subprocess", "secrets"]
 #: Runs the command in a fresh interpreter and reports its exit status and every module loaded, without
 #: loading any module itself.
 PROBE = """

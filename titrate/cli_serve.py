@@ -6,12 +6,8 @@ pays for it and works without the `web` extra.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import secrets
-import socket
 import sys
-import webbrowser
 from pathlib import Path
 
 import click
@@ -35,6 +31,8 @@ def default_db() -> Path:
 
 
 def is_loopback(host: str) -> bool:
+    import ipaddress  # this module is imported on every titrate start: its imports wait for 'serve'
+
     if host == "localhost":
         return True
     try:
@@ -47,6 +45,8 @@ def allowed_hosts(host: str, port: int) -> list[str]:
     """The Host headers this server answers to (everything else is refused: DNS rebinding): its own address
     and port, by name or number. A wildcard address (0.0.0.0, ::) answers to this machine's name and
     addresses as well as to loopback."""
+    import socket
+
     names = {host}
     if is_loopback(host) or host in ("0.0.0.0", "::"):
         names |= {"localhost", "127.0.0.1", "[::1]"}
@@ -78,6 +78,10 @@ def _zone() -> str | None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in a web browser.")
 def serve(host: str, port: int, allow_remote: bool, db_path: Path | None, open_browser: bool) -> None:
     """Start the clinician's web app (needs: pip install "titrate[web]")."""
+    import secrets
+    import socket
+    import webbrowser
+
     if not is_loopback(host) and not allow_remote:
         raise click.UsageError(f"--host {host} can be reached from other machines; add --allow-remote if "
                                "that is what you want")
