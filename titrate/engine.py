@@ -125,7 +125,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     # Each step is checked before any day is made, so a bad step is named even in a short plan.
     rules.enforce_request(rules.Request(inputs.protocol, protocol, target, inputs.target_mg is not None,
                                         inputs.patient, dose_time, inputs.formulation, inputs.overridden,
-                                        inputs.start, inputs.washout))
+                                        inputs.start, inputs.washout, inputs.adjustments))
     if not date_exists(inputs.start, zone):
         raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
     segments, times, targets, stop = _schedule(protocol, inputs, zone)

@@ -17,7 +17,7 @@ from . import screen
 from .doses import format_mg
 from .errors import InputError, RefusedError
 from .formulations import QUANTUM, Formulation
-from .model import EventKind, Override, Patient, Plan, Protocol, Washout
+from .model import Adjustment, AdjustmentKind, EventKind, Override, Patient, Plan, Protocol, Washout
 from .supply import total_quantities
 from .wallclock import EVENING_WINDOW, format_hhmm
 
@@ -43,6 +43,15 @@ class Request:
     overridden: frozenset[str] = frozenset()
     start: date | None = None
     washout: Washout | None = None
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+def _new_targets(request: Request) -> Iterator[tuple[Decimal, str]]:
+    """Each target an adjustment sets, with where it comes from: checked like the plan's own target, since
+    a plan that ends before reaching it never shows the breach in its days."""
+    for adjustment in request.adjustments:
+        if adjustment.kind is AdjustmentKind.TARGET:
+            yield adjustment.dose_mg, f"the target {format_mg(adjustment.dose_mg)} mg from {adjustment.effective}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +93,9 @@ def _ceiling_request(request: Request) -> Iterator[str]:
             yield f"{_step_name(request.protocol, number)} is above the {format_mg(CEILING_MG)} mg ceiling"
     if request.target_mg > CEILING_MG:
         yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
+    for target, what in _new_targets(request):
+        if target > CEILING_MG:
+            yield f"{what} is above the {format_mg(CEILING_MG)} mg ceiling"
 
 
 def _ceiling_plan(plan: Plan) -> Iterator[str]:
@@ -99,6 +111,10 @@ def _spasticity_request(request: Request) -> Iterator[str]:
     if request.patient.spasticity and request.target_is_explicit and request.target_mg > SPASTICITY_MAX_MG:
         yield (f"the target {format_mg(request.target_mg)} mg is above the {format_mg(SPASTICITY_MAX_MG)} mg "
                "limit for a patient with spasticity")
+    if request.patient.spasticity:
+        for target, what in _new_targets(request):
+            if target > SPASTICITY_MAX_MG:
+                yield f"{what} is above the {format_mg(SPASTICITY_MAX_MG)} mg limit for a patient with spasticity"
 
 
 def _spasticity_plan(plan: Plan) -> Iterator[str]:

@@ -208,3 +208,16 @@ def test_an_adjustment_after_a_date_the_zone_skipped_starts_on_its_own_date():
     held = adjust(apia, "hold", date(2012, 1, 5), "travel", generated_at=GENERATED, days=7)
     assert [d.cause for d in held.days if d.date in (date(2012, 1, 4), date(2012, 1, 5))] == ["step 2", "hold"]
     assert [d for d in apia.days if d.date < date(2012, 1, 5)] == [d for d in held.days if d.date < date(2012, 1, 5)]
+
+
+@pytest.mark.parametrize("patient, target, rule", [
+    (Patient(label="Ann", spasticity=True), Decimal("4.5"), "spasticity"),
+    (Patient(label="Ann"), Decimal("6"), "ceiling"),
+])
+def test_a_target_adjustment_is_refused_above_the_limit_even_when_the_plan_ends_before_it(patient, target, rule):
+    # 20 days: the climb the new target starts (3 mg for 14 days) outlasts the plan, so no day breaks the rule
+    short = build_plan(PROTOCOLS["classic"], patient, START, time_zone="Europe/London", generated_at=GENERATED,
+                       days=20)
+    with pytest.raises(RefusedError) as refused:
+        adjust(short, "target", date(2026, 12, 10), "more", generated_at=GENERATED, dose_mg=target)
+    assert refused.value.rule == rule and "2026-12-10" in str(refused.value)
