@@ -360,7 +360,7 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
 def _review_date(after: int, days: list[DoseDay], target: Decimal) -> tuple[date, str]:
     """A review `after` days on the target, or the day after the plan ends if that comes first: a plan
     never ends without a next step (rule: review)."""
-    on_target = next((day.date for day in days if day.dose_mg == target), None)
+    on_target = rules.target_reached(days, target)
     day_after = days[-1].date + timedelta(days=1)
     if on_target is not None and on_target + timedelta(days=after) <= days[-1].date:
         return on_target + timedelta(days=after), (f"review with the clinician on "

@@ -8,7 +8,7 @@ saying where. Screen rules that only warn check that their warning is in the pla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -17,7 +17,7 @@ from . import screen
 from .doses import format_mg
 from .errors import InputError, RefusedError
 from .formulations import QUANTUM, Formulation
-from .model import Adjustment, AdjustmentKind, EventKind, Override, Patient, Plan, Protocol, Washout
+from .model import Adjustment, AdjustmentKind, DoseDay, EventKind, Override, Patient, Plan, Protocol, Washout
 from .supply import total_quantities
 from .wallclock import EVENING_WINDOW, format_hhmm
 
@@ -245,12 +245,22 @@ def _review_plan(plan: Plan) -> Iterator[str]:
         if event is not None:
             yield "the plan has a review although none was asked for"
         return
-    on_target = next((day.date for day in plan.days if day.dose_mg == plan.target_mg), None)
+    on_target = target_reached(plan.days, plan.target_mg)
     due = on_target + timedelta(days=after) if on_target is not None else None
     expected = due if due is not None and due <= plan.end else plan.end + timedelta(days=1)
     if event is None or event.date != expected:
         yield (f"the review is on {event.date if event else 'no date'}; it belongs on {expected}, {after} days at "
                "the target or the day after the plan ends, whichever comes first")
+
+
+def target_reached(days: Sequence[DoseDay], target: Decimal) -> date | None:
+    """The first day of the last run of days at `target` (None if the plan never takes it): time at the
+    target counts from there (rule: review), not from a day the climb or a step-back passed through it."""
+    reached = None
+    for before, day in zip((None, *days), days):
+        if day.dose_mg == target and (before is None or before.dose_mg != target):
+            reached = day.date
+    return reached
 
 
 def _revision_plan(plan: Plan) -> Iterator[str]:

@@ -221,3 +221,14 @@ def test_a_target_adjustment_is_refused_above_the_limit_even_when_the_plan_ends_
     with pytest.raises(RefusedError) as refused:
         adjust(short, "target", date(2026, 12, 10), "more", generated_at=GENERATED, dose_mg=target)
     assert refused.value.rule == rule and "2026-12-10" in str(refused.value)
+
+
+def test_the_review_counts_60_days_from_when_the_target_in_force_was_last_reached():
+    review = __import__("titrate.model").model.EventKind.REVIEW
+    # settle at 3 mg from Jan 10: 3 mg was also taken Dec 15-28 on the way up, but that was no time at target
+    lower = adjust(PLAN, "target", date(2027, 1, 10), "side effects", generated_at=GENERATED, dose_mg=Decimal("3"))
+    assert lower.event(review).date == date(2027, 3, 11)  # Jan 10 + 60 days
+    # 3 mg for 21 days from Jan 5, so 4.5 mg again from Jan 26: the review counts from there, not from Dec 29
+    back = adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=21)
+    assert back.event(review).date == date(2027, 3, 27)
+    assert back.days[-1].date == date(2027, 4, 25)  # and the plan runs 90 days from there, as before
