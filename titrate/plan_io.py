@@ -39,6 +39,7 @@ from .model import (
     Washout,
 )
 from .protocols import Linear, linear
+from .revise import cancelled_before
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
 from .wallclock import (
@@ -241,14 +242,13 @@ def _checked(stored: Plan) -> Plan:
     fills keep every rule (RefusedError naming the rule and the day) and follow from the inputs
     (InputError naming the first difference); the file's findings kept and today's added."""
     rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
-                    revision=stored.revision, supersedes=stored.supersedes, cancelled=stored.cancelled)
+                    revision=stored.revision, supersedes=stored.supersedes,
+                    cancelled=cancelled_before(stored.inputs, generated_at=stored.generated_at))
     moved = moved_days(stored)
     warnings = _union(stored.warnings, rebuilt.warnings) + ((_moved_warning(stored, rebuilt, moved),) if moved else ())
     merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
                      warnings=warnings, notes=_union(stored.notes, rebuilt.notes))
     rules.enforce_plan(replace(stored, warnings=merged.warnings, notes=merged.notes))
-    if stored.cancelled != rebuilt.cancelled:
-        raise InputError("plan.cancelled holds a day or event the plan still has")
     _same(stored, rebuilt, frozenset(moved))
     return merged
 
@@ -273,7 +273,8 @@ def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> 
             raise InputError(f"plan.{name} does not follow from the plan's inputs (the file says "
                              f"{getattr(stored, name)}, its inputs give {getattr(rebuilt, name)})")
     for what, mine, theirs in (("days", stored.days, rebuilt.days), ("events", stored.events, rebuilt.events),
-                               ("refills", stored.refills, rebuilt.refills)):
+                               ("refills", stored.refills, rebuilt.refills),
+                               ("cancelled", stored.cancelled, rebuilt.cancelled)):
         for index, (a, b) in enumerate(zip(mine, theirs)):
             if what == "days" and a.date in moved:
                 a = replace(a, time=b.time, notes=b.notes)

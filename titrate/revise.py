@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from .engine import build
 from .errors import InputError, RefusedError
-from .model import Adjustment, AdjustmentKind, Cancelled, Override, Plan
+from .model import Adjustment, AdjustmentKind, Cancelled, Override, Plan, PlanInputs
 
-__all__ = ["adjust"]
+__all__ = ["adjust", "cancelled_before"]
 
 
 def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str, *, generated_at: datetime,
@@ -39,6 +39,20 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
     if tuple(before) != revised.days[:len(before)]:  # a guard on the engine: the past stays as it was
         raise RefusedError("revision", f"the adjustment would change days before {effective}")
     return revised
+
+
+def cancelled_before(inputs: PlanInputs, *, generated_at: datetime) -> tuple[Cancelled, ...]:
+    """What the revisions before the one `inputs` make had and adjust() cancelled: each earlier revision
+    rebuilt from the same inputs with fewer adjustments, its dropped days and events carried forward as
+    adjust() carries them. A plan file's `cancelled` must be this (filtered by build()), so a hand edit
+    cannot leave a stopped dose on the patient's phone."""
+    cancelled: tuple[Cancelled, ...] = ()
+    for count in range(len(inputs.adjustments)):
+        kept = inputs.adjustments[:count]
+        earlier = build(replace(inputs, adjustments=kept), generated_at=generated_at, cancelled=cancelled,
+                        revision=max((adjustment.revision for adjustment in kept), default=1))
+        cancelled = earlier.cancelled + _dropped_from(earlier)
+    return cancelled
 
 
 def _dropped_from(plan: Plan) -> tuple[Cancelled, ...]:
