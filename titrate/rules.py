@@ -269,9 +269,11 @@ def _revision_plan(plan: Plan) -> Iterator[str]:
         if adjustment.effective < previous:
             yield (f"the adjustment from {adjustment.effective} comes before {previous}: an adjustment never "
                    "rewrites days before the last one")
-        if adjustment.revision > plan.revision:
-            yield f"an adjustment of revision {adjustment.revision} is in revision {plan.revision}"
         previous = adjustment.effective
+    made = [adjustment.revision for adjustment in plan.adjustments]
+    if made and (made[-1] != plan.revision or any(after != before + 1 for before, after in zip(made, made[1:]))):
+        yield (f"the adjustments made revisions {', '.join(map(str, made))}; each adjustment makes the next "
+               f"revision, and the last one makes this plan, revision {plan.revision}")
     if plan.supersedes is not None and plan.supersedes != plan.revision - 1:
         yield f"revision {plan.revision} supersedes revision {plan.supersedes}, not the one before it"
 

@@ -186,3 +186,17 @@ def test_a_plan_with_no_adjustments_cancels_nothing():
     cancelled = [{"key": "20300101", "kind": "dose", "date": "2030-01-01", "time": "22:00"}]
     with pytest.raises(InputError, match=r"plan.cancelled"):
         plan_io.loads(edited(lambda d: d.update(cancelled=cancelled)))
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["inputs"]["adjustments"][0].update(revision=3),  # two adjustments both made revision 3
+    lambda d: d["inputs"]["adjustments"][2].update(revision=3),
+    lambda d: d.update(revision=9, supersedes=8),  # the last adjustment made revision 4
+])
+def test_adjustments_that_did_not_make_the_revisions_they_name_are_refused(change):
+    stopped = _stopped()
+    assert [a["revision"] for a in stopped["inputs"]["adjustments"]] == [2, 3, 4] and stopped["revision"] == 4
+    change(stopped)
+    with pytest.raises(RefusedError) as refused:
+        plan_io.loads(json.dumps(stopped))
+    assert refused.value.rule_id == "revision"
