@@ -220,7 +220,7 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
             if adjustment.kind is AdjustmentKind.TARGET:
                 targets.append((offset, adjustment.dose_mg))
             head, tail = _split(segments, offset)
-            segments = head + _rewrite(adjustment, tail, protocol)
+            segments = head + _rewrite(adjustment, head, tail, protocol)
     return segments, times, targets, stop
 
 
@@ -238,8 +238,9 @@ def _split(segments: list[_Segment], offset: int) -> tuple[list[_Segment], list[
     raise AssertionError("the last segment is open-ended")
 
 
-def _rewrite(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -> list[_Segment]:
-    """The segments from an adjustment's date on. `tail[0]` is the step in progress."""
+def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
+             protocol: Protocol) -> list[_Segment]:
+    """The segments from an adjustment's date on, after `head`. `tail[0]` is the step in progress."""
     current = tail[0]
     cause = adjustment.kind.value
     if adjustment.kind is AdjustmentKind.HOLD:
@@ -255,11 +256,25 @@ def _rewrite(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -
                 for level in _levels_between(protocol, lower, current.dose)]
         return [_Segment(lower, adjustment.days, cause, adjustment.days), *back,
                 replace(current, days=current.full, cause="resume"), *tail[1:]]
-    # target: settle lower at once, or climb to it at the protocol's pace
+    # target: settle lower at once, or climb to it at the protocol's pace: the step in progress runs out
+    # first (one held to the end, until the level has had its 7 days: rule gradual), then level by level
     target = adjustment.dose_mg
+    if target <= current.dose:
+        return [_Segment(target, None, cause, None)]
+    wait = current.days if current.days is not None else max(rules.HOLD_MIN_DAYS - _held(head, current.dose), 0)
     climbing = [_Segment(level, _hold_days(protocol), cause, _hold_days(protocol))
-                for level in _levels_between(protocol, current.dose, target)] if target > current.dose else []
-    return [*climbing, _Segment(target, None, cause, None)]
+                for level in _levels_between(protocol, current.dose, target)]
+    return [*([replace(current, days=wait)] if wait else []), *climbing, _Segment(target, None, cause, None)]
+
+
+def _held(head: list[_Segment], dose: Decimal) -> int:
+    """How many days the segments before an adjustment end with at `dose`."""
+    held = 0
+    for segment in reversed(head):
+        if segment.dose != dose:
+            break
+        held += segment.days
+    return held
 
 
 def _level_below(protocol: Protocol, dose: Decimal) -> Decimal:

@@ -232,3 +232,18 @@ def test_the_review_counts_60_days_from_when_the_target_in_force_was_last_reache
     back = adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=21)
     assert back.event(review).date == date(2027, 3, 27)
     assert back.days[-1].date == date(2027, 4, 25)  # and the plan runs 90 days from there, as before
+
+
+def test_a_higher_target_climbs_at_the_protocols_pace_from_where_the_patient_is():
+    settled = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, time_zone="Europe/London",
+                         generated_at=GENERATED, target_mg=Decimal("3"))  # 1.5 mg Dec 1-14, 3 mg from Dec 15
+    # two days into 3 mg: stay there for its 7-day minimum (Dec 15-21), then 4.5 mg
+    after_a_rise = adjust(settled, "target", date(2026, 12, 17), "more", generated_at=GENERATED,
+                          dose_mg=Decimal("4.5"))
+    assert doses(after_a_rise, date(2026, 12, 15), date(2026, 12, 23)) == ["3"] * 7 + ["4.5"] * 2
+    # mid-way through the first step: finish it (to Dec 14), then 3 mg for the protocol's 14 days, then 4.5 mg
+    mid_step = adjust(settled, "target", date(2026, 12, 5), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
+    assert doses(mid_step, date(2026, 12, 14), date(2026, 12, 30)) == ["1.5"] + ["3"] * 14 + ["4.5"] * 2
+    # long on the target already: climb at once
+    later = adjust(settled, "target", date(2027, 1, 10), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
+    assert doses(later, date(2027, 1, 9), date(2027, 1, 10)) == ["3", "4.5"]
