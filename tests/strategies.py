@@ -74,6 +74,28 @@ def avoids_skipped_days(zone: str, start: date, days: int) -> bool:
     return not any(name == zone and start <= day < start + timedelta(days=days) for name, day in SKIPPED_DAYS)
 
 
+#: Medications whose findings reach every event's description (warn, note, unscreened), never a refusal.
+SCREENED_NAMES = ["Avonex", "Copaxone", "vitamin D", "Rebif; metformin", "baclofen"]
+
+
+@st.composite
+def plan_requests(draw: st.DrawFn):
+    """What a shell asks the service for: a built-in protocol, any label, zone, start and time, some
+    medications that bring warnings and notes, sometimes a morning dose with its override."""
+    from titrate.service import PlanRequest
+
+    start, zone, days = draw(start_dates), draw(zones), draw(st.integers(1, 120))
+    assume(avoids_skipped_days(zone, start, days))
+    morning = draw(st.booleans())
+    return PlanRequest(
+        start=start, protocol=draw(st.sampled_from(["classic", "gentle", "low-start"])), time_zone=zone,
+        label=draw(labels), days=days, spasticity=draw(st.booleans()),
+        medications=tuple(draw(st.lists(st.sampled_from(SCREENED_NAMES), max_size=2, unique=True))),
+        dose_time=time(7, 30) if morning else draw(dose_times),
+        overrides=(("window", draw(st.text(min_size=1, max_size=30).filter(str.strip))),) if morning else (),
+        revision=draw(st.integers(1, 3)), supply_days=draw(st.integers(7, 60)))
+
+
 @st.composite
 def adjustment_steps(draw: st.DrawFn, plan) -> dict:
     """One adjustment for `plan`, as keyword arguments for revise.adjust(): a date from the last

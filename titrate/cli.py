@@ -291,3 +291,6 @@ cli.add_command(serve)
 def main() -> None:
     cli(prog_name="titrate")
 
+
+
+from . import cli_batch  # noqa: E402, F401  (registers 'titrate batch' on the group above)

@@ -132,9 +132,12 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     final_target = segments[-1].dose
     count = _day_count(inputs, segments, stop, zone)
     doses = _expand(segments, count)
-    formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
-    rules.enforce_formulation(formulation, sorted({dose for dose, _ in doses}))
-    portions = {dose: formulation.measure(dose) for dose in {dose for dose, _ in doses}}  # once per level
+    levels = sorted({dose for dose, _ in doses})
+    formulation = inputs.formulation or default_capsules(levels)
+    rules.enforce_formulation(formulation, levels)
+    # What the patient measures is worked out once per dose, not once per day.
+    portions = {dose: formulation.measure(dose) for dose in levels}
+    amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
     plan_days = []
     # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
@@ -143,7 +146,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
         plan_days.append(DoseDay(
             day, index + 1, dose, clock.time,
             Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
-            formulation.amount_text(portions[dose]), portions[dose], (clock.note,) if clock.note else (),
+            amounts[dose], portions[dose], (clock.note,) if clock.note else (),
             _window(wanted, inputs.overridden), cause))
     warnings, screen_notes = screen.findings(inputs.patient)
     notes += screen_notes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from math import gcd
 
 from .doses import MG_QUANTUM, format_mg
@@ -64,7 +65,7 @@ class Formulation:
     def amount_text(self, portions: tuple[Portion, ...]) -> str:
         """What the patient reads: '2 x 1.5 mg capsules', '4.5 mL of 1 mg/mL liquid',
         '6 sublingual drops (0.25 mg/drop)'."""
-        return " + ".join(self.quantity_text(portion) for portion in portions)
+        return _amount_text(self, portions)
 
     def quantity_text(self, portion: Portion) -> str:
         count, per = format_mg(portion.quantity), format_mg(portion.mg_per_unit)
@@ -95,25 +96,40 @@ class Formulation:
         return "ask the pharmacy for another concentration"
 
 
+@lru_cache(maxsize=4096)
+def _amount_text(formulation: Formulation, portions: tuple[Portion, ...]) -> str:
+    # Cached: every day of a plan at one level reads the same, and the plan checks read it again.
+    return " + ".join(formulation.quantity_text(portion) for portion in portions)
+
+
 def default_capsules(doses: list[Decimal]) -> Formulation:
     """Capsules of each level's dose, so that the patient takes one capsule a day."""
     return Formulation("capsule", strengths_mg=tuple(set(doses)))
 
 
+@lru_cache(maxsize=4096)
 def _fewest_capsules(dose_mg: Decimal, strengths: tuple[Decimal, ...]) -> tuple[Portion, ...] | None:
     # Change-making by dynamic programming over hundredths of a milligram: greedy fails for e.g. 3 and 2 mg
-    # capsules making 4 mg.
+    # capsules making 4 mg. Counts and the last capsule taken, not tuples, per total; cached, since a plan
+    # (and a batch of plans) asks for the same few doses again and again. Ties go to the strength listed
+    # first (the largest).
     target = int(dose_mg / MG_QUANTUM)
     sizes = [int(s / MG_QUANTUM) for s in strengths]
-    best: list[tuple[int, ...] | None] = [()] + [None] * target
+    unreachable = target + 1
+    fewest = [0] + [unreachable] * target
+    last = [0] * (target + 1)
     for total in range(1, target + 1):
-        options = [best[total - size] + (size,) for size in sizes
-                   if size <= total and best[total - size] is not None]
-        best[total] = min(options, key=len, default=None)
-    if best[target] is None:
+        for size in sizes:
+            if size <= total and fewest[total - size] + 1 < fewest[total]:
+                fewest[total], last[total] = fewest[total - size] + 1, size
+    if fewest[target] == unreachable:
         return None
-    counts = {size: best[target].count(size) for size in sizes if size in best[target]}
-    return tuple(Portion(Decimal(size) * MG_QUANTUM, Decimal(count)) for size, count in counts.items())
+    counts = dict.fromkeys(sizes, 0)
+    total = target
+    while total:
+        counts[last[total]] += 1
+        total -= last[total]
+    return tuple(Portion(Decimal(size) * MG_QUANTUM, Decimal(count)) for size, count in counts.items() if count)
 
 
 def _greatest_common_mg(doses: list[Decimal]) -> Decimal:

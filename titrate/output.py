@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import InputError
@@ -34,6 +33,8 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
 
 
 def _write_then_place(path: Path, data: bytes, *, force: bool) -> None:
+    import tempfile  # only when a file is written: it costs start-up time on every other path
+
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as temp:

@@ -16,7 +16,6 @@ Errors name the line. This module parses text; the CLI reads the file.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
@@ -42,6 +41,8 @@ class PatientFile:
 
 def parse_patient_file(text: str) -> PatientFile:
     """The facts in a patient file's text, or InputError naming the line of what is wrong."""
+    import tomllib  # only when there is a patient file
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

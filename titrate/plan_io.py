@@ -12,7 +12,6 @@ places ("1.50"), never as floats.
 
 from __future__ import annotations
 
-import json
 from dataclasses import fields, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -188,6 +187,8 @@ def _portion(portion: Portion) -> dict[str, str]:
 
 def dumps(plan: Plan) -> str:
     """The plan as JSON text, the same bytes for the same plan."""
+    import json  # only when a plan is saved or read: a table never needs it
+
     return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -195,6 +196,8 @@ def loads(text: str) -> Plan:
     """A plan from JSON text: InputError if malformed (saying where), RefusedError if it breaks a rule."""
     if len(text) > MAX_TEXT:
         raise InputError(f"a plan file is at most {MAX_TEXT // (1024 * 1024)} MiB; this is not a plan")
+    import json
+
     try:
         data = json.loads(text, parse_float=_bounded_decimal, parse_int=_small_int, parse_constant=_no_constant)
     except json.JSONDecodeError as error:

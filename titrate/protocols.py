@@ -20,7 +20,6 @@ A protocol file:
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -140,6 +139,8 @@ def _last_hold(protocol: Protocol) -> int:
 def parse_protocol_file(text: str) -> Protocol:
     """A custom protocol from TOML text (see the module docstring), or InputError naming what is wrong.
     The rules are checked when a plan is built from it, naming the step."""
+    import tomllib  # only when there is a protocol file
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -8,10 +8,12 @@ saying where. Screen rules that only warn check that their warning is in the pla
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from . import screen
 from .doses import format_mg
@@ -195,6 +197,7 @@ def _amount_plan(plan: Plan) -> Iterator[str]:
 def _supply_plan(plan: Plan) -> Iterator[str]:
     expected_start = plan.start
     per_fill = plan.supply.days_per_fill(plan.formulation.form)
+    dates = [day.date for day in plan.days]  # in order (the plan checks): each fill's days by bisection
     for refill in plan.refills:
         if refill.start != expected_start or refill.end < refill.start:
             yield f"fill {refill.number} starts on {refill.start}, but the supply runs out on {expected_start}"
@@ -203,15 +206,15 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
             yield (f"fill {refill.number} is re-ordered on {refill.reorder_on}, less than {plan.supply.lead_days} "
                    f"days before it is needed on {refill.start}")
         # count the plan's days, not the calendar's: a date the zone skipped is no day (wallclock)
-        days = [day for day in plan.days if refill.start <= day.date <= refill.end]
+        first, after = bisect_left(dates, refill.start), bisect_right(dates, refill.end)
+        days = plan.days[first:after]
         if len(days) > per_fill:
             liquid_limited = plan.formulation.form == "liquid" and per_fill < plan.supply.supply_days
             limit = "shelf life" if liquid_limited else "supply"
             yield f"fill {refill.number} covers {len(days)} days, more than its {per_fill}-day {limit}"
         if refill.quantities != total_quantities(day.dispense for day in days):
             yield f"fill {refill.number} does not hold what its days take"
-        expected_start = next((day.date for day in plan.days if day.date > refill.end),
-                              refill.end + timedelta(days=1))
+        expected_start = dates[after] if after < len(dates) else refill.end + timedelta(days=1)
     if expected_start != plan.end + timedelta(days=1):
         yield f"the fills end on {expected_start - timedelta(days=1)}, not on the plan's last day {plan.end}"
 
@@ -278,47 +281,34 @@ def _revision_plan(plan: Plan) -> Iterator[str]:
         yield f"revision {plan.revision} supersedes revision {plan.supersedes}, not the one before it"
 
 
-def _screen_refusals(rule_id: str) -> tuple[Callable[[Request], Iterator[str]], Callable[[Plan], Iterator[str]]]:
-    """The request and plan checks of a rule the screen refuses by (an opioid, a liver condition)."""
-    def check_request(request: Request) -> Iterator[str]:
-        yield from screen.refusals(request.patient, rule_id, request.overridden)
-
-    def check_plan(plan: Plan) -> Iterator[str]:
-        yield from screen.refusals(plan.patient, rule_id, plan.overridden)
-    return check_request, check_plan
+def _screen_request(rule_id: str, request: Request) -> Iterator[str]:
+    """The screen's refusals of `rule_id` for the request's patient (an opioid, a liver condition)."""
+    yield from screen.refusals(request.patient, rule_id, request.overridden)
 
 
-def _findings_present(rule_id: str) -> Callable[[Plan], Iterator[str]]:
-    """A plan check: every warning and note of `rule_id` that the screen gives is in the plan."""
-    def check(plan: Plan) -> Iterator[str]:
-        warnings, notes = screen.findings(plan.patient)
-        for finding in warnings:
-            if finding.rule == rule_id and finding not in plan.warnings:
-                yield f"the warning is missing: {finding.message}"
-        for finding in notes:
-            if finding.rule == rule_id and finding not in plan.notes:
-                yield f"the note is missing: {finding.message}"
-    return check
+def _screen_plan(rule_id: str, plan: Plan) -> Iterator[str]:
+    """The screen's refusals of `rule_id` for the plan's patient, and every warning and note of it that
+    the screen gives missing from the plan."""
+    yield from screen.refusals(plan.patient, rule_id, plan.overridden)
+    warnings, notes = screen.findings(plan.patient)
+    for finding in warnings:
+        if finding.rule == rule_id and finding not in plan.warnings:
+            yield f"the warning is missing: {finding.message}"
+    for finding in notes:
+        if finding.rule == rule_id and finding not in plan.notes:
+            yield f"the note is missing: {finding.message}"
 
 
-def _screen_rule(rule_id: str, statement: str, topic: str, *, overridable: bool = False) -> Rule:
-    """A rule of the safety screen: refusals checked on the request and the plan, and every warning and
-    note it gives present in the plan."""
-    check_request, refused = _screen_refusals(rule_id)
-    present = _findings_present(rule_id)
-
-    def check_plan(plan: Plan) -> Iterator[str]:
-        yield from refused(plan)
-        yield from present(plan)
-    return Rule(rule_id, statement, f"domain.md, Safety screen: {topic}", check_request, check_plan, overridable)
-
-
+# The screen's checks are partials, not closures made by a helper: what a check runs is looked up when
+# it is called (mutation testing relies on that).
 RULES: tuple[Rule, ...] = (
-    _screen_rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this "
-                           "cannot be overridden.", "any opioid"),
-    _screen_rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it "
-                          "with a reason; signs of it (raised liver tests, fatty liver) give a warning.",
-                 "liver disease, hepatitis, cirrhosis", overridable=True),
+    Rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this cannot be "
+                   "overridden.", "domain.md, Safety screen: any opioid",
+         partial(_screen_request, "opioid"), partial(_screen_plan, "opioid")),
+    Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it with a "
+                  "reason; signs of it (raised liver tests, fatty liver) give a warning.",
+         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
+         partial(_screen_request, "liver"), partial(_screen_plan, "liver"), overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
          "domain.md, Dose rules: start", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
@@ -345,22 +335,36 @@ RULES: tuple[Rule, ...] = (
     Rule("revision", "A plan changes only by an adjustment with a reason, from a date on; the days before it and "
                      "before any earlier adjustment are never rewritten.",
          "domain.md, Dose rules: step-back and timing-exception", _nothing, _revision_plan),
-    _screen_rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, "
-                               "nalmefene) is refused unless a clinician overrides it with a reason; naltrexone "
-                               "at another dose gives a warning.",
-                 "full-dose naltrexone or nalmefene", overridable=True),
-    _screen_rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a "
-                                   "warning to ask about opioid use.", "peripheral opioid antagonists"),
-    _screen_rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, "
-                                      "with a note.", "any opioid"),
-    _screen_rule("antispasticity", "An antispasticity drug gives a warning that the patient may have "
-                                   "spasticity, which caps the dose at 3 mg.", "antispasticity drugs"),
-    _screen_rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.", "interferon beta"),
-    _screen_rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.", "glatiramer"),
-    _screen_rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with "
-                              "the doctor.", "pregnancy, breastfeeding"),
-    _screen_rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a "
-                               "warning.", "a medication titrate does not know"),
+    Rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, nalmefene) "
+                       "is refused unless a clinician overrides it with a reason; naltrexone at another dose gives a "
+                       "warning.",
+         "domain.md, Safety screen: full-dose naltrexone or nalmefene",
+         partial(_screen_request, "antagonist"), partial(_screen_plan, "antagonist"),
+         overridable=True),
+    Rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a warning to "
+                           "ask about opioid use.",
+         "domain.md, Safety screen: peripheral opioid antagonists",
+         partial(_screen_request, "opioid-implied"), partial(_screen_plan, "opioid-implied")),
+    Rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, with a note.",
+         "domain.md, Safety screen: any opioid",
+         partial(_screen_request, "peripheral-opioid"), partial(_screen_plan, "peripheral-opioid")),
+    Rule("antispasticity", "An antispasticity drug gives a warning that the patient may have spasticity, which "
+                           "caps the dose at 3 mg.",
+         "domain.md, Safety screen: antispasticity drugs",
+         partial(_screen_request, "antispasticity"), partial(_screen_plan, "antispasticity")),
+    Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
+         "domain.md, Safety screen: interferon beta",
+         partial(_screen_request, "interferon"), partial(_screen_plan, "interferon")),
+    Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
+         "domain.md, Safety screen: glatiramer",
+         partial(_screen_request, "glatiramer"), partial(_screen_plan, "glatiramer")),
+    Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
+                      "doctor.",
+         "domain.md, Safety screen: pregnancy, breastfeeding",
+         partial(_screen_request, "pregnancy"), partial(_screen_plan, "pregnancy")),
+    Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
+         "domain.md, Safety screen: a medication titrate does not know",
+         partial(_screen_request, "unscreened"), partial(_screen_plan, "unscreened")),
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

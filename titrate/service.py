@@ -13,10 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import plan_io, screen
-from .diff import PlanDiff, diff
 from .doses import parse_mg
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS, build, last_day
 from .errors import InputError
@@ -27,6 +26,9 @@ from .protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
 from .revise import adjust
 from .supply import Supply
 from .wallclock import check_date_range, load_zone, parse_hhmm
+
+if TYPE_CHECKING:
+    from .diff import PlanDiff
 
 __all__ = ["AdjustmentRequest", "PlanRequest", "Rendered", "adjust_plan", "diff_plans", "make_plan", "parse_adjustment",
            "parse_request", "read_plan", "render_plan", "write_plan"]
@@ -305,6 +307,8 @@ def _field(parse: Any, field: str) -> Any:
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     """What changed from `old` to `new` (two revisions of one plan): days by date, events by key."""
+    from .diff import diff  # only when revisions are compared
+
     return diff(old, new)
 
 

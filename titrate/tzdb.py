@@ -10,15 +10,29 @@ wallclock.tz_version() names the release each plan records.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 __all__ = ["get_zone"]
 
 
+def _open_packaged(*parts: str):  # noqa: ANN202 - a binary file
+    """A file of the tzdata package, opened from its folder; through importlib.resources only when the
+    package is not a folder (a zip): importing that costs more start-up time than the whole plan."""
+    import tzdata
+
+    try:
+        return Path(tzdata.__file__).parent.joinpath(*parts).open("rb")
+    except (FileNotFoundError, NotADirectoryError):
+        from importlib import resources
+
+        return resources.files("tzdata").joinpath(*parts).open("rb")
+
+
 @cache
 def _packaged_keys() -> frozenset[str]:
-    return frozenset(resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split())
+    with _open_packaged("zones") as index:
+        return frozenset(index.read().decode("utf-8").split())
 
 
 @cache
@@ -29,6 +43,6 @@ def get_zone(name: str) -> ZoneInfo:
     index are opened from its files, so no name can reach outside the package.
     """
     if name in _packaged_keys():
-        with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as data:
+        with _open_packaged("zoneinfo", *name.split("/")) as data:
             return ZoneInfo.from_file(data, key=name)
     return ZoneInfo(name)

@@ -12,8 +12,8 @@ times a clock change makes odd, the same in every format:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from difflib import get_close_matches
+from datetime import MAXYEAR, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -42,6 +42,8 @@ def load_zone(name: str) -> ZoneInfo:
         return get_zone(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
+    from difflib import get_close_matches  # only to suggest a name for a misspelt zone
+
     by_case = {key.casefold(): key for key in available_timezones()}
     close = by_case.get(name.casefold()) or next(iter(get_close_matches(name, by_case.values(), n=1)), None)
     hint = f"did you mean {close!r}?" if close else "use an IANA name such as 'Europe/London'"
@@ -245,17 +247,37 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     opening = begin.astimezone(zone)
     found = [Observance(opening.replace(tzinfo=None), opening.utcoffset(), opening.utcoffset(),
                         opening.tzname() or zone.key, bool(opening.dst()))]
-    moment = begin
+    month = (begin.year, begin.month)
+    while month <= (finish.year, finish.month):
+        found += [observance for change, observance in _changes(zone, *month) if begin < change <= finish]
+        month = (month[0] + month[1] // 12, month[1] % 12 + 1)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _changes(zone: ZoneInfo, year: int, month: int) -> tuple[tuple[datetime, Observance], ...]:
+    """Each change of offset in (the first of the month, the first of the next], UTC, with the observance
+    it starts.
+
+    Scanned once per zone and month (every plan records its offsets, and a batch makes many plans in the
+    same zones and months). The steps fall at the same UTC hours, 6 hours apart from midnight, whatever
+    the plan's dates, so a plan sees exactly what a scan of its own dates would find.
+    """
+    moment = datetime(year, month, 1, tzinfo=timezone.utc)
+    following = (year + month // 12, month % 12 + 1)
+    finish = (datetime(*following, 1, tzinfo=timezone.utc) if following[0] <= MAXYEAR
+              else datetime.max.replace(tzinfo=timezone.utc))
+    found = []
     while moment < finish:
         step_end = min(moment + SCAN_STEP, finish)
         if _offset(zone, step_end) != _offset(zone, moment):
             change = _first_instant_at_new_offset(zone, moment, step_end)
             after = change.astimezone(zone)
             before = _offset(zone, change - timedelta(seconds=1))
-            found.append(Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
-                                    after.tzname() or zone.key, bool(after.dst())))
+            found.append((change, Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
+                                             after.tzname() or zone.key, bool(after.dst()))))
         moment = step_end
-    return found
+    return tuple(found)
 
 
 def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:

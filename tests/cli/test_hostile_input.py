@@ -64,7 +64,8 @@ def test_a_start_date_in_other_digits_is_refused(run, start):
                                   ["--start", "9999-12-01"], ["--start", "9999-12-30", "--days", "1"],
                                   ["--start", "2026-12-01", "--until", "9999-12-31"]])
 def test_dates_at_the_ends_of_the_calendar_are_refused(run, args):
-    refused_as_bad_input(run("plan", "--tz", "UTC", *args), "outside the dates a plan may use (1900-01-01 to 2999-12-31)")
+    refused_as_bad_input(run("plan", "--tz", "UTC", *args),
+                         "outside the dates a plan may use (1900-01-01 to 2999-12-31)")
 
 
 @pytest.mark.parametrize("position, args", [

@@ -14,8 +14,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from ics_reading import parse
 from strategies import (
-    OTHER_KNOWN_NAMES, avoids_skipped_days, dose_times, medication_lists_with_an_opioid, opioid_spellings,
-    protocols, start_dates, unknown_medications, zones,
+    OTHER_KNOWN_NAMES,
+    avoids_skipped_days,
+    dose_times,
+    medication_lists_with_an_opioid,
+    opioid_spellings,
+    protocols,
+    start_dates,
+    unknown_medications,
+    zones,
 )
 
 from titrate.engine import build_plan

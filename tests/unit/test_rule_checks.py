@@ -14,12 +14,32 @@ import pytest
 from titrate.engine import build_plan
 from titrate.errors import InputError, RefusedError
 from titrate.formulations import Formulation, Portion
-from titrate.model import Adjustment, AdjustmentKind, Event, EventKind, Finding, Override, Patient, Protocol, Step
-from titrate.model import Washout
+from titrate.model import (
+    Adjustment,
+    AdjustmentKind,
+    Event,
+    EventKind,
+    Finding,
+    Override,
+    Patient,
+    Protocol,
+    Step,
+    Washout,
+)
 from titrate.protocols import PROTOCOLS
 from titrate.rules import (
-    CEILING_MG, FIRST_DOSE_MAX_MG, HOLD_MIN_DAYS, OVERRIDABLE, RULES_BY_ID, SPASTICITY_MAX_MG, STEP_MAX_MG, Request,
-    check_overrides, enforce_formulation, enforce_plan, enforce_request,
+    CEILING_MG,
+    FIRST_DOSE_MAX_MG,
+    HOLD_MIN_DAYS,
+    OVERRIDABLE,
+    RULES_BY_ID,
+    SPASTICITY_MAX_MG,
+    STEP_MAX_MG,
+    Request,
+    check_overrides,
+    enforce_formulation,
+    enforce_plan,
+    enforce_request,
 )
 from titrate.supply import plan_refills
 from titrate.wallclock import EVENING_WINDOW, Window
@@ -175,6 +195,8 @@ def test_gradual_checks_each_step_of_a_request():
     assert request_breaches("gradual", planned=short) == ["step 1 (1.5 mg for 6 days) of protocol 'p' is held 6 days "
                                                           "before a rise; each level is held at least 7 days"]
     assert request_breaches("gradual", protocol=down) == []
+    level = Protocol("p", (Step(MG("1.5"), 3), Step(MG("1.5"), None)))  # the same dose again is no rise
+    assert request_breaches("gradual", protocol=level) == []
 
 
 # --- window --------------------------------------------------------------------------------------------
@@ -189,6 +211,9 @@ def test_window_takes_21_00_to_midnight(clock, inside):
     assert (found == []) == inside
     if not inside:
         assert found == [f"2026-12-06 (day 6) is at {clock:%H:%M} in the window 21:00-24:00, not in 21:00-24:00"]
+        assert request_breaches("window", dose_time=clock) == [
+            f"the dose time {clock:%H:%M} is outside 21:00-24:00, the patient's local time (a clinician may move "
+            "it, e.g. to the morning for persistent sleep problems)"]
 
 
 def test_window_refuses_a_moved_window_on_a_day_or_the_plan_unless_overridden():
@@ -217,6 +242,12 @@ def day_with(index=3, **changes):
 def test_amount_refuses_what_is_not_the_dose_in_whole_units_of_the_formulation(dispense):
     assert breaches("amount", day_with(dispense=dispense)) == [
         "2026-12-04 (day 4): '1 x 1.5 mg capsule' is not 1.5 mg in whole units of capsules of 1.5 mg, 3 mg, 4.5 mg"]
+
+
+@pytest.mark.parametrize("dispense", [(Portion(MG("3"), MG("0.5")),),  # half a capsule: adds up, but not whole
+                                      (Portion(MG("1.5"), MG("1")), Portion(MG("3"), MG("0")))])  # none of one
+def test_amount_refuses_parts_of_units_even_when_they_add_up(dispense):
+    assert len(breaches("amount", day_with(dispense=dispense))) == 1
 
 
 def test_amount_refuses_a_text_that_does_not_say_what_is_dispensed():
@@ -278,6 +309,19 @@ def test_supply_refuses_fills_that_stop_before_the_plan_does():
         "the fills end on 2027-02-28, not on the plan's last day 2027-03-28"]
 
 
+def test_supply_names_the_supply_for_a_liquid_whose_shelf_life_is_longer():
+    from titrate.supply import Supply
+
+    liquid = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40,
+                        formulation=Formulation("liquid", concentration_mg=MG("1")),
+                        supply=Supply(supply_days=14, lead_days=7, shelf_life_days=30))
+    days = [(d.date, d.dispense) for d in liquid.days[:15]]
+    long = replace(liquid.refills[0], end=days[-1][0],
+                   quantities=plan_refills(days, Supply(15, 7, 30), "liquid")[0].quantities)
+    assert breaches("supply", replace(liquid, refills=(long, *liquid.refills[1:])))[0] == (
+        "fill 1 covers 15 days, more than its 14-day supply")
+
+
 def test_supply_names_the_shelf_life_of_a_liquid():
     from titrate.supply import Supply
 
@@ -320,6 +364,23 @@ def test_review_must_be_where_the_rule_puts_it():
     assert breaches("review", dropped) == []
 
 
+def test_review_on_the_last_day_or_missing():
+    on_target = PLAN.days[28].date
+    last_day = replace(PLAN, inputs=replace(PLAN.inputs, review_after_days=(PLAN.end - on_target).days),
+                       events=tuple(replace(e, date=PLAN.end) if e.kind == EventKind.REVIEW else e
+                                    for e in PLAN.events))
+    assert breaches("review", last_day) == []
+    missing = replace(PLAN, events=tuple(e for e in PLAN.events if e.kind != EventKind.REVIEW))
+    assert breaches("review", missing) == ["the review is on no date; it belongs on 2027-02-27, 60 days at the target "
+                                           "or the day after the plan ends, whichever comes first"]
+
+
+def test_revision_allows_an_adjustment_from_the_first_day():
+    adjust = Adjustment(AdjustmentKind.HOLD, START, "nausea", 2, days=7)
+    plan = replace(PLAN, revision=2, supersedes=1, inputs=replace(PLAN.inputs, adjustments=(adjust,)))
+    assert breaches("revision", plan) == []
+
+
 def test_revision_refuses_adjustments_out_of_order_or_from_the_future():
     adjust = Adjustment(AdjustmentKind.HOLD, START + timedelta(days=20), "nausea", 2, days=7)
     plan = replace(PLAN, revision=2, supersedes=1, inputs=replace(PLAN.inputs, adjustments=(adjust,)))
@@ -344,8 +405,8 @@ def test_revision_refuses_adjustments_out_of_order_or_from_the_future():
 
 # --- the screen's rules ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("medication, rule", [("Percocet", "opioid"), ("oxycontn", "opioid"), ("Vivitrol", "antagonist"),
-                                              ("tramadol (stopped 2026-10-01)", "opioid")])
+@pytest.mark.parametrize("medication, rule", [("Percocet", "opioid"), ("oxycontn", "opioid"),
+                                              ("Vivitrol", "antagonist"), ("tramadol (stopped 2026-10-01)", "opioid")])
 def test_a_refused_drug_added_to_a_plan_by_hand_is_refused(medication, rule):
     tampered = with_patient(PLAN, medications=("vitamin D", medication))
     assert len(breaches(rule, tampered)) == 1 and breaches(rule, PLAN) == []
@@ -356,8 +417,9 @@ def test_a_refused_drug_added_to_a_plan_by_hand_is_refused(medication, rule):
 
 def test_overridable_screen_refusals_lift_only_with_their_own_override():
     liver = with_patient(PLAN, conditions=("hepatitis C",))
-    assert breaches("liver", liver) == ["'hepatitis C' is a liver condition: LDN is cleared through the liver; with liver "
-                                        "disease or inflammation its levels and its effect on the liver are uncertain"]
+    assert breaches("liver", liver) == ["'hepatitis C' is a liver condition: LDN is cleared through the liver; with "
+                                        "liver disease or inflammation its levels and its effect on the liver are "
+                                        "uncertain"]
     assert breaches("liver", with_overrides(liver, "liver")) == []
     assert len(breaches("liver", with_overrides(liver, "window"))) == 1
     antagonist = with_patient(PLAN, medications=("naltrexone 50 mg",))
@@ -365,7 +427,8 @@ def test_overridable_screen_refusals_lift_only_with_their_own_override():
     assert breaches("antagonist", with_overrides(antagonist, "antagonist")) == []
     assert len(request_breaches("antagonist", patient=antagonist.patient)) == 1
     assert request_breaches("antagonist", patient=antagonist.patient, overridden=frozenset({"antagonist"})) == []
-    assert len(request_breaches("opioid", patient=Patient(medications=("Norco",)), overridden=frozenset({"opioid"}))) == 1
+    norco = Patient(medications=("Norco",))
+    assert len(request_breaches("opioid", patient=norco, overridden=frozenset({"opioid"}))) == 1
 
 
 @pytest.mark.parametrize("medication, condition, rule", [

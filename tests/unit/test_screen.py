@@ -10,9 +10,15 @@ import pytest
 from titrate.errors import InputError
 from titrate.model import Patient
 from titrate.screen import (
-    check_conditions, findings, implies_spasticity, patient_words, refusals, screen_condition, screen_medication,
+    check_conditions,
+    findings,
+    implies_spasticity,
+    patient_words,
+    refusals,
+    screen_condition,
+    screen_medication,
 )
-from titrate.screen.match import edit_distance, find_names
+from titrate.screen.match import MIN_NEAR_MISS_LENGTH, Hit, edit_distance, find_names, near_misses
 from titrate.screen.normalise import compact, fold, is_filler, split_items, strengths_mg, words
 from titrate.screen.vocabulary import ACTIONS, MARKETS, vocabulary
 
@@ -52,13 +58,17 @@ def test_every_opioid_is_refused_naming_the_drug(name, generic):
     assert f" is {generic}, an opioid (" in found.message
 
 
-@pytest.mark.parametrize("name, suspected", [("oxycontn", "OxyContin"), ("tramadoll", "tramadol"),
-                                             ("oxycdone 5 mg", "oxycodone"), ("hydrocodon", "hydrocodone"),
-                                             ("Oxy Contn", "OxyContin")])
-def test_a_name_one_letter_from_an_opioid_is_refused_asking_to_confirm_the_spelling(name, suspected):
+@pytest.mark.parametrize("name, suspected, generic", [
+    ("oxycontn", "OxyContin", "oxycodone"), ("tramadoll", "tramadol", "tramadol"),
+    ("oxycdone 5 mg", "oxycodone", "oxycodone"), ("hydrocodon", "hydrocodone", "hydrocodone"),
+    ("Oxy Contn", "OxyContin", "oxycodone"),
+])
+def test_a_name_one_letter_from_an_opioid_is_refused_asking_to_confirm_the_spelling(name, suspected, generic):
     found = only(name)
     assert (found.rule, found.action) == ("opioid", "refuse")
-    assert f"one letter from {suspected!r}" in found.message and "confirm the spelling" in found.message
+    assert found.message == (f"{name!r} is not a name titrate knows, but it is one letter from {suspected!r} "
+                             f"({generic}), an opioid: confirm the spelling; if it is not an opioid, write its "
+                             "generic name")
 
 
 @pytest.mark.parametrize("name", ["Tylenol", "Robitussin", "Panadol", "Tylenol 8 HR", "Tylenol PM"])
@@ -66,10 +76,24 @@ def test_common_medicines_close_to_an_opioid_name_are_not_taken_for_one(name):
     assert not any(found.action == "refuse" for found in screen_medication(name))
 
 
+def test_an_opioid_refusal_names_the_drug_its_class_its_atc_code_and_why():
+    assert only("Zydol 50 mg").message == (
+        "'Zydol 50 mg' is tramadol, an opioid (opioid analgesics, ATC N02AX02): naltrexone blocks opioid receptors "
+        "and can precipitate withdrawal; the patient should be opioid-free for 7-10 days before the first dose")
+    assert only("Lomotil").message.startswith("'Lomotil' is diphenoxylate, an opioid (opioid antidiarrhoeals, ATC "
+                                              "A07DA01): ")
+    assert only("Revia").message.startswith("'Revia' is naltrexone at full dose (opioid antagonists at full dose, ATC "
+                                            "N07BB04): the patient already takes")
+    assert only("naltrexone 50 mg").message.startswith("'naltrexone 50 mg' is naltrexone (opioid antagonists at full "
+                                                       "dose, ATC N07BB04): ")
+
+
 def test_a_stopped_opioid_is_still_an_opioid():
     found = only("tramadol (stopped 2026-10-01)")
-    assert found.rule == "opioid" and "written as stopped, it still counts" in found.message
-    assert "stopped" not in only("tramadol 50 mg").message
+    assert found.rule == "opioid"
+    assert found.message.endswith("before the first dose; written as stopped, it still counts: LDN starts only after "
+                                  "the opioid washout")
+    assert only("tramadol 50 mg").message.endswith("opioid-free for 7-10 days before the first dose")
 
 
 def test_a_whole_list_in_one_entry_is_screened_item_by_item():
@@ -78,6 +102,11 @@ def test_a_whole_list_in_one_entry_is_screened_item_by_item():
         ("unscreened", "warn"), ("opioid", "refuse"), ("unscreened", "warn"), ("glatiramer", "note"),
         ("interferon", "warn"), ("unscreened", "warn"), ("antagonist", "refuse-unless-overridden")]
     assert found[1].message.startswith("'tramadol 50 mg' (in 'vitamin D, tramadol 50 mg; ")
+
+
+def test_an_item_that_is_only_a_strength_does_not_stop_the_screen():
+    assert [f.rule for f in screen_medication("5 mg, tramadol")] == ["opioid"]
+    assert only("5 mg, tramadol").message.startswith("'tramadol' (in '5 mg, tramadol') is tramadol, an opioid")
 
 
 def test_strengths_left_over_from_a_split_are_not_unknown_medications():
@@ -144,7 +173,8 @@ def test_ms_drugs_are_named_correctly_and_warn_or_note(name, generic, action):
 def test_an_unknown_medication_is_a_warning_that_it_was_not_screened(name):
     found = only(name)
     assert (found.rule, found.action) == ("unscreened", "warn")
-    assert found.message == f"{name!r} is not a medication titrate knows, so it was not screened; check it for interactions"
+    assert found.message == (f"{name!r} is not a medication titrate knows, so it was not screened; check it for "
+                             "interactions")
 
 
 # --- Conditions --------------------------------------------------------------------------------------
@@ -188,12 +218,19 @@ def test_every_liver_condition_refuses_or_warns_under_rule_liver():
 
 
 @pytest.mark.parametrize("name, hint", [("gout", ""), ("hepatits", "did you mean 'hepatitis'? "),
-                                        ("spastisity", "did you mean 'spasticity'? ")])
+                                        ("spastisity", "did you mean 'spasticity'? "),
+                                        ("gastritis", ""),  # 0.67 alike to "hepatitis": too far to suggest
+                                        ("Fibromyalgiaa", "did you mean 'fibromyalgia'? ")])
 def test_an_unknown_condition_is_an_error_listing_the_known_ones(name, hint):
     with pytest.raises(InputError) as error:
         check_conditions([name])
-    assert str(error.value).startswith(f"unknown condition {name!r}; {hint}known conditions: ")
-    assert "cirrhosis" in str(error.value) and "\n" not in str(error.value)
+    assert str(error.value).startswith(f"unknown condition {name!r}; {hint}known conditions: abnormal LFTs, "
+                                       "abnormal liver function tests, acute hepatitis, AIH, ")
+    assert ", cirrhosis, cirrhosis of the liver, " in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_slash_does_not_split_a_condition():
+    assert [(item, g.key) for item, g in screen_condition("hepatitis B/C")] == [("hepatitis B/C", "liver-disease")]
 
 
 def test_a_list_of_conditions_is_read_item_by_item():
@@ -211,6 +248,10 @@ def test_a_list_of_conditions_is_read_item_by_item():
                                   ("ｏｘｙ", "oxy"), ("Ǆ", "dž")])
 def test_spellings_of_one_name_compact_alike(a, b):
     assert compact(a) == compact(b)
+
+
+def test_split_items_drops_format_characters_first():
+    assert split_items("oxy\u00adcodone\u200b, b\u2060") == ["oxycodone", "b"]
 
 
 def test_fold_removes_format_characters_and_folds_case():
@@ -242,16 +283,34 @@ def test_filler_words_are_numbers_and_dose_words():
 
 @pytest.mark.parametrize("a, b, distance", [("oxycontn", "oxycontin", 1), ("tramadoll", "tramadol", 1),
                                             ("oxycdoone", "oxycodone", 1), ("abc", "abc", 0), ("", "abc", 3),
+                                            ("ab", "ba", 1), ("abc", "acb", 1), ("abcd", "badc", 2),
                                             ("kitten", "sitting", 3), ("ca", "abc", 3)])
 def test_edit_distance(a, b, distance):
     assert edit_distance(a, b) == distance == edit_distance(b, a)
+
+
+def test_near_misses_are_one_edit_from_a_name_of_six_letters_or_more_outside_the_names_found():
+    names = {"ultram": "U", "oxycodone": "O", "norco": "N", "tylenol3": "T"}
+    assert MIN_NEAR_MISS_LENGTH == 6
+    assert [(h.start, h.end, h.value) for h in near_misses(("ultran",), names, [])] == [(0, 1, "U")]
+    assert near_misses(("ultra",), names, []) == []          # five letters: too short to call a near miss
+    assert near_misses(("norcoo",), names, []) == []         # a five-letter name is never matched loosely
+    assert near_misses(("oxycodone",), names, []) == []      # an exact name is not a near miss
+    assert near_misses(("tylenol8",), names, []) == []       # the digits must agree
+    assert near_misses(("oxycodoneee",), names, []) == []    # two edits away
+    taken = [Hit(0, 1, "baclofen", "B")]
+    found = near_misses(("baclofen", "oxycodne"), names, taken)
+    assert [(h.start, h.end, h.spelling) for h in found] == [(1, 2, "oxycodone")]
+    assert near_misses(("oxycodne", "baclofen"), names, [Hit(1, 2, "baclofen", "B")])[0].end == 1
+    assert near_misses(("oxy", "codne"), names, [])[0].spelling == "oxycodone"
 
 
 def test_find_names_prefers_the_longest_and_keeps_word_order():
     names = {"interferonbeta": "generic", "interferonbeta1b": "1b", "codeine": "c", "tylenol": "t"}
     assert [h.value for h in find_names(words("interferon beta-1b"), names, 20)] == ["1b"]
     assert [h.value for h in find_names(words("tylenol codeine"), names, 20)] == ["t", "c"]
-    assert find_names(words("codeine"), names, 3) == []
+    assert find_names(words("codeine"), names, 6) == []
+    assert [h.value for h in find_names(words("codeine"), names, 7)] == ["c"]  # exactly the longest name
 
 
 # --- The data file a pharmacist reviews --------------------------------------------------------------

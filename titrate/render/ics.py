@@ -13,12 +13,11 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vText
-
 from ..model import Cancelled, DoseDay, EventKind, Plan
 from ..model import Event as PlanEvent
 from ..wallclock import first_instant, format_minutes, load_zone, occurs_twice, window_close
 from .common import DISCLAIMER, dose_text, patient_lines, refill_text
+from .rfc5545 import Alarm, Calendar, Event, vText
 from .vtimezone import vtimezone
 
 PRODID = "-//titrate//LDN titration plan//EN"
@@ -42,6 +41,11 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     """The calendar as text with CRLF line endings. `alarm_minutes` before each dose a reminder shows;
     None leaves reminders out. Days and events an earlier revision had and this one does not are
     written as cancelled (same UID, STATUS:CANCELLED), so a calendar that takes updates removes them."""
+    return calendar_of(plan, alarm_minutes=alarm_minutes).to_ical().decode("utf-8")
+
+
+def calendar_of(plan: Plan, *, alarm_minutes: int | None = 0) -> Calendar:
+    """The calendar's components, written out by render_ics (and by icalendar, in a test, to compare)."""
     zone = load_zone(plan.time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -62,7 +66,7 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
         calendar.add_component(_all_day_event(plan, event, zone, alarm_minutes))
     for item in plan.cancelled:
         calendar.add_component(_cancelled_event(plan, item, zone))
-    return calendar.to_ical().decode("utf-8")
+    return calendar
 
 
 def _private_event(plan: Plan, key: str, summary: str, description: str) -> Event:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
-
 from ..wallclock import observances
+from .rfc5545 import Timezone, TimezoneDaylight, TimezoneStandard
 
 
 def vtimezone(zone: ZoneInfo, tzid: str, first: date, last: date) -> Timezone:

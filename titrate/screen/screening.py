@@ -8,7 +8,6 @@ passes silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import get_close_matches
 from functools import lru_cache
 
 from ..errors import InputError
@@ -38,7 +37,7 @@ def _drug_found(label: str, item: str, name: Name) -> Found | None:
     drug = name.drug
     drug_class: DrugClass = drug.drug_class
     if drug_class.full_dose_mg is not None and any(mg >= drug_class.full_dose_mg for mg in strengths_mg(item)):
-        drug_class = vocabulary().classes[drug_class.full_dose_class or ""]
+        drug_class = vocabulary().classes[str(drug_class.full_dose_class)]
     what = f"{drug_class.title}, ATC {drug.atc}"
     if drug_class.action == "none":
         return None
@@ -52,19 +51,18 @@ def _drug_found(label: str, item: str, name: Name) -> Found | None:
     return Found(drug_class.rule, drug_class.action, f"{label} is {drug.generic}: {drug_class.why}")
 
 
-@lru_cache(maxsize=4096)
-def screen_medication(text: str) -> tuple[Found, ...]:
-    """What one medication entry (perhaps a whole list) gives, item by item."""
+def _screen_medication(text: str) -> tuple[Found, ...]:
+    """What one medication entry (perhaps a whole list) gives, item by item. Items that are only a
+    strength or a frequency (the "5/325" of "oxycodone/acetaminophen 5/325") are not drugs; an entry with
+    no drug at all is unscreened."""
     known = vocabulary()
     opioids = {spelling: name for spelling, name in known.drugs.items() if name.drug.drug_class.rule == "opioid"}
-    items = split_items(text)
+    items = [(item, words(item)) for item in split_items(text)]
+    drugs = [(item, item_words) for item, item_words in items if not all(map(is_filler, item_words))]
+    if not drugs:
+        return (_unscreened(repr(text)),)
     found: list[Found] = []
-    screened = False
-    for item in items:
-        item_words = words(item)
-        if all(is_filler(word) for word in item_words):
-            continue
-        screened = True
+    for item, item_words in drugs:
         label = repr(text) if len(items) == 1 else f"{item!r} (in {text!r})"
         hits = find_names(item_words, known.drugs, known.longest_drug)
         found += [result for hit in hits if (result := _drug_found(label, item, hit.value)) is not None]
@@ -75,9 +73,11 @@ def screen_medication(text: str) -> tuple[Found, ...]:
                         "write its generic name") for miss in misses]
         if not hits and not misses:
             found.append(_unscreened(label))
-    if not screened:
-        found.append(_unscreened(repr(text)))
     return tuple(found)
+
+
+#: Cached (with its docstring): one plan is screened by several rules, and a patient's list repeats.
+screen_medication = lru_cache(maxsize=4096)(_screen_medication)
 
 
 def _unscreened(label: str) -> Found:
@@ -85,8 +85,7 @@ def _unscreened(label: str) -> Found:
                  f"{label} is not a medication titrate knows, so it was not screened; check it for interactions")
 
 
-@lru_cache(maxsize=1024)
-def screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
+def _screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
     """Each item of a condition entry with the group it names; InputError for an item naming none."""
     known = vocabulary()
     result = []
@@ -98,9 +97,14 @@ def screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
     return tuple(result)
 
 
+screen_condition = lru_cache(maxsize=1024)(_screen_condition)
+
+
 def _unknown_condition(item: str) -> str:
+    from difflib import get_close_matches  # only to suggest a name for an unknown condition
+
     known = vocabulary().conditions
-    close = get_close_matches(compact(item), list(known), n=1, cutoff=0.75)
+    close = get_close_matches(compact(item), list(known), cutoff=0.75)
     hint = f"did you mean {known[close[0]][0]!r}? " if close else ""
     names = ", ".join(sorted({name for name, _ in known.values()}, key=str.casefold))
     return f"unknown condition {item!r}; {hint}known conditions: {names}"

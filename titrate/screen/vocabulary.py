@@ -3,11 +3,10 @@ and the plain words a patient reads for each rule."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from .normalise import compact
@@ -22,7 +21,6 @@ MARKETS = ("US", "UK", "CA", "AU", "EU")
 
 @dataclass(frozen=True, slots=True)
 class DrugClass:
-    key: str
     title: str
     atc: str
     action: str
@@ -31,10 +29,6 @@ class DrugClass:
     #: At this strength or more a drug of the class belongs to `full_dose_class` (naltrexone 50 mg).
     full_dose_mg: Decimal | None = None
     full_dose_class: str | None = None
-
-    @property
-    def severity(self) -> int:
-        return ACTIONS.index(self.action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +73,31 @@ class Vocabulary:
         return max(map(len, self.conditions))
 
 
-def _drug_class(key: str, data: dict[str, Any]) -> DrugClass:
+def _drug_class(data: dict[str, Any]) -> DrugClass:
     full = data.get("full_dose_mg")
-    return DrugClass(key, data["title"], data["atc"], data["action"], data["rule"], data["why"],
+    return DrugClass(data["title"], data["atc"], data["action"], data["rule"], data["why"],
                      None if full is None else Decimal(str(full)), data.get("full_dose_class"))
 
 
-@cache
-def vocabulary() -> Vocabulary:
+def _packaged_text(name: str) -> str:
+    """A data file of titrate, read from the package's folder; through importlib.resources (whose import
+    costs more than the file) only when titrate is not a folder (a zip)."""
+    try:
+        return (Path(__file__).resolve().parent.parent / "data" / name).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        from importlib.resources import files
+
+        return files("titrate").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _read_vocabulary() -> Vocabulary:
     """The packaged vocabulary. A name listed for two drugs keeps the first; tests check that such
-    names only ever repeat one generic name with one action."""
-    data = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
-    classes = {key: _drug_class(key, value) for key, value in data["classes"].items()}
+    names only ever repeat one generic name with one action. Read only when there is something to
+    screen: parsing it (and importing tomllib) is start-up time a plain plan does not need."""
+    import tomllib
+
+    data = tomllib.loads(_packaged_text("screen.toml"))
+    classes = {key: _drug_class(value) for key, value in data["classes"].items()}
     drugs: dict[str, Name] = {}
     for key, value in data["classes"].items():
         for entry in value["drugs"]:
@@ -105,3 +112,7 @@ def vocabulary() -> Vocabulary:
         for name in value["names"]:
             conditions.setdefault(compact(name), (name, group))
     return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]))
+
+
+#: Read once (a function, not a decorated one, so that mutation testing reaches the reading code).
+vocabulary = cache(_read_vocabulary)

@@ -1,0 +1,103 @@
+"""The safety screen from the command line, tried with medication lists written the way real
+prescriptions, discharge letters and patients write them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from titrate.cli import cli
+
+BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London", "--days", "20"]
+
+
+@pytest.fixture
+def run(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def refused(result, says: str) -> None:
+    assert result.exit_code == 3, (result.exit_code, result.stderr)
+    assert result.stdout == "" and says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("medication, says", [
+    ("Tylenol No. 3", "'Tylenol No. 3' is codeine, an opioid"),
+    ("tylenol#3", "'tylenol#3' is codeine, an opioid"),
+    ("Robitussin AC", "'Robitussin AC' is codeine, an opioid (opioid cough suppressants, ATC R05DA04)"),
+    ("Oxy Contin", "'Oxy Contin' is oxycodone, an opioid"),
+    ("Lomotil", "'Lomotil' is diphenoxylate, an opioid (opioid antidiarrhoeals"),
+    ("Panadeine Forte", "is codeine, an opioid"), ("Endone", "is oxycodone, an opioid"),
+    ("oxy\u00adcodone", "is oxycodone, an opioid"),
+    ("metformin, lisinopril; tramadol 50 mg BID and vitamin D",
+     "'tramadol 50 mg BID' (in 'metformin, lisinopril; tramadol 50 mg BID and vitamin D') is tramadol, an opioid"),
+    ("oxycontn", "'oxycontn' is not a name titrate knows, but it is one letter from 'OxyContin' (oxycodone), an "
+                 "opioid: confirm the spelling"),
+    ("tramadol (stopped 2026-10-01)", "written as stopped, it still counts"),
+])
+def test_opioids_as_people_write_them_are_refused_naming_the_drug(run, medication, says):
+    result = run(*BASE, "--medication", "vitamin D", "--medication", medication)
+    refused(result, says)
+    assert result.stderr.startswith("titrate: refused by rule 'opioid': ")
+
+
+def test_full_dose_naltrexone_is_refused_unless_the_clinician_overrides_it(run):
+    result = run(*BASE, "--medication", "Vivitrol")
+    refused(result, "refused by rule 'antagonist': 'Vivitrol' is naltrexone at full dose")
+    assert "To go ahead, add --override antagonist --reason TEXT." in result.stderr
+    switched = run(*BASE, "--medication", "Vivitrol", "--override", "antagonist", "--reason", "switching to LDN",
+                   "--format", "json")
+    assert switched.exit_code == 0 and json.loads(switched.stdout)["inputs"]["overrides"] == [
+        {"rule": "antagonist", "reason": "switching to LDN"}]
+
+
+@pytest.mark.parametrize("condition", ["muscle spasticity", "spastic paraparesis", "MS with spasticity",
+                                       "leg spasticity"])
+def test_every_form_of_spasticity_caps_the_dose_exactly_as_the_flag_does(run, condition):
+    by_flag = json.loads(run(*BASE, "--days", "60", "--spasticity", "--format", "json").stdout)
+    by_condition = json.loads(run(*BASE, "--days", "60", "--condition", condition, "--format", "json").stdout)
+    assert by_condition["target_mg"] == by_flag["target_mg"] == "3.00"
+    assert by_condition["days"] == by_flag["days"]
+    assert max(day["dose_mg"] for day in by_condition["days"]) == "3.00"
+
+
+def test_pregnancy_written_with_weeks_is_pregnancy(run):
+    data = json.loads(run(*BASE, "--condition", "pregnant (12 weeks)", "--format", "json").stdout)
+    assert [w["rule"] for w in data["warnings"]] == ["pregnancy"]
+
+
+def test_an_unknown_condition_says_what_it_might_be(run):
+    result = run(*BASE, "--condition", "hepatits C")
+    assert result.exit_code == 2 and "unknown condition 'hepatits C'; did you mean 'hepatitis c'?" in result.stderr
+
+
+def test_an_antispasticity_drug_prompts_possible_spasticity_in_every_format(run):
+    args = [*BASE, "--medication", "baclofen 10 mg TID", "--patient", "Ann"]
+    says = "'baclofen 10 mg TID' is baclofen: taken for spasticity, so the patient may have spasticity"
+    for fmt in ("table", "csv", "order"):
+        assert says in run(*args, "--format", fmt).stdout
+    assert says.replace("'", "\\'") in json.dumps(json.loads(run(*args, "--format", "json").stdout)).replace("'", "\\'")
+    assert "Warning \\(antispasticity\\): \\'baclofen" not in run(*args, "--format", "md").stdout  # escaped as text
+    assert "Warning \\(antispasticity\\)" in run(*args, "--format", "md").stdout
+    assert f"Warning [antispasticity]: {says}" in run("explain", *args[1:]).stdout
+    calendar = run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
+    assert "Tell your doctor if you have muscle stiffness or spasms." in calendar and "baclofen" not in calendar
+
+
+def test_the_pharmacy_order_carries_the_warnings_and_the_calendar_only_plain_words(run):
+    args = [*BASE, "--medication", "Avonex", "--condition", "hepatitis C", "--override", "liver", "--reason",
+            "hepatologist agrees", "--condition", "breastfeeding"]
+    order = run(*args, "--format", "order").stdout
+    assert "Warning (interferon): 'Avonex' is interferon beta-1a" in order
+    assert "Override (liver): hepatologist agrees" in order and "Warning (pregnancy)" in order
+    calendar = run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
+    assert "Tell your doctor if you are pregnant\\, trying to get pregnant\\, or breastfeeding." in calendar
+    assert "hepatologist" not in calendar and "pharmacokinetic" not in calendar

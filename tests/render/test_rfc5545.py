@@ -1,0 +1,71 @@
+"""The calendar writer writes what the icalendar library writes: the same plan's calendar, built once,
+is written by both and the bytes compared, over random plans, labels, zones and reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import icalendar
+from hypothesis import example, given
+from hypothesis import strategies as st
+from icalendar.parser import _foldline
+from strategies import adjustment_steps, plan_requests
+
+from titrate.errors import InputError, RefusedError
+from titrate.render import rfc5545
+from titrate.render.ics import calendar_of, render_ics
+from titrate.revise import adjust
+from titrate.service import make_plan
+
+KINDS = {"VCALENDAR": icalendar.Calendar, "VEVENT": icalendar.Event, "VALARM": icalendar.Alarm,
+         "VTIMEZONE": icalendar.Timezone, "STANDARD": icalendar.TimezoneStandard,
+         "DAYLIGHT": icalendar.TimezoneDaylight}
+
+
+def as_icalendar(component: rfc5545.Component) -> icalendar.cal.Component:
+    """The same component built with icalendar, from the same calls with the same values."""
+    made = KINDS[component.name]()
+    for name, value, parameters in component.properties:
+        made.add(name.lower(), icalendar.vText(value) if isinstance(value, rfc5545.vText) else value,
+                 parameters=parameters)
+    for part in component.subcomponents:
+        made.add_component(as_icalendar(part))
+    return made
+
+
+@given(plan_requests(), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+                                     timezones=st.just(timezone.utc)), st.none() | st.integers(0, 1440), st.data())
+def test_a_calendar_is_written_byte_for_byte_as_icalendar_writes_it(request, generated_at, alarm_minutes, data):
+    plan = make_plan(request, generated_at=generated_at.replace(microsecond=0))
+    for _ in range(data.draw(st.integers(0, 2))):  # revisions: moved, held and cancelled days
+        step = data.draw(adjustment_steps(plan))
+        try:
+            plan = adjust(plan, generated_at=plan.generated_at, **step)
+        except (InputError, RefusedError):
+            pass
+    calendar = calendar_of(plan, alarm_minutes=alarm_minutes)
+    assert calendar.to_ical() == as_icalendar(calendar).to_ical()
+    assert render_ics(plan, alarm_minutes=alarm_minutes).encode("utf-8") == calendar.to_ical()
+
+
+#: Text made mostly of what escaping and folding care about.
+TRICKY = st.text(alphabet=st.sampled_from(list("\\N;,:^\r\n\t ae\u00e9\u20ac\U0001f600")))
+
+
+@example("C:\\Notes\\New; see\r\nline, two\rthree")
+@given(st.text() | TRICKY)
+def test_text_is_escaped_as_icalendar_escapes_it(text):
+    assert rfc5545.escape_text(text) == icalendar.vText(text).to_ical().decode("utf-8")
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=400)
+       | TRICKY.map(rfc5545.escape_text).filter(lambda line: len(line) > 70))
+@example("a" * 73 + "\\," + "b" * 100)  # a fold would fall right after the backslash
+@example("a" * 73 + "^^" + "b" * 100)
+@example("\u00e9" + "a" * 71 + "\\n" + "b" * 100)  # the same, on the path for non-ASCII lines
+@example("\u20ac" * 30)
+def test_lines_fold_as_icalendar_folds_them_and_unfold_to_the_line(line):
+    folded = rfc5545.fold(line)
+    assert folded == _foldline(line)
+    assert folded.replace("\r\n ", "") == line
+    assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
