@@ -158,7 +158,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     notes += [Finding("revision", f"revision {a.revision}, {a.describe()}: {a.reason}") for a in inputs.adjustments]
     refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
     made_on = generated_at.astimezone(zone).date()
-    if refills[0].reorder_on < made_on:
+    # a revision made once the plan has begun has its own check of fills already ordered (revise.py)
+    if refills[0].reorder_on < made_on and (not inputs.adjustments or made_on <= inputs.start):
         warnings.append(Finding("supply", f"the first fill should be ordered by {refills[0].reorder_on}, "
                                           f"{inputs.supply.lead_days} days before the start, and it is {made_on}: "
                                           f"the start on {inputs.start} may have to wait for the pharmacy"))

@@ -247,3 +247,16 @@ def test_a_higher_target_climbs_at_the_protocols_pace_from_where_the_patient_is(
     # long on the target already: climb at once
     later = adjust(settled, "target", date(2027, 1, 10), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
     assert doses(later, date(2027, 1, 9), date(2027, 1, 10)) == ["3", "4.5"]
+
+
+def test_a_revision_warns_about_fills_already_ordered_that_now_hold_other_doses():
+    # fill 2 covers Dec 31 - Jan 29 and was to be ordered by Dec 24: by Jan 5 the pharmacy has made 4.5 mg
+    assert [(f.number, f.start, f.reorder_on) for f in PLAN.refills][1] == (2, date(2026, 12, 31), date(2026, 12, 24))
+    on_the_day = datetime(2027, 1, 5, 9, tzinfo=timezone.utc)
+    back = adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=on_the_day, days=21)
+    supply = [w.message for w in back.warnings if w.rule == "supply"]
+    assert supply == ["fill 2 (2026-12-31 to 2027-01-29) was to be ordered by 2026-12-24, before this revision: it "
+                      "now holds 9 x 4.5 mg capsules, 21 x 3 mg capsules instead of 30 x 4.5 mg capsules; check "
+                      "with the pharmacy what it has made"]  # and nothing about a start long past
+    later = adjust(PLAN, "retime", date(2027, 1, 5), "later suits", generated_at=on_the_day, time=time(23))
+    assert not [w for w in later.warnings if w.rule == "supply"]  # same capsules: nothing to check
