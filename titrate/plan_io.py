@@ -60,6 +60,7 @@ MAX_TEXT = 16 * 1024 * 1024
 
 
 def format_instant(moment: datetime) -> str:
+    """An aware instant as UTC to the second with a trailing Z, as plan files write it."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -84,6 +85,7 @@ def _clock(value: time | None) -> str | None:
 
 
 def inputs_to_dict(inputs: PlanInputs) -> dict[str, Any]:
+    """The inputs as the plan file's `inputs` object: everything a plan is rebuilt from on reading."""
     formulation = inputs.formulation
     return {
         "patient": {
@@ -132,6 +134,7 @@ def _formulation(formulation: Formulation) -> dict[str, Any]:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as the JSON object of schema titrate.plan/2: its inputs and what the engine derived."""
     return {
         "schema": SCHEMA,
         "plan_id": plan.plan_id,
