@@ -579,6 +579,8 @@ def _v1_plan(data: _Reader) -> Plan:
             field = next(f.name for f in fields(mine) if getattr(mine, f.name) != getattr(theirs, f.name))
             raise InputError(f"plan.days[{index}].{field} does not follow from the plan's inputs: the file says "
                              f"{_shown(getattr(mine, field))}, its inputs give {_shown(getattr(theirs, field))}")
+    if len(stored_days) != len(rebuilt.days):  # a stray day after the last would otherwise cut the plan there
+        raise InputError(f"plan.days has {len(stored_days)} entries; the plan's inputs give {len(rebuilt.days)}")
     return replace(rebuilt, warnings=_union(_findings(data, "warnings"), rebuilt.warnings),
                    notes=_union(_findings(data, "notes"), rebuilt.notes))
 

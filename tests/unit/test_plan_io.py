@@ -158,6 +158,14 @@ def test_a_tampered_v1_plan_is_refused():
         plan_io.loads(json.dumps(data))
 
 
+def test_a_v1_plan_with_a_stray_day_at_the_end_is_refused_not_cut_short():
+    data = json.loads((V1 / "classic-london.json").read_text(encoding="utf-8"))
+    length = len(data["days"])
+    data["days"].append(dict(data["days"][4]))  # the plan would end on day 5's date
+    with pytest.raises(InputError, match=rf"plan.days has {length + 1} entries; the plan's inputs give 5"):
+        plan_io.loads(json.dumps(data))
+
+
 def _stopped() -> dict:
     revised = adjust(PLAN, "step-back", date(2026, 12, 20), "flare", generated_at=GENERATED, days=7)
     morning = adjust(revised, "retime", date(2027, 1, 10), "vivid dreams", generated_at=GENERATED, time=time(8),
