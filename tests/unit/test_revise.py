@@ -1,5 +1,8 @@
 """Adjustments in flight, washout and review, on hand-picked plans whose every day is worked out here."""
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
@@ -108,6 +111,16 @@ def test_the_past_of_an_earlier_adjustment_is_not_rewritten():
     with pytest.raises(RefusedError) as refused:
         adjust(held, "hold", date(2027, 1, 9), "earlier", generated_at=GENERATED, days=5)
     assert refused.value.rule == "revision"
+
+
+@pytest.mark.parametrize("seed", ["1", "2"])  # string hashing differs by seed, and so did a set's order
+def test_an_adjustment_missing_one_value_and_given_another_names_the_missing_one_every_run(seed):
+    program = ("from datetime import date; from decimal import Decimal; from titrate.model import Adjustment\n"
+               "try:\n    Adjustment('hold', date(2027, 1, 5), 'x', 2, dose_mg=Decimal(1))\n"
+               "except ValueError as error:\n    print(error.field)")
+    ran = subprocess.run([sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": seed},
+                         capture_output=True, text=True, check=True)
+    assert ran.stdout == "days\n"
 
 
 @pytest.mark.parametrize("kind, values, says", [
