@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .cli_types import DATE, MG, TIME
-from .errors import InputError
+from .errors import InputError, RefusedError
 from .machine import generated_now
 from .model import MAX_STEP_DAYS, AdjustmentKind
 from .output import refuse_clobber, write_atomically
@@ -63,6 +63,12 @@ def register(cli: click.Group, read_plan: object) -> None:
             new = adjust_plan(old, request, generated_at=generated_now())
         except InputError as error:
             raise InputError(str(error), field=_own_field(error.field, kind), value=error.value) from None
+        except RefusedError as error:
+            if not error.overridable:
+                raise
+            # the change's one --reason goes with its override too, so the hint asks for no other
+            raise RefusedError(error.rule_id, f"{error.detail} To go ahead, add --override {error.rule_id} (for the "
+                                              "same --reason).") from None
         data = write_plan(new).encode("utf-8")
         if output is None:
             click.echo(data, nl=False)
