@@ -35,7 +35,7 @@ from .model import (
     Protocol,
     Washout,
 )
-from .protocols import capped, climb, with_target
+from .protocols import capped, climb, hold_days, with_target
 from .supply import Refill, Supply, plan_refills
 from .wallclock import (
     EVENING_WINDOW,
@@ -266,7 +266,7 @@ def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
     if target <= current.dose:
         return [_Segment(target, None, cause, None)]
     wait = current.days if current.days is not None else max(rules.HOLD_MIN_DAYS - _held(head, current.dose), 0)
-    climbing = [_Segment(level, _hold_days(protocol), cause, _hold_days(protocol))
+    climbing = [_Segment(level, hold_days(protocol), cause, hold_days(protocol))
                 for level in _levels_between(protocol, current.dose, target)]
     return [*([replace(current, days=wait)] if wait else []), *climbing, _Segment(target, None, cause, None)]
 
@@ -298,11 +298,6 @@ def _levels_between(protocol: Protocol, low: Decimal, high: Decimal) -> list[Dec
         filled.append(level)
         previous = level
     return filled[:-1]
-
-
-def _hold_days(protocol: Protocol) -> int:
-    finite = [step.days for step in protocol.steps if step.days is not None]
-    return max(finite[-1] if finite else rules.HOLD_MIN_DAYS, rules.HOLD_MIN_DAYS)
 
 
 def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None, zone: ZoneInfo) -> int:

@@ -11,7 +11,7 @@ import pytest
 from titrate.diff import diff
 from titrate.engine import build_plan
 from titrate.errors import InputError, RefusedError
-from titrate.model import Override, Patient, Washout
+from titrate.model import Override, Patient, Protocol, Step, Washout
 from titrate.protocols import PROTOCOLS, parse_protocol_file
 from titrate.revise import adjust
 
@@ -273,3 +273,13 @@ def test_a_revision_warns_about_fills_already_ordered_that_now_hold_other_doses(
                       "with the pharmacy what it has made"]  # and nothing about a start long past
     later = adjust(PLAN, "retime", date(2027, 1, 5), "later suits", generated_at=on_the_day, time=time(23))
     assert not [w for w in later.warnings if w.rule == "supply"]  # same capsules: nothing to check
+
+
+def test_a_higher_target_climbs_at_the_same_pace_whether_planned_or_adjusted():
+    flat = Protocol("flat", (Step(Decimal("1.5"), None),), "1.5 mg from then on")
+    planned = build_plan(flat, Patient(), START, time_zone="UTC", generated_at=GENERATED, target_mg=Decimal("4.5"))
+    assert doses(planned, date(2026, 12, 14), date(2026, 12, 29)) == ["1.5"] + ["3"] * 14 + ["4.5"]
+    # the same climb as an adjustment from Dec 21: 3 mg for as long as planning holds it, then 4.5 mg
+    adjusted = adjust(build_plan(flat, Patient(), START, time_zone="UTC", generated_at=GENERATED), "target",
+                      date(2026, 12, 21), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
+    assert doses(adjusted, date(2026, 12, 20), date(2027, 1, 4)) == ["1.5"] + ["3"] * 14 + ["4.5"]
