@@ -19,12 +19,16 @@ from titrate.wallclock import (
     MINUTES_PER_DAY,
     Window,
     check_date_range,
+    date_exists,
     dose_clock,
     format_hhmm,
     format_minutes,
+    format_offset,
     load_zone,
+    observances,
     parse_hhmm,
     parse_minutes,
+    parse_offset,
     tz_version,
     window_close,
 )
@@ -192,3 +196,43 @@ def test_total_quantities_add_up_per_strength_largest_first():
                 (Portion(Decimal("1.5"), Decimal("2")),), ()]
     assert total_quantities(portions) == (Portion(Decimal("3"), Decimal("2")), Portion(Decimal("1.5"), Decimal("3")))
     assert total_quantities([]) == ()
+
+
+# --- offsets and clock changes over a span (the calendar's VTIMEZONE reads these) ----------------------
+
+@pytest.mark.parametrize("offset, text", [(timedelta(0), "+00:00"), (None, "+00:00"), (timedelta(hours=1), "+01:00"),
+                                          (timedelta(hours=-3, minutes=-30), "-03:30"),
+                                          (timedelta(seconds=-1), "-00:00:01"), (timedelta(seconds=1), "+00:00:01"),
+                                          (timedelta(minutes=-44, seconds=-30), "-00:44:30"),
+                                          (timedelta(hours=5, minutes=45), "+05:45")])
+def test_offsets_write_and_read_back(offset, text):
+    assert format_offset(offset) == text
+    assert parse_offset(text, field="o") == (offset or timedelta(0))
+
+
+@pytest.mark.parametrize("text", ["01:00", "+1:00", "+24:00", "+01:60", "+01:00:60", "+01", "+01:00:00:00",
+                                  "+01:0a", ""])
+def test_anything_else_is_not_an_offset(text):
+    with pytest.raises(InputError) as error:
+        parse_offset(text, field="offset")
+    assert str(error.value) == f"offset must be a UTC offset such as +01:00 or -03:30 (got {text!r})"
+
+
+def test_observances_list_the_offset_in_force_and_each_change_with_its_name():
+    found = observances(BERLIN, date(2026, 3, 1), date(2026, 11, 30))
+    assert [(o.onset.isoformat(), format_offset(o.offset_from), format_offset(o.offset_to), o.name, o.daylight)
+            for o in found] == [
+        ("2026-02-28T01:00:00", "+01:00", "+01:00", "CET", False),
+        ("2026-03-29T02:00:00", "+01:00", "+02:00", "CEST", True),
+        ("2026-10-25T03:00:00", "+02:00", "+01:00", "CET", False),
+    ]
+    assert len(observances(BERLIN, date(2026, 3, 31), date(2026, 10, 23))) == 1
+    assert len(observances(BERLIN, date(2026, 3, 31), date(2026, 10, 24))) == 2  # the change is the next night
+
+
+def test_a_date_exists_unless_the_zone_skipped_it_whole():
+    apia = ZoneInfo("Pacific/Apia")
+    assert not date_exists(date(2011, 12, 30), apia)
+    assert date_exists(date(2011, 12, 29), apia) and date_exists(date(2011, 12, 31), apia)
+    # Santiago skips local midnight on 2026-09-06: the date still exists from 01:00 on.
+    assert date_exists(date(2026, 9, 6), ZoneInfo("America/Santiago"))
