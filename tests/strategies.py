@@ -223,3 +223,50 @@ def clock_changes(draw: st.DrawFn) -> tuple[str, date, time]:
 HARD_ZONES = ["America/Santiago", "America/Asuncion", "America/Nuuk", "America/Havana", "Asia/Tehran",
               "Africa/Casablanca", "Pacific/Apia", "Australia/Lord_Howe", "Europe/London", "America/New_York"]
 any_times = st.times().map(lambda t: t.replace(second=0, microsecond=0))
+
+
+# --- Plan files edited by hand ---------------------------------------------------------------------------
+
+#: Values a hand edit might leave in a plan file: wrong types, empty and odd text, dates and times at the
+#: calendar's edges, numbers too large, and the words the file itself uses.
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40), st.floats(allow_nan=False, allow_infinity=False),
+              st.text(max_size=12),
+              st.sampled_from(["", "0", "-1", "1e9", "NaN", "2027-02-30", "0001-01-01", "9999-12-31", "1900-01-01",
+                               "2999-12-31", "24:00", "00:00", "99:99", "1.50", "4.50", "6.00", "Pacific/Apia",
+                               "reorder", "review", "stop", "dose", "hold", "step-back", "titration", "maintenance"])),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=5)
+
+
+def _paths(node, prefix=()):
+    """Every place in parsed JSON, as a path of keys and indexes (the first and last few of each list)."""
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index in sorted({*range(min(len(node), 3)), *range(max(len(node) - 2, 0), len(node))}):
+            yield from _paths(node[index], (*prefix, index))
+
+
+@st.composite
+def hand_edited(draw: st.DrawFn, text: str) -> str:
+    """The plan file `text` with one to three of its values replaced by json_values, or keys deleted."""
+    import json
+
+    data = json.loads(text)
+    places = list(_paths(data))[1:]
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(places))
+        parent = data
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if isinstance(parent, dict) and draw(st.booleans()):
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = draw(json_values)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit removed or replaced this place
+    return json.dumps(data)

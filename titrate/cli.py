@@ -60,7 +60,8 @@ class _Cli(click.Group):
 _FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths": "--strength",
           "concentration": "--concentration", "override": "--override", "reason": "--reason",
           "time_zone": "--tz", "dose_time": "--time", "days": "--days", "opioid": "--opioid",
-          "last_opioid_dose": "--last-opioid-dose", "from": "--from", "to": "--to", "time": "--retime"}
+          "last_opioid_dose": "--last-opioid-dose", "from": "--from", "to": "--to", "time": "--retime",
+          "hold": "--hold", "for": "--for"}
 
 
 def _fail(message: str, status: int) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .cli_types import DATE, MG, TIME
+from .errors import InputError, RefusedError
 from .machine import generated_now
 from .model import MAX_STEP_DAYS, AdjustmentKind
 from .output import refuse_clobber, write_atomically
@@ -58,7 +59,16 @@ def register(cli: click.Group, read_plan: object) -> None:
             kind, effective, reason, days=hold_days if kind is AdjustmentKind.HOLD else for_days,
             dose_mg=to_mg if kind is AdjustmentKind.STEP_BACK else target, time=retime,
             overrides=tuple((rule, reason) for rule in override_rules))
-        new = adjust_plan(old, request, generated_at=generated_now())
+        try:
+            new = adjust_plan(old, request, generated_at=generated_now())
+        except InputError as error:
+            raise InputError(str(error), field=_own_field(error.field, kind), value=error.value) from None
+        except RefusedError as error:
+            if not error.overridable:
+                raise
+            # the change's one --reason goes with its override too, so the hint asks for no other
+            raise RefusedError(error.rule_id, f"{error.detail} To go ahead, add --override {error.rule_id} (for the "
+                                              "same --reason).") from None
         data = write_plan(new).encode("utf-8")
         if output is None:
             click.echo(data, nl=False)
@@ -79,6 +89,14 @@ def register(cli: click.Group, read_plan: object) -> None:
 
         changes = diff_plans(read_plan(old_file), read_plan(new_file))
         click.echo((render_diff_json if fmt == "json" else render_diff_text)(changes), nl=False)
+
+
+def _own_field(field: str | None, kind: AdjustmentKind) -> str | None:
+    """The core's field as adjust's options name it: adjust has no --days or --start, so a plan the change
+    makes too long is the change's own length (--hold or --for), and a field adjust cannot set is left unnamed."""
+    if field == "days":
+        return {AdjustmentKind.HOLD: "hold", AdjustmentKind.STEP_BACK: "for"}.get(kind)
+    return field if field in {"from", "to", "time", "reason", "override"} else None
 
 
 def _one_kind(hold_days: int | None, step_back: bool, retime: time | None, target: Decimal | None,

@@ -4,6 +4,7 @@ never by position, with the adjustments (and their reasons) that made the change
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .errors import InputError
@@ -20,7 +21,7 @@ class DayChange:
     after: DoseDay | None
 
     @property
-    def date(self):
+    def date(self) -> date:
         return (self.after or self.before).date
 
 
@@ -38,6 +39,9 @@ class EventChange:
 
 @dataclass(frozen=True, slots=True)
 class PlanDiff:
+    """What changed from one revision of a plan to another: the adjustments the new one adds, and the
+    days and events that differ, each in date order."""
+
     plan_id: str
     old_revision: int
     new_revision: int

@@ -35,7 +35,7 @@ from .model import (
     Protocol,
     Washout,
 )
-from .protocols import capped, climb, with_target
+from .protocols import capped, climb, hold_days, with_target
 from .supply import Refill, Supply, plan_refills
 from .wallclock import (
     EVENING_WINDOW,
@@ -125,7 +125,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     # Each step is checked before any day is made, so a bad step is named even in a short plan.
     rules.enforce_request(rules.Request(inputs.protocol, protocol, target, inputs.target_mg is not None,
                                         inputs.patient, dose_time, inputs.formulation, inputs.overridden,
-                                        inputs.start, inputs.washout))
+                                        inputs.start, inputs.washout, inputs.adjustments))
     if not date_exists(inputs.start, zone):
         raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
     segments, times, targets, stop = _schedule(protocol, inputs, zone)
@@ -158,7 +158,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     notes += [Finding("revision", f"revision {a.revision}, {a.describe()}: {a.reason}") for a in inputs.adjustments]
     refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
     made_on = generated_at.astimezone(zone).date()
-    if refills[0].reorder_on < made_on:
+    # a revision made once the plan has begun has its own check of fills already ordered (revise.py)
+    if refills[0].reorder_on < made_on and (not inputs.adjustments or made_on <= inputs.start):
         warnings.append(Finding("supply", f"the first fill should be ordered by {refills[0].reorder_on}, "
                                           f"{inputs.supply.lead_days} days before the start, and it is {made_on}: "
                                           f"the start on {inputs.start} may have to wait for the pharmacy"))
@@ -223,7 +224,7 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
             if adjustment.kind is AdjustmentKind.TARGET:
                 targets.append((offset, adjustment.dose_mg))
             head, tail = _split(segments, offset)
-            segments = head + _rewrite(adjustment, tail, protocol)
+            segments = head + _rewrite(adjustment, head, tail, protocol)
     return segments, times, targets, stop
 
 
@@ -241,8 +242,9 @@ def _split(segments: list[_Segment], offset: int) -> tuple[list[_Segment], list[
     raise AssertionError("the last segment is open-ended")
 
 
-def _rewrite(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -> list[_Segment]:
-    """The segments from an adjustment's date on. `tail[0]` is the step in progress."""
+def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
+             protocol: Protocol) -> list[_Segment]:
+    """The segments from an adjustment's date on, after `head`. `tail[0]` is the step in progress."""
     current = tail[0]
     cause = adjustment.kind.value
     if adjustment.kind is AdjustmentKind.HOLD:
@@ -258,11 +260,25 @@ def _rewrite(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -
                 for level in _levels_between(protocol, lower, current.dose)]
         return [_Segment(lower, adjustment.days, cause, adjustment.days), *back,
                 replace(current, days=current.full, cause="resume"), *tail[1:]]
-    # target: settle lower at once, or climb to it at the protocol's pace
+    # target: settle lower at once, or climb to it at the protocol's pace: the step in progress runs out
+    # first (one held to the end, until the level has had its 7 days: rule gradual), then level by level
     target = adjustment.dose_mg
-    climbing = [_Segment(level, _hold_days(protocol), cause, _hold_days(protocol))
-                for level in _levels_between(protocol, current.dose, target)] if target > current.dose else []
-    return [*climbing, _Segment(target, None, cause, None)]
+    if target <= current.dose:
+        return [_Segment(target, None, cause, None)]
+    wait = current.days if current.days is not None else max(rules.HOLD_MIN_DAYS - _held(head, current.dose), 0)
+    climbing = [_Segment(level, hold_days(protocol), cause, hold_days(protocol))
+                for level in _levels_between(protocol, current.dose, target)]
+    return [*([replace(current, days=wait)] if wait else []), *climbing, _Segment(target, None, cause, None)]
+
+
+def _held(head: list[_Segment], dose: Decimal) -> int:
+    """How many days the segments before an adjustment end with at `dose`."""
+    held = 0
+    for segment in reversed(head):
+        if segment.dose != dose:
+            break
+        held += segment.days
+    return held
 
 
 def _level_below(protocol: Protocol, dose: Decimal) -> Decimal:
@@ -282,11 +298,6 @@ def _levels_between(protocol: Protocol, low: Decimal, high: Decimal) -> list[Dec
         filled.append(level)
         previous = level
     return filled[:-1]
-
-
-def _hold_days(protocol: Protocol) -> int:
-    finite = [step.days for step in protocol.steps if step.days is not None]
-    return max(finite[-1] if finite else rules.HOLD_MIN_DAYS, rules.HOLD_MIN_DAYS)
 
 
 def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None, zone: ZoneInfo) -> int:
@@ -363,7 +374,7 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
 def _review_date(after: int, days: list[DoseDay], target: Decimal) -> tuple[date, str]:
     """A review `after` days on the target, or the day after the plan ends if that comes first: a plan
     never ends without a next step (rule: review)."""
-    on_target = next((day.date for day in days if day.dose_mg == target), None)
+    on_target = rules.target_reached(days, target)
     day_after = days[-1].date + timedelta(days=1)
     if on_target is not None and on_target + timedelta(days=after) <= days[-1].date:
         return on_target + timedelta(days=after), (f"review with the clinician on "

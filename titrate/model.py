@@ -181,7 +181,7 @@ class Adjustment:
         missing, extra = ADJUSTMENT_NEEDS[self.kind] - given, given - _ADJUSTMENT_MAY[self.kind]
         if missing or extra:
             raise InputError(f"a {self.kind.value} takes {', '.join(sorted(_ADJUSTMENT_MAY[self.kind])) or 'no value'}"
-                             f" (got {', '.join(sorted(given)) or 'none'})", field=next(iter(missing | extra)))
+                             f" (got {', '.join(sorted(given)) or 'none'})", field=min(missing or extra))
         if self.days is not None:
             Step(Decimal(1), self.days)  # the same bounds as a step's length
         if self.dose_mg is not None:

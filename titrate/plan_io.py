@@ -38,6 +38,7 @@ from .model import (
     Washout,
 )
 from .protocols import Linear, linear
+from .revise import cancelled_before
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
 from .wallclock import (
@@ -59,6 +60,7 @@ MAX_TEXT = 16 * 1024 * 1024
 
 
 def format_instant(moment: datetime) -> str:
+    """An aware instant as UTC to the second with a trailing Z, as plan files write it."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -83,6 +85,7 @@ def _clock(value: time | None) -> str | None:
 
 
 def inputs_to_dict(inputs: PlanInputs) -> dict[str, Any]:
+    """The inputs as the plan file's `inputs` object: everything a plan is rebuilt from on reading."""
     formulation = inputs.formulation
     return {
         "patient": {
@@ -131,6 +134,7 @@ def _formulation(formulation: Formulation) -> dict[str, Any]:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as the JSON object of schema titrate.plan/2: its inputs and what the engine derived."""
     return {
         "schema": SCHEMA,
         "plan_id": plan.plan_id,
@@ -283,14 +287,13 @@ def _checked(stored: Plan) -> Plan:
     fills keep every rule (RefusedError naming the rule and the day) and follow from the inputs
     (InputError naming the first difference); the file's findings kept and today's added."""
     rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
-                    revision=stored.revision, supersedes=stored.supersedes, cancelled=stored.cancelled)
+                    revision=stored.revision, supersedes=stored.supersedes,
+                    cancelled=cancelled_before(stored.inputs, generated_at=stored.generated_at))
     moved = moved_days(stored)
     warnings = _union(stored.warnings, rebuilt.warnings) + ((_moved_warning(stored, rebuilt, moved),) if moved else ())
     merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
                      warnings=warnings, notes=_union(stored.notes, rebuilt.notes))
     rules.enforce_plan(replace(stored, warnings=merged.warnings, notes=merged.notes))
-    if stored.cancelled != rebuilt.cancelled:
-        raise InputError("plan.cancelled holds a day or event the plan still has")
     _same(stored, rebuilt, frozenset(moved))
     return merged
 
@@ -315,7 +318,8 @@ def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> 
             raise InputError(f"plan.{name} does not follow from the plan's inputs (the file says "
                              f"{getattr(stored, name)}, its inputs give {getattr(rebuilt, name)})")
     for what, mine, theirs in (("days", stored.days, rebuilt.days), ("events", stored.events, rebuilt.events),
-                               ("refills", stored.refills, rebuilt.refills)):
+                               ("refills", stored.refills, rebuilt.refills),
+                               ("cancelled", stored.cancelled, rebuilt.cancelled)):
         for index, (a, b) in enumerate(zip(mine, theirs)):
             if what == "days" and a.date in moved:
                 a = replace(a, time=b.time, notes=b.notes)
@@ -614,6 +618,8 @@ def _v1_plan(data: _Reader) -> Plan:
             field = next(f.name for f in fields(mine) if getattr(mine, f.name) != getattr(theirs, f.name))
             raise InputError(f"plan.days[{index}].{field} does not follow from the plan's inputs: the file says "
                              f"{_shown(getattr(mine, field))}, its inputs give {_shown(getattr(theirs, field))}")
+    if len(stored_days) != len(rebuilt.days):  # a stray day after the last would otherwise cut the plan there
+        raise InputError(f"plan.days has {len(stored_days)} entries; the plan's inputs give {len(rebuilt.days)}")
     return replace(rebuilt, warnings=_union(_findings(data, "warnings"), rebuilt.warnings),
                    notes=_union(_findings(data, "notes"), rebuilt.notes))
 

@@ -27,9 +27,8 @@ from typing import Any
 from .doses import format_mg, parse_mg
 from .errors import InputError
 from .model import Protocol, Step
+from .rules import HOLD_MIN_DAYS, STEP_MAX_MG
 
-#: A rise never larger than this when titrate itself has to climb (rule: gradual).
-_MAX_RISE = Decimal("1.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +102,8 @@ def with_target(protocol: Protocol, target_mg: Decimal) -> Protocol:
     if target_mg == protocol.target_mg:
         return replace(protocol, steps=(*protocol.steps[:-1], Step(last.dose_mg, None)))
     if target_mg > protocol.target_mg and all(step.dose_mg < target_mg for step in protocol.steps):
-        kept = [*protocol.steps[:-1], Step(last.dose_mg, last.days or _last_hold(protocol))]
-        kept += climb(last.dose_mg, target_mg, rise=_last_rise(protocol), days=_last_hold(protocol))
+        kept = [*protocol.steps[:-1], Step(last.dose_mg, last.days or hold_days(protocol))]
+        kept += climb(last.dose_mg, target_mg, rise=_last_rise(protocol), days=hold_days(protocol))
         return replace(protocol, steps=(*kept, Step(target_mg, None)))
     reached = next(index for index, step in enumerate(protocol.steps) if step.dose_mg >= target_mg)
     return replace(protocol, steps=(*protocol.steps[:reached], Step(target_mg, None)))
@@ -117,7 +116,7 @@ def capped(protocol: Protocol, limit_mg: Decimal) -> Protocol:
 
 def climb(low: Decimal, high: Decimal, *, rise: Decimal, days: int) -> list[Step]:
     """Steps strictly between `low` and `high`, `rise` apart (at most 1.5 mg), each `days` long."""
-    rise = min(rise, _MAX_RISE)
+    rise = min(rise, STEP_MAX_MG)
     steps, dose = [], low + rise
     while dose < high:
         steps.append(Step(dose, days))
@@ -128,12 +127,14 @@ def climb(low: Decimal, high: Decimal, *, rise: Decimal, days: int) -> list[Step
 def _last_rise(protocol: Protocol) -> Decimal:
     levels = protocol.levels()
     rises = [b - a for a, b in zip(levels, levels[1:]) if b > a]
-    return rises[-1] if rises else _MAX_RISE
+    return rises[-1] if rises else STEP_MAX_MG
 
 
-def _last_hold(protocol: Protocol) -> int:
+def hold_days(protocol: Protocol) -> int:
+    """How long each level titrate adds to a climb is held, planned (with_target) or adjusted in flight: the
+    protocol's last hold, at least 7 days (rule: gradual); 14, the classic pace, if no step has a length."""
     finite = [step.days for step in protocol.steps if step.days is not None]
-    return max(finite[-1] if finite else 14, 7)
+    return max(finite[-1] if finite else 14, HOLD_MIN_DAYS)
 
 
 def parse_protocol_file(text: str) -> Protocol:

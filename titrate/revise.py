@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from .engine import build
 from .errors import InputError, RefusedError
-from .model import Adjustment, AdjustmentKind, Cancelled, Override, Plan
+from .model import Adjustment, AdjustmentKind, Cancelled, Finding, Override, Plan, PlanInputs
+from .wallclock import load_zone
 
-__all__ = ["adjust"]
+__all__ = ["adjust", "cancelled_before"]
 
 
 def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str, *, generated_at: datetime,
@@ -38,7 +39,40 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
     before = [day for day in plan.days if day.date < effective]
     if tuple(before) != revised.days[:len(before)]:  # a guard on the engine: the past stays as it was
         raise RefusedError("revision", f"the adjustment would change days before {effective}")
-    return revised
+    return replace(revised, warnings=revised.warnings + _fills_already_ordered(plan, revised))
+
+
+def _fills_already_ordered(old: Plan, new: Plan) -> tuple[Finding, ...]:
+    """A warning for each fill that was due to be ordered before the revision was made and now holds
+    other doses: the pharmacy may have made it as the old revision planned (rule: supply)."""
+    made_on = new.generated_at.astimezone(load_zone(new.time_zone)).date()
+    planned = {refill.start: refill for refill in old.refills}
+    warnings = []
+    for refill in new.refills:
+        was = planned.get(refill.start)
+        if refill.reorder_on >= made_on or (was is not None and set(was.quantities) == set(refill.quantities)):
+            continue
+        holds = ", ".join(new.formulation.quantity_text(portion) for portion in refill.quantities)
+        held = "" if was is None else " instead of " + ", ".join(old.formulation.quantity_text(portion)
+                                                                  for portion in was.quantities)
+        warnings.append(Finding("supply", f"fill {refill.number} ({refill.start} to {refill.end}) was to be ordered "
+                                          f"by {refill.reorder_on}, before this revision: it now holds {holds}{held}; "
+                                          "check with the pharmacy what it has made"))
+    return tuple(warnings)
+
+
+def cancelled_before(inputs: PlanInputs, *, generated_at: datetime) -> tuple[Cancelled, ...]:
+    """What the revisions before the one `inputs` make had and adjust() cancelled: each earlier revision
+    rebuilt from the same inputs with fewer adjustments, its dropped days and events carried forward as
+    adjust() carries them. A plan file's `cancelled` must be this (filtered by build()), so a hand edit
+    cannot leave a stopped dose on the patient's phone."""
+    cancelled: tuple[Cancelled, ...] = ()
+    for count in range(len(inputs.adjustments)):
+        kept = inputs.adjustments[:count]
+        earlier = build(replace(inputs, adjustments=kept), generated_at=generated_at, cancelled=cancelled,
+                        revision=max((adjustment.revision for adjustment in kept), default=1))
+        cancelled = earlier.cancelled + _dropped_from(earlier)
+    return cancelled
 
 
 def _dropped_from(plan: Plan) -> tuple[Cancelled, ...]:

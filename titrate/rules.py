@@ -9,7 +9,7 @@ saying where. Screen rules that only warn check that their warning is in the pla
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -19,7 +19,7 @@ from . import screen
 from .doses import format_mg
 from .errors import InputError, RefusedError
 from .formulations import QUANTUM, Formulation
-from .model import EventKind, Override, Patient, Plan, Protocol, Washout
+from .model import Adjustment, AdjustmentKind, DoseDay, EventKind, Override, Patient, Plan, Protocol, Washout
 from .supply import total_quantities
 from .wallclock import EVENING_WINDOW, format_hhmm
 
@@ -45,6 +45,15 @@ class Request:
     overridden: frozenset[str] = frozenset()
     start: date | None = None
     washout: Washout | None = None
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+def _new_targets(request: Request) -> Iterator[tuple[Decimal, str]]:
+    """Each target an adjustment sets, with where it comes from: checked like the plan's own target, since
+    a plan that ends before reaching it never shows the breach in its days."""
+    for adjustment in request.adjustments:
+        if adjustment.kind is AdjustmentKind.TARGET:
+            yield adjustment.dose_mg, f"the target {format_mg(adjustment.dose_mg)} mg from {adjustment.effective}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +95,9 @@ def _ceiling_request(request: Request) -> Iterator[str]:
             yield f"{_step_name(request.protocol, number)} is above the {format_mg(CEILING_MG)} mg ceiling"
     if request.target_mg > CEILING_MG:
         yield f"the target {format_mg(request.target_mg)} mg is above the {format_mg(CEILING_MG)} mg ceiling"
+    for target, what in _new_targets(request):
+        if target > CEILING_MG:
+            yield f"{what} is above the {format_mg(CEILING_MG)} mg ceiling"
 
 
 def _ceiling_plan(plan: Plan) -> Iterator[str]:
@@ -101,6 +113,10 @@ def _spasticity_request(request: Request) -> Iterator[str]:
     if request.patient.spasticity and request.target_is_explicit and request.target_mg > SPASTICITY_MAX_MG:
         yield (f"the target {format_mg(request.target_mg)} mg is above the {format_mg(SPASTICITY_MAX_MG)} mg "
                "limit for a patient with spasticity")
+    if request.patient.spasticity:
+        for target, what in _new_targets(request):
+            if target > SPASTICITY_MAX_MG:
+                yield f"{what} is above the {format_mg(SPASTICITY_MAX_MG)} mg limit for a patient with spasticity"
 
 
 def _spasticity_plan(plan: Plan) -> Iterator[str]:
@@ -232,12 +248,22 @@ def _review_plan(plan: Plan) -> Iterator[str]:
         if event is not None:
             yield "the plan has a review although none was asked for"
         return
-    on_target = next((day.date for day in plan.days if day.dose_mg == plan.target_mg), None)
+    on_target = target_reached(plan.days, plan.target_mg)
     due = on_target + timedelta(days=after) if on_target is not None else None
     expected = due if due is not None and due <= plan.end else plan.end + timedelta(days=1)
     if event is None or event.date != expected:
         yield (f"the review is on {event.date if event else 'no date'}; it belongs on {expected}, {after} days at "
                "the target or the day after the plan ends, whichever comes first")
+
+
+def target_reached(days: Sequence[DoseDay], target: Decimal) -> date | None:
+    """The first day of the last run of days at `target` (None if the plan never takes it): time at the
+    target counts from there (rule: review), not from a day the climb or a step-back passed through it."""
+    reached = None
+    for before, day in zip((None, *days), days):
+        if day.dose_mg == target and (before is None or before.dose_mg != target):
+            reached = day.date
+    return reached
 
 
 def _revision_plan(plan: Plan) -> Iterator[str]:
@@ -246,9 +272,11 @@ def _revision_plan(plan: Plan) -> Iterator[str]:
         if adjustment.effective < previous:
             yield (f"the adjustment from {adjustment.effective} comes before {previous}: an adjustment never "
                    "rewrites days before the last one")
-        if adjustment.revision > plan.revision:
-            yield f"an adjustment of revision {adjustment.revision} is in revision {plan.revision}"
         previous = adjustment.effective
+    made = [adjustment.revision for adjustment in plan.adjustments]
+    if made and (made[-1] != plan.revision or any(after != before + 1 for before, after in zip(made, made[1:]))):
+        yield (f"the adjustments made revisions {', '.join(map(str, made))}; each adjustment makes the next "
+               f"revision, and the last one makes this plan, revision {plan.revision}")
     if plan.supersedes is not None and plan.supersedes != plan.revision - 1:
         yield f"revision {plan.revision} supersedes revision {plan.supersedes}, not the one before it"
 

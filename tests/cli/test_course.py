@@ -74,9 +74,22 @@ def test_adjust_refuses_what_it_cannot_do_in_one_line(run, first, args, status, 
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("args, flag", [
+    (["--from", "2027-01-05", "--step-back", "--for", "3660"], "--for"),
+    (["--from", "2026-12-05", "--hold", "3660"], "--hold"),
+])
+def test_a_change_that_makes_the_plan_too_long_names_adjusts_own_option(run, first, args, flag):
+    # adjust has no --days: the length the user typed is --for or --hold
+    result = run("adjust", str(first), *args, "--reason", "long")
+    assert result.exit_code == 2 and result.stderr.startswith(f"titrate: {flag}: a plan runs"), result.stderr
+    assert "--days" not in result.stderr and "--start" not in result.stderr
+
+
 def test_a_morning_retime_names_the_override_and_takes_it(run, first):
     refused = run("adjust", str(first), "--from", "2027-01-05", "--retime", "08:00", "--reason", "dreams")
-    assert "To go ahead, add --override window --reason TEXT." in refused.stderr
+    # adjust has one --reason, for the change and its override alike: the hint does not ask for another
+    assert refused.stderr.rstrip().endswith("To go ahead, add --override window (for the same --reason).")
+    assert "--reason TEXT" not in refused.stderr
     moved = run("adjust", str(first), "--from", "2027-01-05", "--retime", "08:00", "--override", "window",
                 "--reason", "dreams")
     data = json.loads(moved.stdout)

@@ -156,3 +156,55 @@ def test_a_tampered_v1_plan_is_refused():
     data["days"][20]["amount"] = "2 x 1.5 mg capsules"
     with pytest.raises((InputError, RefusedError), match=r"days\[20\]|2026-12-21"):
         plan_io.loads(json.dumps(data))
+
+
+def test_a_v1_plan_with_a_stray_day_at_the_end_is_refused_not_cut_short():
+    data = json.loads((V1 / "classic-london.json").read_text(encoding="utf-8"))
+    length = len(data["days"])
+    data["days"].append(dict(data["days"][4]))  # the plan would end on day 5's date
+    with pytest.raises(InputError, match=rf"plan.days has {length + 1} entries; the plan's inputs give 5"):
+        plan_io.loads(json.dumps(data))
+
+
+def _stopped() -> dict:
+    revised = adjust(PLAN, "step-back", date(2026, 12, 20), "flare", generated_at=GENERATED, days=7)
+    morning = adjust(revised, "retime", date(2027, 1, 10), "vivid dreams", generated_at=GENERATED, time=time(8),
+                     overrides=(Override("window", "vivid dreams"),))
+    return json.loads(plan_io.dumps(adjust(morning, "stop", date(2027, 2, 1), "no benefit", generated_at=GENERATED)))
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.update(cancelled=[]),  # the phone would keep every dose after the stop
+    lambda d: d["cancelled"].pop(0),
+    lambda d: d["cancelled"][0].update(time="22:00"),  # the stopped days were at 08:00
+    lambda d: d["cancelled"][0].update(date="2027-03-01"),
+    lambda d: d["cancelled"][0].update(kind="review"),
+    lambda d: d["cancelled"].append(d["cancelled"][0]),
+    lambda d: d["cancelled"].append({"key": "20300101", "kind": "dose", "date": "2030-01-01", "time": "22:00"}),
+])
+def test_cancelled_days_and_events_that_do_not_follow_from_the_revisions_are_refused(change):
+    stopped = _stopped()
+    assert stopped["cancelled"][0] == {"key": "20270201", "kind": "dose", "date": "2027-02-01", "time": "08:00"}
+    change(stopped)
+    with pytest.raises(InputError, match=r"plan.cancelled"):
+        plan_io.loads(json.dumps(stopped))
+
+
+def test_a_plan_with_no_adjustments_cancels_nothing():
+    cancelled = [{"key": "20300101", "kind": "dose", "date": "2030-01-01", "time": "22:00"}]
+    with pytest.raises(InputError, match=r"plan.cancelled"):
+        plan_io.loads(edited(lambda d: d.update(cancelled=cancelled)))
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["inputs"]["adjustments"][0].update(revision=3),  # two adjustments both made revision 3
+    lambda d: d["inputs"]["adjustments"][2].update(revision=3),
+    lambda d: d.update(revision=9, supersedes=8),  # the last adjustment made revision 4
+])
+def test_adjustments_that_did_not_make_the_revisions_they_name_are_refused(change):
+    stopped = _stopped()
+    assert [a["revision"] for a in stopped["inputs"]["adjustments"]] == [2, 3, 4] and stopped["revision"] == 4
+    change(stopped)
+    with pytest.raises(RefusedError) as refused:
+        plan_io.loads(json.dumps(stopped))
+    assert refused.value.rule_id == "revision"

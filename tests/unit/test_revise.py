@@ -1,5 +1,8 @@
 """Adjustments in flight, washout and review, on hand-picked plans whose every day is worked out here."""
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
@@ -8,7 +11,7 @@ import pytest
 from titrate.diff import diff
 from titrate.engine import build_plan
 from titrate.errors import InputError, RefusedError
-from titrate.model import Override, Patient, Washout
+from titrate.model import Override, Patient, Protocol, Step, Washout
 from titrate.protocols import PROTOCOLS, parse_protocol_file
 from titrate.revise import adjust
 
@@ -110,6 +113,16 @@ def test_the_past_of_an_earlier_adjustment_is_not_rewritten():
     assert refused.value.rule == "revision"
 
 
+@pytest.mark.parametrize("seed", ["1", "2"])  # string hashing differs by seed, and so did a set's order
+def test_an_adjustment_missing_one_value_and_given_another_names_the_missing_one_every_run(seed):
+    program = ("from datetime import date; from decimal import Decimal; from titrate.model import Adjustment\n"
+               "try:\n    Adjustment('hold', date(2027, 1, 5), 'x', 2, dose_mg=Decimal(1))\n"
+               "except ValueError as error:\n    print(error.field)")
+    ran = subprocess.run([sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": seed},
+                         capture_output=True, text=True, check=True)
+    assert ran.stdout == "days\n"
+
+
 @pytest.mark.parametrize("kind, values, says", [
     ("hold", {}, "takes days"),
     ("hold", {"days": 3, "dose_mg": Decimal(1)}, "takes days"),
@@ -208,3 +221,65 @@ def test_an_adjustment_after_a_date_the_zone_skipped_starts_on_its_own_date():
     held = adjust(apia, "hold", date(2012, 1, 5), "travel", generated_at=GENERATED, days=7)
     assert [d.cause for d in held.days if d.date in (date(2012, 1, 4), date(2012, 1, 5))] == ["step 2", "hold"]
     assert [d for d in apia.days if d.date < date(2012, 1, 5)] == [d for d in held.days if d.date < date(2012, 1, 5)]
+
+
+@pytest.mark.parametrize("patient, target, rule", [
+    (Patient(label="Ann", spasticity=True), Decimal("4.5"), "spasticity"),
+    (Patient(label="Ann"), Decimal("6"), "ceiling"),
+])
+def test_a_target_adjustment_is_refused_above_the_limit_even_when_the_plan_ends_before_it(patient, target, rule):
+    # 20 days: the climb the new target starts (3 mg for 14 days) outlasts the plan, so no day breaks the rule
+    short = build_plan(PROTOCOLS["classic"], patient, START, time_zone="Europe/London", generated_at=GENERATED,
+                       days=20)
+    with pytest.raises(RefusedError) as refused:
+        adjust(short, "target", date(2026, 12, 10), "more", generated_at=GENERATED, dose_mg=target)
+    assert refused.value.rule == rule and "2026-12-10" in str(refused.value)
+
+
+def test_the_review_counts_60_days_from_when_the_target_in_force_was_last_reached():
+    review = __import__("titrate.model").model.EventKind.REVIEW
+    # settle at 3 mg from Jan 10: 3 mg was also taken Dec 15-28 on the way up, but that was no time at target
+    lower = adjust(PLAN, "target", date(2027, 1, 10), "side effects", generated_at=GENERATED, dose_mg=Decimal("3"))
+    assert lower.event(review).date == date(2027, 3, 11)  # Jan 10 + 60 days
+    # 3 mg for 21 days from Jan 5, so 4.5 mg again from Jan 26: the review counts from there, not from Dec 29
+    back = adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=21)
+    assert back.event(review).date == date(2027, 3, 27)
+    assert back.days[-1].date == date(2027, 4, 25)  # and the plan runs 90 days from there, as before
+
+
+def test_a_higher_target_climbs_at_the_protocols_pace_from_where_the_patient_is():
+    settled = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, time_zone="Europe/London",
+                         generated_at=GENERATED, target_mg=Decimal("3"))  # 1.5 mg Dec 1-14, 3 mg from Dec 15
+    # two days into 3 mg: stay there for its 7-day minimum (Dec 15-21), then 4.5 mg
+    after_a_rise = adjust(settled, "target", date(2026, 12, 17), "more", generated_at=GENERATED,
+                          dose_mg=Decimal("4.5"))
+    assert doses(after_a_rise, date(2026, 12, 15), date(2026, 12, 23)) == ["3"] * 7 + ["4.5"] * 2
+    # mid-way through the first step: finish it (to Dec 14), then 3 mg for the protocol's 14 days, then 4.5 mg
+    mid_step = adjust(settled, "target", date(2026, 12, 5), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
+    assert doses(mid_step, date(2026, 12, 14), date(2026, 12, 30)) == ["1.5"] + ["3"] * 14 + ["4.5"] * 2
+    # long on the target already: climb at once
+    later = adjust(settled, "target", date(2027, 1, 10), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
+    assert doses(later, date(2027, 1, 9), date(2027, 1, 10)) == ["3", "4.5"]
+
+
+def test_a_revision_warns_about_fills_already_ordered_that_now_hold_other_doses():
+    # fill 2 covers Dec 31 - Jan 29 and was to be ordered by Dec 24: by Jan 5 the pharmacy has made 4.5 mg
+    assert [(f.number, f.start, f.reorder_on) for f in PLAN.refills][1] == (2, date(2026, 12, 31), date(2026, 12, 24))
+    on_the_day = datetime(2027, 1, 5, 9, tzinfo=timezone.utc)
+    back = adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=on_the_day, days=21)
+    supply = [w.message for w in back.warnings if w.rule == "supply"]
+    assert supply == ["fill 2 (2026-12-31 to 2027-01-29) was to be ordered by 2026-12-24, before this revision: it "
+                      "now holds 9 x 4.5 mg capsules, 21 x 3 mg capsules instead of 30 x 4.5 mg capsules; check "
+                      "with the pharmacy what it has made"]  # and nothing about a start long past
+    later = adjust(PLAN, "retime", date(2027, 1, 5), "later suits", generated_at=on_the_day, time=time(23))
+    assert not [w for w in later.warnings if w.rule == "supply"]  # same capsules: nothing to check
+
+
+def test_a_higher_target_climbs_at_the_same_pace_whether_planned_or_adjusted():
+    flat = Protocol("flat", (Step(Decimal("1.5"), None),), "1.5 mg from then on")
+    planned = build_plan(flat, Patient(), START, time_zone="UTC", generated_at=GENERATED, target_mg=Decimal("4.5"))
+    assert doses(planned, date(2026, 12, 14), date(2026, 12, 29)) == ["1.5"] + ["3"] * 14 + ["4.5"]
+    # the same climb as an adjustment from Dec 21: 3 mg for as long as planning holds it, then 4.5 mg
+    adjusted = adjust(build_plan(flat, Patient(), START, time_zone="UTC", generated_at=GENERATED), "target",
+                      date(2026, 12, 21), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
+    assert doses(adjusted, date(2026, 12, 20), date(2027, 1, 4)) == ["1.5"] + ["3"] * 14 + ["4.5"]

@@ -389,9 +389,18 @@ def test_revision_refuses_adjustments_out_of_order_or_from_the_future():
     assert breaches("revision", replace(plan, inputs=replace(plan.inputs, adjustments=(early,)))) == [
         "the adjustment from 2026-11-30 comes before 2026-12-01: an adjustment never rewrites days before the last one"]
     assert breaches("revision", replace(plan, revision=1, supersedes=None)) == [
-        "an adjustment of revision 2 is in revision 1"]
+        "the adjustments made revisions 2; each adjustment makes the next revision, and the last one makes this "
+        "plan, revision 1"]
+    assert breaches("revision", replace(plan, revision=3, supersedes=2)) == [
+        "the adjustments made revisions 2; each adjustment makes the next revision, and the last one makes this "
+        "plan, revision 3"]
     assert breaches("revision", replace(plan, revision=3)) == [
-        "revision 3 supersedes revision 1, not the one before it"]
+        "the adjustments made revisions 2; each adjustment makes the next revision, and the last one makes this "
+        "plan, revision 3", "revision 3 supersedes revision 1, not the one before it"]
+    twice = (adjust, replace(adjust, effective=START + timedelta(days=30)))
+    assert breaches("revision", replace(plan, inputs=replace(plan.inputs, adjustments=twice))) == [
+        "the adjustments made revisions 2, 2; each adjustment makes the next revision, and the last one makes this "
+        "plan, revision 2"]
 
 
 # --- the screen's rules ----------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ def render_diff_text(plan_diff: PlanDiff) -> str:
 
 
 def diff_to_dict(plan_diff: PlanDiff) -> dict[str, Any]:
+    """The diff as data (schema titrate.diff/1): for `diff --format json` and the web app's response."""
     def day(value: DoseDay | None) -> dict[str, str] | None:
         return None if value is None else {"dose_mg": f"{value.dose_mg:.2f}", "time": format_hhmm(value.time),
                                            "cause": value.cause}
@@ -92,4 +93,5 @@ def diff_to_dict(plan_diff: PlanDiff) -> dict[str, Any]:
 
 
 def render_diff_json(plan_diff: PlanDiff) -> str:
+    """The diff as JSON text, the same bytes for the same diff."""
     return json.dumps(diff_to_dict(plan_diff), indent=2, ensure_ascii=False) + "\n"
