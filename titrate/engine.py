@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from . import rules, screen
 from .doses import format_mg
-from .errors import InputError
+from .errors import InputError, RefusedError
 from .formulations import Formulation, default_capsules
 from .model import (
     Adjustment,
@@ -254,6 +254,10 @@ def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
         if lower >= current.dose:
             raise InputError(f"a step back goes below the current {format_mg(current.dose)} mg "
                              f"(got {format_mg(lower)} mg)", field="to")
+        if adjustment.days < rules.HOLD_MIN_DAYS:  # the dose rises again after it (rule: gradual)
+            raise RefusedError("gradual", f"a step back lasts at least {rules.HOLD_MIN_DAYS} days (got "
+                                          f"{adjustment.days}): the dose then rises again, and each level is held "
+                                          f"at least {rules.HOLD_MIN_DAYS} days")
         # Climb back level by level, each held the 7-day minimum (rule: gradual), then take up the
         # interrupted step again from its beginning.
         back = [_Segment(level, rules.HOLD_MIN_DAYS, "resume", rules.HOLD_MIN_DAYS)

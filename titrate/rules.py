@@ -144,24 +144,24 @@ def _gradual_steps(protocol: Protocol) -> Iterator[str]:
 
 
 def _gradual_plan(plan: Plan) -> Iterator[str]:
-    # Returning to a level already reached (after a step-back) is a resume, not a new level, so the
-    # 7-day hold counts from when the current highest level began; every rise is still at most 1.5 mg.
-    peak, peak_began = plan.days[0].dose_mg, plan.days[0].day
+    # Every rise, a resume after a step-back included ("resuming climbs again under gradual"), comes
+    # after at least 7 days at the dose before it, and is at most 1.5 mg.
+    level_began = plan.days[0].day
     for before, day in zip(plan.days, plan.days[1:]):
-        if day.dose_mg <= before.dose_mg:
+        if day.dose_mg == before.dose_mg:
             continue
-        rise = day.dose_mg - before.dose_mg
-        if rise > STEP_MAX_MG:
-            yield (f"{day.date} (day {day.day}) rises {format_mg(rise)} mg at once "
-                   f"(from {format_mg(before.dose_mg)} to {format_mg(day.dose_mg)} mg); at most "
-                   f"{format_mg(STEP_MAX_MG)} mg")
-        if day.dose_mg > peak:
-            held = day.day - peak_began
+        if day.dose_mg > before.dose_mg:
+            rise = day.dose_mg - before.dose_mg
+            if rise > STEP_MAX_MG:
+                yield (f"{day.date} (day {day.day}) rises {format_mg(rise)} mg at once "
+                       f"(from {format_mg(before.dose_mg)} to {format_mg(day.dose_mg)} mg); at most "
+                       f"{format_mg(STEP_MAX_MG)} mg")
+            held = day.day - level_began
             if held < HOLD_MIN_DAYS:
                 yield (f"{day.date} (day {day.day}) rises to {format_mg(day.dose_mg)} mg after "
-                       f"{format_mg(peak)} mg was held {held} days; each level is held at least "
+                       f"{format_mg(before.dose_mg)} mg was held {held} days; each level is held at least "
                        f"{HOLD_MIN_DAYS} days")
-            peak, peak_began = day.dose_mg, day.day
+        level_began = day.day
 
 
 def _window_request(request: Request) -> Iterator[str]:

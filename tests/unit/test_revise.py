@@ -283,3 +283,10 @@ def test_a_higher_target_climbs_at_the_same_pace_whether_planned_or_adjusted():
     adjusted = adjust(build_plan(flat, Patient(), START, time_zone="UTC", generated_at=GENERATED), "target",
                       date(2026, 12, 21), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
     assert doses(adjusted, date(2026, 12, 20), date(2027, 1, 4)) == ["1.5"] + ["3"] * 14 + ["4.5"]
+
+
+def test_a_step_back_shorter_than_a_week_is_refused_because_the_dose_rises_after_it():
+    with pytest.raises(RefusedError) as refused:
+        adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=6)
+    assert refused.value.rule == "gradual" and "at least 7 days (got 6)" in refused.value.detail
+    assert adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=7).revision == 2

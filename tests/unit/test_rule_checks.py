@@ -174,14 +174,16 @@ def test_gradual_refuses_a_level_held_fewer_than_7_days():
         "2026-12-07 (day 7) rises to 3 mg after 1.5 mg was held 6 days; each level is held at least 7 days"]
 
 
-def test_gradual_counts_the_hold_from_the_highest_level_so_far():
-    # 1.5 (14 days), 3 (3 days), back to 1.5, then 3 again and 4.5 a week after the first 3 mg day
-    doses = {i: "3" for i in range(14, 17)} | {i: "1.5" for i in range(17, 19)} | {i: "3" for i in range(19, 21)}
-    doses |= {i: "4.5" for i in range(21, 118)}
+def test_gradual_counts_the_hold_from_the_dose_before_each_rise_a_resume_included():
+    # 1.5 (14 days), 3 (3 days), back to 1.5 for 7 days, then 3 again for 7 days, then 4.5
+    doses = {i: "3" for i in range(14, 17)} | {i: "1.5" for i in range(17, 24)} | {i: "3" for i in range(24, 31)}
+    doses |= {i: "4.5" for i in range(31, 118)}
     assert breaches("gradual", with_doses(PLAN, doses)) == []
-    doses |= {20: "4.5"}
-    assert breaches("gradual", with_doses(PLAN, doses)) == [
-        "2026-12-21 (day 21) rises to 4.5 mg after 3 mg was held 6 days; each level is held at least 7 days"]
+    # back up to 3 mg after 6 days at 1.5 mg: a resume climbs again under gradual
+    assert breaches("gradual", with_doses(PLAN, doses | {23: "3"})) == [
+        "2026-12-24 (day 24) rises to 3 mg after 1.5 mg was held 6 days; each level is held at least 7 days"]
+    assert breaches("gradual", with_doses(PLAN, doses | {30: "4.5"})) == [
+        "2026-12-31 (day 31) rises to 4.5 mg after 3 mg was held 6 days; each level is held at least 7 days"]
 
 
 def test_gradual_checks_each_step_of_a_request():

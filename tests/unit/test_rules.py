@@ -70,8 +70,10 @@ def test_the_built_plan_passes_every_rule():
     enforce_plan(PLAN)
 
 
-def test_a_step_back_and_resume_is_not_a_gradual_breach():
-    enforce_plan(with_day(20, dose_mg=Decimal("1.5")))
+def test_a_one_day_step_back_then_straight_back_up_is_a_gradual_breach():
+    with pytest.raises(RefusedError, match="rises to 3 mg after 1.5 mg was held 1 days") as refused:
+        enforce_plan(with_day(20, dose_mg=Decimal("1.5")))
+    assert refused.value.rule_id == "gradual"
 
 
 def test_a_rise_to_a_new_level_counts_the_hold_from_the_last_new_level():
