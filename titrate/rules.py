@@ -176,9 +176,10 @@ def _window_plan(plan: Plan) -> Iterator[str]:
     if plan.window != EVENING_WINDOW:
         yield f"the plan's window {plan.window} is not the rule's {EVENING_WINDOW}"
     for day in plan.days:
-        if not EVENING_WINDOW.contains(day.time) or day.window != EVENING_WINDOW:
-            yield (f"{day.date} (day {day.day}) is at {format_hhmm(day.time)} in the window {day.window}, "
-                   f"not in {EVENING_WINDOW}")
+        if not EVENING_WINDOW.contains(day.time):
+            yield f"{day.date} (day {day.day}) is at {format_hhmm(day.time)}, outside {EVENING_WINDOW}"
+        elif day.window != EVENING_WINDOW:
+            yield f"{day.date} (day {day.day}) has the window {day.window}, not {EVENING_WINDOW}"
 
 
 def _amount_plan(plan: Plan) -> Iterator[str]:

@@ -54,7 +54,7 @@ def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference()
     (with_day(14, dose_mg=Decimal("3.5")), "gradual", "rises 2 mg at once"),
     (with_day(3, dose_mg=Decimal("3")), "gradual", "held 3 days"),
     (with_day(5, time=time(20)), "window", "2026-12-06 (day 6) is at 20:00"),
-    (with_day(5, window=Window(20 * 60, 23 * 60)), "window", "in the window 20:00-23:00"),
+    (with_day(5, window=Window(20 * 60, 23 * 60)), "window", "2026-12-06 (day 6) has the window 20:00-23:00, not 21:00-24:00"),
     (replace(PLAN, window=Window(8 * 60, 9 * 60)), "window", "window 08:00-09:00"),
     (replace(PLAN, inputs=replace(PLAN.inputs, patient=Patient(spasticity=True))), "spasticity",
      "2026-12-29 (day 29) is 4.5 mg"),
