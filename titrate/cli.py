@@ -46,8 +46,7 @@ class _Cli(click.Group):
             flag = _FLAGS.get(error.field or "")
             _fail(f"titrate: {flag + ': ' if flag else ''}{error}", EXIT_INPUT)
         except RefusedError as error:
-            hint = f" To go ahead, add --override {error.rule} --reason TEXT." if error.overridable else ""
-            _fail(f"titrate: {error}{hint}", EXIT_REFUSED)
+            _fail(f"titrate: {error}{_refusal_hint(error)}", EXIT_REFUSED)
         except OSError as error:
             _fail(f"titrate: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""),
                   EXIT_IO)
@@ -62,6 +61,16 @@ _FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths":
           "time_zone": "--tz", "dose_time": "--time", "days": "--days", "opioid": "--opioid",
           "last_opioid_dose": "--last-opioid-dose", "from": "--from", "to": "--to", "time": "--retime",
           "hold": "--hold", "for": "--for"}
+
+
+def _refusal_hint(error: RefusedError) -> str:
+    """What the clinician can do about a refusal, in this shell's words."""
+    if error.overridable:
+        return f" To go ahead, add --override {error.rule} --reason TEXT."
+    if error.rule == "opioid":
+        return (" If the patient has stopped it, leave it out of --medication and plan the washout with "
+                "--last-opioid-dose DATE --opioid NAME.")
+    return ""
 
 
 def _fail(message: str, status: int) -> None:

@@ -262,7 +262,9 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path):
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
         assert counts.invalid == count
-    assert peaks[1] < peaks[0] * 1.25, peaks
+    # Reading every row first, or submitting without a bound, grows the peak about tenfold; how full
+    # the bounded pipeline gets in the short run varies with the machine's load, hence the margin.
+    assert peaks[1] < peaks[0] * 2.5, peaks
 
 
 def test_a_progress_bar_only_on_a_terminal(tmp_path):

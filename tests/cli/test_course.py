@@ -155,3 +155,10 @@ def test_a_protocol_file_gives_the_steps(run, tmp_path):
     assert broken.exit_code == 2 and str(steps) in broken.stderr and "not valid TOML" in broken.stderr
     tuned = run(*BASE, "--protocol-file", str(steps), "--every", "10")
     assert tuned.exit_code == 2
+
+
+def test_an_opioid_refusal_says_how_to_plan_a_washout_instead(run):
+    refused = run(*BASE, "--medication", "tramadol 50 mg BID")
+    assert refused.exit_code == 3 and "refused by rule 'opioid'" in refused.stderr
+    assert "plan the washout with --last-opioid-dose DATE --opioid NAME" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
