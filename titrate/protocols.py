@@ -30,7 +30,6 @@ from .model import Protocol, Step
 from .rules import HOLD_MIN_DAYS, STEP_MAX_MG
 
 
-
 @dataclass(frozen=True, slots=True)
 class Linear:
     """A linear schedule: start at `first_dose_mg`, add `step_mg` every `every_days` up to `target_mg`."""

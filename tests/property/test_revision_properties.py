@@ -5,8 +5,8 @@ the newest revision's doses (read back with the independent `ical` parser)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
