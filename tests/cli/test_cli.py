@@ -6,22 +6,10 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from click.testing import CliRunner
 
 from titrate import __version__
-from titrate.cli import cli
 
 BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London"]
-
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_version(run):

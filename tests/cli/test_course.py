@@ -5,22 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from ics_reading import parse
 
-from titrate.cli import cli
-
 BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London"]
-
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

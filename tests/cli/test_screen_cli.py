@@ -6,21 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
-
-from titrate.cli import cli
 
 BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London", "--days", "20"]
-
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def refused(result, says: str) -> None:
