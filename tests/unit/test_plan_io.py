@@ -208,3 +208,10 @@ def test_adjustments_that_did_not_make_the_revisions_they_name_are_refused(chang
     with pytest.raises(RefusedError) as refused:
         plan_io.loads(json.dumps(stopped))
     assert refused.value.rule_id == "revision"
+
+
+def test_a_v1_plan_with_a_hand_edited_fill_is_refused():
+    data = json.loads((V1 / "classic-london.json").read_text(encoding="utf-8"))
+    data["refills"][1]["reorder_on"] = data["refills"][1]["from"]
+    with pytest.raises((InputError, RefusedError), match=r"refills\[1\]|fill 2"):
+        plan_io.loads(json.dumps(data))
