@@ -100,8 +100,12 @@ def patient_lines(plan: Plan) -> list[str]:
 
 
 def _plain(finding: Finding) -> str | None:
+    """The engine's own rules are looked up first, so a plan that found nothing to screen never reads
+    the vocabulary (the two sets of rules are apart: a test checks it)."""
+    if finding.rule in ENGINE_WORDS:
+        return ENGINE_WORDS[finding.rule]
     words = patient_words(finding.rule)
-    return words if words is not None else ENGINE_WORDS.get(finding.rule, GENERAL_WORDS)
+    return words if words is not None else GENERAL_WORDS
 
 
 def dose_text(day: DoseDay) -> str:
