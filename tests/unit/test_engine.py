@@ -1,9 +1,10 @@
+import sys
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import pytest
 
-from titrate.engine import build_plan, derive_plan_id
+from titrate.engine import build_plan, derive_plan_id, sha256_hex
 from titrate.errors import InputError, RefusedError
 from titrate.model import Patient, Phase
 from titrate.protocols import PROTOCOLS, tune
@@ -99,6 +100,19 @@ def test_bad_requests_are_input_errors(kwargs, says):
 def test_plan_id_is_derived_from_label_and_start_and_stable():
     assert plan(patient=Patient(label="A")).plan_id == derive_plan_id("A", START)
     assert derive_plan_id("A", START) != derive_plan_id("B", START) != derive_plan_id("A", date(2026, 12, 2))
+
+
+@pytest.mark.parametrize("data", [b"", b"Jane Doe\n2026-12-01", "Zoë\n2027-01-04".encode(), bytes(range(256)) * 9])
+def test_the_plan_ids_sha256_is_sha256_whichever_implementation_loads(data, monkeypatch):
+    """The id's digest comes from CPython's own SHA-256 module when there is one (hashlib loads OpenSSL,
+    which costs start-up time), else from hashlib: both give hashlib's digest."""
+    import hashlib
+
+    expected = hashlib.sha256(data).hexdigest()
+    assert sha256_hex(data) == expected
+    for private in ("_sha256", "_sha2"):
+        monkeypatch.setitem(sys.modules, private, None)  # as if the interpreter had no such module
+    assert sha256_hex(data) == expected
 
 
 def test_dose_time_is_kept_as_local_wall_clock_across_the_spring_change():
