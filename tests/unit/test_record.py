@@ -30,6 +30,14 @@ class Labelled(Dose):
     colour: str = "white"
 
 
+class Strength(Record):
+    """Dose's very fields, under another name."""
+
+    mg: int
+    label: str = "LDN"
+    notes: tuple[str, ...] = ()
+
+
 def test_fields_come_from_the_annotations_in_order_with_defaults():
     assert fields(Dose) == ("mg", "label", "notes")
     assert fields(Dose(1)) == ("mg", "label", "notes")
@@ -98,6 +106,7 @@ def test_equality_and_hashing_follow_the_class_and_every_field():
     assert Dose(1) != Dose(2)
     assert Dose(1) != Dose(1, notes=("x",))
     assert Dose(1) != Labelled(1)  # a subclass with the same values is another kind of thing
+    assert Dose(1) != Strength(1)  # so is another class with the same fields
     assert Dose(1) != (1, "LDN", ())
     assert len({Dose(1), Dose(1), Dose(2)}) == 2
 
