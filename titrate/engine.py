@@ -8,7 +8,6 @@ washout end, stop) all follow from the segments; the rules then check the result
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -35,6 +34,7 @@ from .model import (
     Washout,
 )
 from .protocols import capped, climb, hold_days, with_target
+from .record import Record, replace
 from .supply import Refill, Supply, plan_refills
 from .wallclock import (
     EVENING_WINDOW,
@@ -80,8 +80,7 @@ def sha256_hex(data: bytes) -> str:
     return sha256(data).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(Record):
     """`dose` for `days` days (None: to the end); `full` is the step's whole length, for a resume."""
 
     dose: Decimal

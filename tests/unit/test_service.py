@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from titrate.errors import InputError, RefusedError
+from titrate.record import fields
 from titrate.service import (
     PlanRequest,
     make_plan,
@@ -107,4 +108,4 @@ def test_render_and_read_back():
 
 
 def _fields(request: PlanRequest) -> dict:
-    return {name: getattr(request, name) for name in PlanRequest.__dataclass_fields__}
+    return {name: getattr(request, name) for name in fields(PlanRequest)}
