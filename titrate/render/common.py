@@ -6,10 +6,9 @@ import unicodedata
 
 from ..doses import format_mg
 from ..model import DoseDay, Event, EventKind, Finding, Plan
-from ..plan_io import format_instant
 from ..screen import patient_words
 from ..supply import Refill
-from ..wallclock import format_hhmm
+from ..wallclock import format_hhmm, format_instant
 
 DISCLAIMER = ("titrate supports a clinician's decision and does not replace it: check every plan before "
               "a patient follows it.")
