@@ -9,7 +9,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 import click
-from click.core import ParameterSource
 
 from . import __version__, rules
 from .cli_types import DATE, MG, TIME, ZONE, PathType, check_arguments
@@ -33,7 +32,8 @@ EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
 #: Commands kept in their own modules, imported only to run them or to list them (--help): a plan starts
 #: without building their options or importing what they use.
 LAZY_COMMANDS = {"adjust": "cli_adjust.adjust", "batch": "cli_batch.batch", "diff": "cli_adjust.diff",
-                 "serve": "cli_serve.serve", "sync": "cli_sync.sync_command"}
+                 "explain": "cli_render.explain", "render": "cli_render.render_command", "serve": "cli_serve.serve",
+                 "sync": "cli_sync.sync_command"}
 
 
 class _Cli(click.Group):
@@ -251,33 +251,6 @@ def plan(fmt: str, output: Path | None, force: bool, alarm_minutes: int | None, 
     options = _render_options(fmt, alarm_minutes, no_alarm, paper)
     _refuse_clobber(output, force)
     _emit(render(build_from_inputs(**inputs), fmt, **options), output, force)
-
-
-@cli.command()
-@click.argument("plan_file", required=False, type=PathType(dir_okay=False), metavar="[PLAN.json]")
-@_plan_inputs
-def explain(plan_file: Path | None, **inputs: Any) -> None:
-    """Explain, level by level, which rules set the dose and the time, with every warning, note and
-    override. Give a plan file, or the same options as 'plan'."""
-    if plan_file is not None:
-        context = click.get_current_context()
-        if any(context.get_parameter_source(name) is ParameterSource.COMMANDLINE for name in inputs):
-            raise click.UsageError("give a plan file or plan options, not both")
-        built = read_plan(plan_file)
-    else:
-        built = build_from_inputs(**inputs)
-    _emit(render(built, "explain"), None, False)
-
-
-@cli.command(name="render")
-@click.argument("plan_file", type=PathType(dir_okay=False), metavar="PLAN.json")
-@_output_options
-def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool, alarm_minutes: int | None,
-                   no_alarm: bool, paper: str | None) -> None:
-    """Render a plan file (JSON) in any format."""
-    options = _render_options(fmt, alarm_minutes, no_alarm, paper)
-    _refuse_clobber(output, force)
-    _emit(render(read_plan(plan_file), fmt, **options), output, force)
 
 
 def read_plan(path: Path) -> Plan:
