@@ -69,3 +69,14 @@ def test_lines_fold_as_icalendar_folds_them_and_unfold_to_the_line(line):
     assert folded == _foldline(line)
     assert folded.replace("\r\n ", "") == line
     assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
+
+
+@given(st.text(alphabet=st.sampled_from(list(",;:\u2019\u2018' aZ/_-.")), min_size=1, max_size=20))
+@example("Europe/London")
+@example("it\u2019s")
+def test_parameter_values_are_quoted_as_icalendar_quotes_them(value):
+    theirs = icalendar.Event()
+    theirs.add("x-test", "v", parameters={"X-P": value})
+    ours = rfc5545.Event()
+    ours.add("x-test", rfc5545.vText("v"), {"X-P": value})
+    assert ours.to_ical() == theirs.to_ical()
