@@ -1,12 +1,15 @@
+import re
 import sys
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from titrate.engine import build_plan, derive_plan_id, sha256_hex
 from titrate.errors import InputError, RefusedError
-from titrate.model import Patient, Phase
+from titrate.model import Patient, Phase, is_plan_id
 from titrate.protocols import PROTOCOLS, tune
 
 GENERATED = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
@@ -133,3 +136,14 @@ def test_a_dose_time_with_seconds_or_a_zone_is_bad_input():
     for bad in (time(22, 0, 30), time(22, tzinfo=timezone.utc)):
         with pytest.raises(InputError, match="wall-clock hour and minute"):
             plan(dose_time=bad)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09._- !/\n\u00e9\u0661\uff10")), max_size=70))
+@example("a" * 64)
+@example("a" * 65)
+@example("-a")
+@example("a\n")
+def test_a_plan_id_is_what_its_pattern_says(text):
+    """is_plan_id checks without a regular expression what this one says (fullmatch: a trailing new line
+    does not pass either)."""
+    assert is_plan_id(text) == bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text))
