@@ -23,6 +23,8 @@ def terminal_safe(text: str) -> str:
     """Text for a terminal, with what could move the cursor, break a line, reorder what is shown or fail
     to encode (control characters, line separators, bidirectional controls, lone surrogates from
     undecodable bytes) shown as escapes."""
+    if text.isprintable():
+        return text  # every character escaped below is unprintable (Cc, Cf, Cs, Zl, Zp): most text is done
     return "".join(
         char.encode("unicode_escape", "backslashreplace").decode("ascii")
         if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp", "Cs"} else char
