@@ -22,7 +22,8 @@ class FrozenError(AttributeError):
 
 @dataclass_transform(eq_default=True, frozen_default=True)
 class Record:
-    """Subclass and annotate the fields; give a field a default by assigning it in the class body."""
+    """Subclass and annotate the fields; give a field a default by assigning it in the class body. Every
+    annotation in the body is a field (a constant shared by the class goes at module level)."""
 
     __slots__ = ()
     _fields: tuple[str, ...] = ()
