@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from datetime import date
 
 from ..doses import format_mg
 from ..model import DoseDay, Event, EventKind, Finding, Plan
@@ -119,14 +121,14 @@ def refill_text(plan: Plan, refill: Refill) -> str:
             f"({refill.days} days): {quantities}")
 
 
-def day_events(plan: Plan, day: DoseDay) -> list[Event]:
-    """The plan's events shown on `day`: its own, and on the first (last) day those before (after) the plan."""
-    return [event for event in plan.events
-            if event.date == day.date or (day.day == 1 and event.date < day.date)
-            or (day is plan.days[-1] and event.date > day.date)]
-
-
-def day_notes(plan: Plan, day: DoseDay) -> list[str]:
-    """The day's own notes, then the plan's events on it (re-order dates, washout end, review, stop)."""
-    return [*day.notes, *(event.text if event.date == day.date else f"{event.text} (on {event.date})"
-                          for event in day_events(plan, day))]
+def days_with_notes(plan: Plan) -> Iterator[tuple[DoseDay, list[str]]]:
+    """Each day with its notes: its own, then the plan's events on it (re-order dates, washout end,
+    review, stop), with the events dated before (after) the plan on its first (last) day. One pass over
+    the events, not one per day: a long plan has hundreds of days and a dozen events."""
+    first, last = plan.days[0].date, plan.days[-1].date
+    events: dict[date, list[Event]] = {}
+    for event in plan.events:
+        events.setdefault(min(max(event.date, first), last), []).append(event)
+    for day in plan.days:
+        yield day, [*day.notes, *(event.text if event.date == day.date else f"{event.text} (on {event.date})"
+                                  for event in events.get(day.date, ()))]

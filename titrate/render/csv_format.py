@@ -12,7 +12,7 @@ import io
 from ..doses import format_mg
 from ..model import Plan
 from ..wallclock import format_hhmm, format_minutes
-from .common import day_notes, findings
+from .common import days_with_notes, findings
 
 COLUMNS = ("plan_id", "patient", "date", "day", "dose_mg", "amount", "time", "time_zone", "window_start",
            "window_end", "phase", "notes")
@@ -28,9 +28,9 @@ def render_csv(plan: Plan) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     plan_findings = findings(plan)
-    for day in plan.days:
+    for day, day_notes in days_with_notes(plan):
         # Plan-wide warnings and notes ride on day 1, so that a sheet of days never loses them.
-        notes = (plan_findings if day.day == 1 else []) + day_notes(plan, day)
+        notes = (plan_findings if day.day == 1 else []) + day_notes
         writer.writerow([
             plan.plan_id, spreadsheet_safe(plan.patient.label or ""), day.date.isoformat(), day.day,
             format_mg(day.dose_mg), day.amount, format_hhmm(day.time), plan.time_zone,

@@ -6,7 +6,7 @@ import re
 
 from ..model import Plan
 from ..wallclock import format_hhmm
-from .common import DISCLAIMER, day_notes, dose_text, facts, findings, title
+from .common import DISCLAIMER, days_with_notes, dose_text, facts, findings, title
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
@@ -26,8 +26,8 @@ def render_markdown(plan: Plan) -> str:
     lines += ["", "| Date | Day | Dose | Amount | Time | Phase | Notes |", "|---|--:|--:|---|---|---|---|"]
     lines += [
         f"| {day.date} | {day.day} | {dose_text(day)} | {day.amount} | {format_hhmm(day.time)} | {day.phase.value} "
-        f"| {markdown_safe('; '.join(day_notes(plan, day)))} |"
-        for day in plan.days
+        f"| {markdown_safe('; '.join(notes))} |"
+        for day, notes in days_with_notes(plan)
     ]
     lines += ["", "## Refills", "", "| Fill | Order by | From | To | Quantity |", "|--:|---|---|---|---|"]
     lines += [

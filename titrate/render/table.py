@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Plan
 from ..wallclock import format_hhmm
-from .common import DISCLAIMER, day_notes, dose_text, facts, findings, refill_text, terminal_safe, title
+from .common import DISCLAIMER, days_with_notes, dose_text, facts, findings, refill_text, terminal_safe, title
 
 __all__ = ["render_table", "terminal_safe"]
 
@@ -15,8 +15,8 @@ def render_table(plan: Plan) -> str:
     rows = [
         (day.date.isoformat(), str(day.day), dose_text(day), terminal_safe(day.amount), format_hhmm(day.time),
          day.phase.value,
-         terminal_safe("; ".join(day_notes(plan, day))))
-        for day in plan.days
+         terminal_safe("; ".join(notes)))
+        for day, notes in days_with_notes(plan)
     ]
     widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(HEADERS)]
     right = {1}

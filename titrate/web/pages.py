@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 
 from ..errors import InputError, RefusedError
 from ..model import Plan
-from ..render.common import day_notes, dose_text, facts, finding_entries, refill_text
+from ..render.common import days_with_notes, dose_text, facts, finding_entries, refill_text
 from ..render.course import levels
 from ..render.diff import render_diff_text
 from ..service import diff_plans, read_plan, render_plan
@@ -40,7 +40,7 @@ def shown(plan: Plan) -> dict[str, Any]:
     return {"plan": plan, "chart": dose_chart(plan), "levels": levels(plan), "findings": finding_entries(plan),
             "facts": facts(plan),
             "refills": [refill_text(plan, refill) for refill in plan.refills],
-            "days": [(day, dose_text(day), "; ".join(day_notes(plan, day))) for day in plan.days]}
+            "days": [(day, dose_text(day), "; ".join(notes)) for day, notes in days_with_notes(plan)]}
 
 
 async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], dict[str, bytes]]:
