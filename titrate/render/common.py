@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from datetime import date
 
@@ -27,6 +26,8 @@ def terminal_safe(text: str) -> str:
     undecodable bytes) shown as escapes."""
     if text.isprintable():
         return text  # every character escaped below is unprintable (Cc, Cf, Cs, Zl, Zp): most text is done
+    import unicodedata  # only for the rare text that needs it
+
     return "".join(
         char.encode("unicode_escape", "backslashreplace").decode("ascii")
         if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp", "Cs"} else char
