@@ -336,6 +336,8 @@ def _expand(segments: list[_Segment], count: int) -> list[tuple[Decimal, str]]:
 
 def _in_force(changes: list[tuple[int, T]], index: int) -> T:
     """The value in force on day `index` of (offset, value) changes in date order."""
+    if len(changes) == 1:  # no adjustment changed it: the one value holds every day
+        return changes[0][1]
     return next(value for offset, value in reversed(changes) if offset <= index)
 
 
