@@ -286,8 +286,9 @@ class DoseDay:
 
     @property
     def key(self) -> str:
-        """The day's identity across revisions (its calendar UID): the date."""
-        return f"{self.date:%Y%m%d}"
+        """The day's identity across revisions (its calendar UID): the date, as YYYYMMDD (a plan's dates
+        have four-digit years: wallclock.check_date_range). Not strftime: a plan asks for it per day, often."""
+        return self.date.isoformat().replace("-", "")
 
 
 class EventKind(str, Enum):
