@@ -138,6 +138,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     # What the patient measures is worked out once per dose, not once per day.
     portions = {dose: formulation.measure(dose) for dose in levels}
     amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
+    overridden = inputs.overridden
+    windows = {wanted: _window(wanted, overridden) for _, wanted in times}
     plan_days = []
     # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
@@ -146,8 +148,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
         plan_days.append(DoseDay(
             day, index + 1, dose, clock.time,
             Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
-            amounts[dose], portions[dose], (clock.note,) if clock.note else (),
-            _window(wanted, inputs.overridden), cause))
+            amounts[dose], portions[dose], (clock.note,) if clock.note else (), windows[wanted], cause))
     warnings, screen_notes = screen.findings(inputs.patient)
     notes += screen_notes
     notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "

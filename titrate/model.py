@@ -12,7 +12,7 @@ from .doses import format_mg
 from .errors import InputError
 from .formulations import Formulation, Portion
 from .supply import Refill, Supply
-from .wallclock import EVENING_WINDOW, Window, load_zone, local_dates
+from .wallclock import EVENING_WINDOW, Window, date_exists, load_zone, local_dates
 
 PLAN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 #: Ten years: no step, hold or step-back is longer; a larger number is a typo.
@@ -359,7 +359,8 @@ class Plan:
             raise InputError("generated_at must carry a time zone")
         for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
             # consecutive dates of the zone's calendar: a date it skipped is not a day (wallclock)
-            if after.date != next(local_dates(before.date + timedelta(days=1), zone)):
+            following = before.date + timedelta(days=1)
+            if after.date != (following if date_exists(following, zone) else next(local_dates(following, zone))):
                 raise InputError(f"days must be consecutive dates: {after.date} follows {before.date}")
             if after.day != number:
                 raise InputError(f"{after.date}: expected day {number}, got {after.day}")

@@ -185,14 +185,25 @@ def _window_plan(plan: Plan) -> Iterator[str]:
 def _amount_plan(plan: Plan) -> Iterator[str]:
     formulation = plan.formulation
     allowed = set(formulation.strengths_mg) if formulation.form == "capsule" else {formulation.concentration_mg}
+    verdicts: dict[tuple[object, ...], str | None] = {}  # days alike are judged once, each breach named
     for day in plan.days:
-        whole = all(p.quantity > 0 and p.quantity % QUANTUM[formulation.form] == 0 for p in day.dispense)
-        if (not day.dispense or not whole or {p.mg_per_unit for p in day.dispense} - allowed
-                or sum(p.mg for p in day.dispense) != day.dose_mg):
-            yield (f"{day.date} (day {day.day}): {day.amount!r} is not {format_mg(day.dose_mg)} mg in whole "
-                   f"units of {formulation.describe()}")
-        elif day.amount != formulation.amount_text(day.dispense):
-            yield f"{day.date} (day {day.day}): the amount {day.amount!r} does not match what is dispensed"
+        shape = (day.dose_mg, day.amount, day.dispense)
+        if shape not in verdicts:
+            verdicts[shape] = _amount_breach(day, formulation, allowed)
+        if verdicts[shape] is not None:
+            yield f"{day.date} (day {day.day}): {verdicts[shape]}"
+
+
+def _amount_breach(day: DoseDay, formulation: Formulation, allowed: set[Decimal | None]) -> str | None:
+    """What is wrong with a day's amount, or None: whole units of the formulation's strengths, adding up to
+    the dose, described as the formulation describes them."""
+    whole = all(p.quantity > 0 and p.quantity % QUANTUM[formulation.form] == 0 for p in day.dispense)
+    if (not day.dispense or not whole or {p.mg_per_unit for p in day.dispense} - allowed
+            or sum(p.mg for p in day.dispense) != day.dose_mg):
+        return f"{day.amount!r} is not {format_mg(day.dose_mg)} mg in whole units of {formulation.describe()}"
+    if day.amount != formulation.amount_text(day.dispense):
+        return f"the amount {day.amount!r} does not match what is dispensed"
+    return None
 
 
 def _supply_plan(plan: Plan) -> Iterator[str]:

@@ -211,9 +211,16 @@ def nth_date(start: date, count: int, zone: ZoneInfo) -> date:
 
 
 def skipped_dates(first: date, last: date, zone: ZoneInfo) -> list[date]:
-    """The dates between `first` and `last` that `zone` skipped."""
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)
-            if not date_exists(first + timedelta(days=n), zone)]
+    """The dates between `first` and `last` that `zone` skipped: only days near a change of offset can be."""
+    if not 1 < first.year <= last.year < MAXYEAR:
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)
+                if not date_exists(first + timedelta(days=n), zone)]
+    near: list[date] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        near += _unsettled_days(zone, year, month)
+        year, month = year + month // 12, month % 12 + 1
+    return sorted(day for day in near if first <= day <= last and not date_exists(day, zone))
 
 
 def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
