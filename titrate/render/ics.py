@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..model import Cancelled, DoseDay, EventKind, Plan
 from ..model import Event as PlanEvent
-from ..wallclock import first_instant, format_minutes, load_zone, occurs_twice, ordinary_day, window_close
+from ..wallclock import MINUTES_PER_DAY, first_instant, format_minutes, load_zone, occurs_twice, ordinary_day, window_close
 from .common import DISCLAIMER, dose_text, patient_lines, refill_text
 from .rfc5545 import (
     Alarm,
@@ -28,6 +28,7 @@ from .rfc5545 import (
     content_line,
     escape_text,
     fold,
+    folds,
     line_head,
     local_date_time,
     vText,
@@ -36,6 +37,7 @@ from .vtimezone import vtimezone
 
 PRODID = "-//titrate//LDN titration plan//EN"
 _MIDNIGHT = time(0)
+_ONE_DAY = timedelta(days=1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -175,7 +177,7 @@ def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, patient_notes: list[str],
 def _written_dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str],
                          alarm_minutes: int | None) -> Iterator[Component]:
     """The dose days' events as _event builds them, most written straight from templates: a plan's events
-    differ only in their times, UID and description, and building each property by property took most of
+    differ only in their dates, UID and description, and building each property by property took most of
     a calendar's time. A day near a clock change (not a wallclock.ordinary_day, so its times may need
     moving or writing in UTC) goes through _event; each run of ordinary days is written as one text."""
     tzid = {"TZID": calendar_tzid(plan.time_zone)}
@@ -187,8 +189,10 @@ def _written_dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str],
     between = "\r\n".join([content_line("dtstamp", plan.generated_at), ""])
     shared = "\r\n".join([content_line("sequence", plan.revision - 1), content_line("class", "PRIVATE"), ""])
     uid = f"UID:{escape_text(plan.plan_id)}-"  # a day's key is its date's digits: nothing to escape
+    # A date-time value is 15 characters, a UID's key and domain 16: whether these lines fold is the plan's.
+    fold_times = folds(len(starts) + 15) or folds(len(ends) + 15) or folds(len(uid) + 16)
     count = len(plan.days)
-    templates: dict[tuple[Decimal, str, int, int], tuple[str, str, str]] = {}
+    templates: dict[tuple[Decimal, str, int, int, time], _DoseTemplate] = {}
     written: list[str] = []
     for day in plan.days:
         if not ordinary_day(day.date, zone):
@@ -198,28 +202,38 @@ def _written_dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str],
             yield _event(plan, day, zone, patient_notes, alarm_minutes)
             continue
         window = day.window
-        shape = (day.dose_mg, day.amount, window.start, window.end)
+        shape = (day.dose_mg, day.amount, window.start, window.end, day.time)
         template = templates.get(shape)
         if template is None:
             template = templates[shape] = _dose_template(day, alarm_minutes)
-        opening, take, closing = template
-        close = datetime.combine(day.date, _MIDNIGHT) + timedelta(minutes=window.end)
+        opening, at, until, next_day, take, closing = template
+        date_digits = day.key  # YYYYMMDD, as a DATE-TIME value begins
+        end_digits = (day.date + _ONE_DAY).isoformat().replace("-", "") if next_day else date_digits
+        times = [f"{starts}{date_digits}{at}", f"{ends}{end_digits}{until}", f"{uid}{date_digits}@titrate"]
+        if fold_times:
+            times = [fold(line) for line in times]
         notes = "".join(f"\\n{escape_text(ics_text(note))}" for note in day.notes) if day.notes else ""
         written.append("".join((
-            opening, fold(starts + local_date_time(datetime.combine(day.date, day.time))), "\r\n",
-            fold(ends + local_date_time(close)), "\r\n", between, fold(f"{uid}{day.key}@titrate"), "\r\n", shared,
+            opening, times[0], "\r\n", times[1], "\r\n", between, times[2], "\r\n", shared,
             fold(f"DESCRIPTION:{take}\\nDay {day.day} of {count} ({day.phase.value}).{notes}\\n{tail}"), "\r\n",
             closing)))
     if written:
         yield Written("\r\n".join(written))
 
 
-def _dose_template(day: DoseDay, alarm_minutes: int | None) -> tuple[str, str, str]:
-    """What every event of a dose, amount and window holds: the lines before its times, the escaped
-    first line of its description, and the lines after the description."""
+#: The lines before an event's times; the start's and end's times of day (THHMMSS); whether the end is
+#: the next day's midnight; the first line of the description, escaped; the lines after the description.
+_DoseTemplate = tuple[str, str, str, bool, str, str]
+
+
+def _dose_template(day: DoseDay, alarm_minutes: int | None) -> _DoseTemplate:
+    """What every event of a dose, amount, window and time holds, on an ordinary day: its window closes
+    at its end's wall-clock time (wallclock.window_close moves only a time the clocks skip)."""
     dose = dose_text(day)
-    return (f"BEGIN:VEVENT\r\n{content_line('summary', f'LDN {dose}')}\r\n", escape_text(ics_text(_taking(day))),
-            _closing_lines(dose, alarm_minutes))
+    start = local_date_time(datetime.combine(day.date, day.time))
+    end = local_date_time(datetime.combine(day.date, _MIDNIGHT) + timedelta(minutes=day.window.end))
+    return (f"BEGIN:VEVENT\r\n{content_line('summary', f'LDN {dose}')}\r\n", start[8:], end[8:],
+            day.window.end == MINUTES_PER_DAY, escape_text(ics_text(_taking(day))), _closing_lines(dose, alarm_minutes))
 
 
 def _closing_lines(dose: str, alarm_minutes: int | None) -> str:

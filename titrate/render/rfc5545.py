@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 __all__ = ["Alarm", "Calendar", "Component", "Event", "Timezone", "TimezoneDaylight", "TimezoneStandard",
-           "Written", "content_line", "escape_text", "fold", "line_head", "local_date_time", "vText"]
+           "Written", "content_line", "escape_text", "fold", "folds", "line_head", "local_date_time", "vText"]
 
 #: Properties a component writes first, in this order (icalendar's canonical_order); the rest follow
 #: alphabetically.
@@ -123,6 +123,11 @@ def line_head(name: str, parameters: dict[str, str]) -> str:
     """What a property's line holds before its value ("DTSTART;TZID=Europe/London:"), for a writer that
     adds values to it by the thousand; fold the whole line once the value is in."""
     return _content_line(name.upper(), "", dict(parameters))
+
+
+def folds(length: int) -> bool:
+    """Whether an ASCII content line of `length` characters is folded."""
+    return length > _FOLD_AT
 
 
 def local_date_time(value: datetime) -> str:
