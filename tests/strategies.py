@@ -7,7 +7,6 @@ span the IANA database, which brings in northern and southern DST, half-hour off
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from titrate.engine import build_plan
 from titrate.errors import InputError, RefusedError
 from titrate.model import Patient, Protocol, Step
 from titrate.protocols import Linear, linear
+from titrate.record import replace
 from titrate.revise import adjust
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.

@@ -19,13 +19,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
 from .errors import InputError, RefusedError
 from .output import write_atomically
+from .record import Record, fields, replace
 from .render import FORMATS
 from .render.csv_format import spreadsheet_safe
 from .service import PlanRequest, make_plan, parse_request, read_plan, render_plan
@@ -34,7 +35,7 @@ __all__ = ["COLUMNS", "BatchSettings", "Counts", "RowResult", "check_file", "fil
            "read_rows", "run_batch", "safe_label", "template"]
 
 #: The columns a patients file may have: PlanRequest's fields, label first, so new fields appear here.
-COLUMNS: tuple[str, ...] = ("label", *(f.name for f in fields(PlanRequest) if f.name != "label"))
+COLUMNS: tuple[str, ...] = ("label", *(name for name in fields(PlanRequest) if name != "label"))
 SUMMARY = "summary.csv"
 SUMMARY_COLUMNS = ("line", "label", "status", "rule", "field", "message", "plan_id", "files")
 #: Rows per task sent to a worker, and tasks in flight per worker: enough to keep workers busy, few
@@ -108,8 +109,7 @@ def _csv_lines(rows: Iterable[Iterable[str]]) -> str:
 # Reading the patients file ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(Record):
     """A data row: the file line it starts on and its non-empty cells by column."""
 
     line: int
@@ -204,8 +204,7 @@ def _header(cells: list[str], path: Path, line: int) -> list[str]:
 # One row, in a worker --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BatchSettings:
+class BatchSettings(Record):
     """What every row shares: where and what to write, the clock and zone the shell read, and --force."""
 
     out: Path
@@ -221,8 +220,7 @@ class BatchSettings:
                              field="formats")
 
 
-@dataclass(frozen=True, slots=True)
-class RowResult:
+class RowResult(Record):
     """How one row ended: planned (kept: its outputs were already there), refused (rule), invalid (field),
     or error (an I/O failure or a bug: rerun to retry). `folder` and `staged` carry a worker's files to
     the parent, which moves them into place."""

@@ -3,18 +3,17 @@ never by position, with the adjustments (and their reasons) that made the change
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from .errors import InputError
 from .model import Adjustment, DoseDay, Event, Plan
+from .record import Record
 
 __all__ = ["DayChange", "EventChange", "PlanDiff", "diff"]
 
 
-@dataclass(frozen=True, slots=True)
-class DayChange:
+class DayChange(Record):
     """A date whose dose or time differs; `before` None: added, `after` None: removed."""
 
     before: DoseDay | None
@@ -25,8 +24,7 @@ class DayChange:
         return (self.after or self.before).date
 
 
-@dataclass(frozen=True, slots=True)
-class EventChange:
+class EventChange(Record):
     """An event (by key) that was added, removed or moved; `before`/`after` None as for days."""
 
     before: Event | None
@@ -37,8 +35,7 @@ class EventChange:
         return (self.after or self.before).key
 
 
-@dataclass(frozen=True, slots=True)
-class PlanDiff:
+class PlanDiff(Record):
     """What changed from one revision of a plan to another: the adjustments the new one adds, and the
     days and events that differ, each in date order."""
 

@@ -9,7 +9,6 @@ washout end, stop) all follow from the segments; the rules then check the result
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -36,6 +35,7 @@ from .model import (
     Washout,
 )
 from .protocols import capped, climb, hold_days, with_target
+from .record import Record, replace
 from .supply import Refill, Supply, plan_refills
 from .wallclock import (
     EVENING_WINDOW,
@@ -68,8 +68,7 @@ def derive_plan_id(label: str | None, start: date) -> str:
     return f"ldn-{digest[:12]}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(Record):
     """`dose` for `days` days (None: to the end); `full` is the step's whole length, for a resume."""
 
     dose: Decimal

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from math import gcd
 
 from .doses import MG_QUANTUM, format_mg
 from .errors import InputError
+from .record import Record
 
 FORMS = ("capsule", "liquid", "drops", "cream")
 #: The smallest measurable quantity of each form: one capsule, 0.1 mL, one drop.
@@ -19,8 +19,7 @@ DEFAULT_CONCENTRATION = {"liquid": Decimal(1), "cream": Decimal("0.5")}
 CANDIDATE_CONCENTRATIONS = tuple(Decimal(x) for x in ("1", "0.5", "0.25", "0.1", "0.05", "0.01"))
 
 
-@dataclass(frozen=True, slots=True)
-class Portion:
+class Portion(Record):
     """`quantity` units (capsules, mL or drops) of `mg_per_unit` milligrams each."""
 
     mg_per_unit: Decimal
@@ -31,8 +30,7 @@ class Portion:
         return self.mg_per_unit * self.quantity
 
 
-@dataclass(frozen=True, slots=True)
-class Formulation:
+class Formulation(Record):
     """A form and its strengths (capsules) or its concentration (mg per mL, or mg per drop)."""
 
     form: str

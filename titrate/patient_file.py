@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
 from .errors import InputError
 from .model import Override
+from .record import Record
 from .screen import check_conditions
 from .wallclock import load_zone, parse_hhmm
 
 KEYS = ("label", "conditions", "medications", "time_zone", "dose_time", "overrides")
 
 
-@dataclass(frozen=True, slots=True)
-class PatientFile:
+class PatientFile(Record):
     label: str | None = None
     conditions: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()

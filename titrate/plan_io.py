@@ -12,7 +12,6 @@ places ("1.50"), never as floats.
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,6 +37,7 @@ from .model import (
     Washout,
 )
 from .protocols import Linear, linear
+from .record import fields, replace
 from .revise import cancelled_before
 from .rules import SPASTICITY_MAX_MG
 from .supply import Refill, Supply
@@ -368,7 +368,7 @@ def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> 
             if what == "days" and a.date in moved:
                 a = replace(a, time=b.time, notes=b.notes)
             if a != b:
-                field = next(f.name for f in fields(a) if getattr(a, f.name) != getattr(b, f.name))
+                field = next(name for name in fields(a) if getattr(a, name) != getattr(b, name))
                 raise InputError(f"plan.{what}[{index}].{field} does not follow from the plan's inputs: the file "
                                  f"says {_shown(getattr(a, field))}, its inputs give {_shown(getattr(b, field))}")
         if len(mine) != len(theirs):

@@ -20,18 +20,17 @@ A protocol file:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from .doses import format_mg, parse_mg
 from .errors import InputError
 from .model import Protocol, Step
+from .record import Record, replace
 from .rules import HOLD_MIN_DAYS, STEP_MAX_MG
 
 
-@dataclass(frozen=True, slots=True)
-class Linear:
+class Linear(Record):
     """A linear schedule: start at `first_dose_mg`, add `step_mg` every `every_days` up to `target_mg`."""
 
     first_dose_mg: Decimal

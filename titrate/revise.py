@@ -6,13 +6,13 @@ as cancelled, so calendars remove them (and sync deletes them).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from .engine import build
 from .errors import InputError, RefusedError
 from .model import Adjustment, AdjustmentKind, Cancelled, Finding, Override, Plan, PlanInputs
+from .record import replace
 from .wallclock import load_zone
 
 __all__ = ["adjust", "cancelled_before"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import partial
@@ -20,6 +19,7 @@ from .doses import format_mg
 from .errors import InputError, RefusedError
 from .formulations import QUANTUM, Formulation
 from .model import Adjustment, AdjustmentKind, DoseDay, EventKind, Override, Patient, Plan, Protocol, Washout
+from .record import Record
 from .supply import total_quantities
 from .wallclock import EVENING_WINDOW, format_hhmm
 
@@ -30,8 +30,7 @@ STEP_MAX_MG = Decimal("1.5")
 HOLD_MIN_DAYS = 7
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(Record):
     """What a plan is built from, as far as the rules care: the protocol as given (its steps are
     checked and named) and as planned (cut or extended to the target)."""
 
@@ -56,8 +55,7 @@ def _new_targets(request: Request) -> Iterator[tuple[Decimal, str]]:
             yield adjustment.dose_mg, f"the target {format_mg(adjustment.dose_mg)} mg from {adjustment.effective}"
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Record):
     id: str
     statement: str
     source: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from .formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
 from .model import AdjustmentKind, Override, Patient, Plan, PlanInputs, Protocol, Washout
 from .patient_file import PatientFile, parse_patient_file
 from .protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
+from .record import Record, fields
 from .revise import adjust
 from .supply import Supply
 from .wallclock import check_date_range, load_zone, parse_hhmm
@@ -34,8 +34,7 @@ __all__ = ["AdjustmentRequest", "PlanRequest", "Rendered", "adjust_plan", "diff_
            "parse_request", "read_plan", "render_plan", "write_plan"]
 
 
-@dataclass(frozen=True, slots=True)
-class PlanRequest:
+class PlanRequest(Record):
     """Everything a clinician can say about a plan, as typed values; None means the default.
 
     Lists add up with a patient file's (so no medication is ever dropped from the screen); single
@@ -172,7 +171,7 @@ def parse_request(raw: Mapping[str, str | Sequence[str]]) -> PlanRequest:
     so that a misspelt column is never silently ignored. Every value goes through the same parser the
     command line uses.
     """
-    known = {f.name for f in fields(PlanRequest)}
+    known = set(fields(PlanRequest))
     values: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in known:
@@ -251,8 +250,7 @@ def parse_whole(text: str, *, field: str, low: int = 0, high: int = 10**6) -> in
 # Adjustments and diffs ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AdjustmentRequest:
+class AdjustmentRequest(Record):
     """One change in flight, as a clinician asks for it; `overrides` are (rule, reason) pairs the
     change goes past (a retime into the morning: window)."""
 
@@ -325,8 +323,7 @@ def write_plan(plan: Plan) -> str:
     return plan_io.dumps(plan)
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
+class Rendered(Record):
     """A rendering, ready for a shell to write: the bytes, their media type and a file extension."""
 
     content: bytes

@@ -5,16 +5,15 @@ covers more days than its shelf life ("Formulations": about 30 days at room temp
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from .errors import InputError
 from .formulations import Portion
+from .record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Supply:
+class Supply(Record):
     supply_days: int = 30
     lead_days: int = 7
     shelf_life_days: int = 30
@@ -30,8 +29,7 @@ class Supply:
         return min(self.supply_days, self.shelf_life_days) if form == "liquid" else self.supply_days
 
 
-@dataclass(frozen=True, slots=True)
-class Refill:
+class Refill(Record):
     """Fill `number` covers `start` through `end` and is ordered on or before `reorder_on`."""
 
     number: int

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import Enum
 
 import caldav
@@ -26,6 +25,7 @@ import icalendar
 from caldav.lib import error as dav_error
 
 from .model import Plan
+from .record import Record
 from .render.ics import PRODID, render_ics
 
 __all__ = ["Action", "Change", "ServerEvent", "Summary", "SyncError", "Wanted", "plan_changes", "sync",
@@ -50,8 +50,7 @@ class Action(str, Enum):
     DELETE = "delete"
 
 
-@dataclass(frozen=True, slots=True)
-class Wanted:
+class Wanted(Record):
     """One event as the plan has it: its calendar object (without SEQUENCE), its SEQUENCE and its hash."""
 
     uid: str
@@ -61,8 +60,7 @@ class Wanted:
     component: icalendar.Calendar
 
 
-@dataclass(frozen=True, slots=True)
-class ServerEvent:
+class ServerEvent(Record):
     """An object of ours found on the server."""
 
     uid: str
@@ -71,8 +69,7 @@ class ServerEvent:
     resource: object  # the caldav object, to update or delete it in place
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Record):
     action: Action
     uid: str
     what: str
@@ -83,8 +80,7 @@ class Change:
         return f"{self.action.value} {self.what}"
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(Record):
     created: int = 0
     updated: int = 0
     deleted: int = 0

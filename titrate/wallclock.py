@@ -11,7 +11,6 @@ times a clock change makes odd, the same in every format:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import MAXYEAR, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from itertools import islice
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import InputError
+from .record import Record
 from .tzdb import get_zone
 
 if TYPE_CHECKING:
@@ -93,8 +93,7 @@ def parse_minutes(text: str, *, field: str) -> int:
     return value.hour * 60 + value.minute
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Record):
     """The part of each local day in which the dose is taken: [start, end) in minutes after midnight."""
 
     start: int
@@ -115,8 +114,7 @@ class Window:
 EVENING_WINDOW = Window(21 * 60, MINUTES_PER_DAY)
 
 
-@dataclass(frozen=True, slots=True)
-class DoseClock:
+class DoseClock(Record):
     """Where a wall-clock time lands on one date: the time to take the dose and why it moved."""
 
     time: time
@@ -237,8 +235,7 @@ def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
 SCAN_STEP = timedelta(hours=6)
 
 
-@dataclass(frozen=True, slots=True)
-class Observance:
+class Observance(Record):
     """From `onset` (local wall time, read in `offset_from`) the zone is at `offset_to`."""
 
     onset: datetime

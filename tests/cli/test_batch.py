@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from titrate.batch import COLUMNS, BatchSettings, run_batch
 from titrate.cli import cli
+from titrate.record import fields
 from titrate.render.csv_format import FORMULA_STARTS
 from titrate.service import PlanRequest
 
@@ -238,7 +239,7 @@ def test_the_template_documents_every_column_and_runs_as_it_is(batch, tmp_path):
     result = batch("--template")
     assert result.exit_code == 0
     documented = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("#   ")]
-    assert sorted(documented) == sorted(f.name for f in PlanRequest.__dataclass_fields__.values())
+    assert sorted(documented) == sorted(fields(PlanRequest))
     header = next(line for line in result.stdout.splitlines() if not line.startswith("#"))
     assert header.split(",") == list(COLUMNS)
     source, out = tmp_path / "template.csv", tmp_path / "plans"

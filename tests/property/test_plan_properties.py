@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from titrate.engine import build_plan
 from titrate.errors import RefusedError
 from titrate.model import Patient, Phase
 from titrate.protocols import PROTOCOLS, linear
+from titrate.record import replace
 from titrate.wallclock import EVENING_WINDOW
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from datetime import date, time
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from titrate.engine import build_plan
 from titrate.formulations import Formulation
 from titrate.model import Override, Patient, Washout
 from titrate.protocols import PROTOCOLS
+from titrate.record import replace
 from titrate.render import render
 from titrate.revise import adjust
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import replace
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from titrate.engine import build_plan
 from titrate.formulations import Formulation
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS
+from titrate.record import replace
 from titrate.render import render
 from titrate.revise import adjust
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 from datetime import datetime, timezone
 
 import pypdf
@@ -13,6 +12,7 @@ import pytest
 from test_golden import GENERATED, PLANS
 
 from titrate.errors import InputError
+from titrate.record import replace
 from titrate.render import render
 from titrate.render.pdf import render_pdf
 

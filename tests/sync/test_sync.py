@@ -229,8 +229,9 @@ def test_sync_has_help():
 
 
 def test_sync_warns_of_days_that_newer_zone_rules_move(account, tmp_path):
-    from dataclasses import replace
     from datetime import timedelta
+
+    from titrate.record import replace
 
     server, user, password = account
     plan = build_plan(PROTOCOLS["classic"], Patient(label="Jo Casablanca"), date(2026, 9, 17),

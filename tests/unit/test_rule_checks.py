@@ -1,11 +1,10 @@
 """Every rule check against plans and requests the engine would never build: days, fills, events,
-findings, overrides and request fields tampered with `dataclasses.replace`. Each check is tried just
+findings, overrides and request fields tampered with `titrate.record.replace`. Each check is tried just
 inside and just outside its limit, so that moving a limit, flipping a comparison or deleting a check
 fails a test (tests/mutation/run.sh shows which changes no test notices)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -27,6 +26,7 @@ from titrate.model import (
     Washout,
 )
 from titrate.protocols import PROTOCOLS
+from titrate.record import replace
 from titrate.rules import (
     CEILING_MG,
     FIRST_DOSE_MAX_MG,

@@ -1,6 +1,5 @@
 """Each rule: its data, and its plan check on hand-made breaches (as a hand-edited plan file would be)."""
 
-from dataclasses import replace
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from titrate.engine import build_plan
 from titrate.errors import RefusedError
 from titrate.model import Patient
 from titrate.protocols import PROTOCOLS
+from titrate.record import replace
 from titrate.rules import RULES, enforce_plan
 from titrate.supply import plan_refills
 from titrate.wallclock import Window

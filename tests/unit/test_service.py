@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from titrate.errors import InputError, RefusedError
+from titrate.record import fields
 from titrate.service import PlanRequest, make_plan, parse_request, read_plan, render_plan, write_plan
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
@@ -86,4 +87,4 @@ def test_render_and_read_back():
 
 
 def _fields(request: PlanRequest) -> dict:
-    return {name: getattr(request, name) for name in PlanRequest.__dataclass_fields__}
+    return {name: getattr(request, name) for name in fields(PlanRequest)}

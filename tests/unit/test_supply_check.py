@@ -1,11 +1,11 @@
 """The supply rule's plan check reads each fill's own days: a fill that holds a neighbour's is refused."""
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
 
 from titrate.errors import RefusedError
+from titrate.record import replace
 from titrate.rules import enforce_plan
 from titrate.service import PlanRequest, make_plan
 from titrate.supply import total_quantities

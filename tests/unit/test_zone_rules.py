@@ -1,6 +1,5 @@
 """Zone rules from the tzdata package, recorded in each plan; dates a zone skipped; repeated hours."""
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from titrate.errors import InputError
 from titrate.model import Patient
 from titrate.plan_io import dumps, loads
 from titrate.protocols import PROTOCOLS
+from titrate.record import replace
 from titrate.render import render
 from titrate.tzdb import get_zone
 from titrate.wallclock import (

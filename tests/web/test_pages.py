@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from datetime import date, datetime, timedelta
 
 import pytest
 from conftest import JANE_FORM, csrf_of
 from ics_reading import parse
 
+from titrate.record import fields
 from titrate.render import FORMATS, Format
 from titrate.rules import OVERRIDABLE
 from titrate.service import PlanRequest, read_plan
@@ -59,7 +59,7 @@ def test_the_new_plan_form_offers_every_plan_option(client):
     for rule in OVERRIDABLE:
         assert f'name="override_{rule}"' in page, rule
     texts = {"overrides", "patient_file_text", "protocol_file_text"}  # reason boxes and uploaded files
-    requested = {field.name for field in fields(PlanRequest)} - texts
+    requested = set(fields(PlanRequest)) - texts
     assert requested <= set(forms.FIELDS), requested - set(forms.FIELDS)
     assert set(forms.FILE_FIELDS.values()) == texts - {"overrides"} and set(forms.FILE_FIELDS) <= set(forms.FIELDS)
     assert 'value="Europe/London"' in field_box(page, "time_zone")  # the machine's zone is the default

@@ -4,15 +4,14 @@ WeasyPrint."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
 from ..model import Plan
+from ..record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Format:
+class Format(Record):
     """A renderer: where it lives, what it makes, and how a shell labels its output."""
 
     module: str

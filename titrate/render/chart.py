@@ -5,7 +5,6 @@ read aloud; the chart draws nothing it does not also say elsewhere on the page."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
@@ -13,6 +12,7 @@ from math import ceil
 
 from ..doses import format_mg
 from ..model import EventKind, Plan
+from ..record import Record
 from .course import Level
 
 __all__ = ["Marker", "plan_markers", "render_chart", "short_date"]
@@ -45,8 +45,7 @@ LABEL_ORDER = ("stop", "washout-end", "review", "reorder")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True, slots=True)
-class Marker:
+class Marker(Record):
     """A date to mark on the chart with a vertical line of its `kind` ("reorder", "review", "washout-end",
     "stop")."""
 

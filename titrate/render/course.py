@@ -4,18 +4,17 @@ taken alike. They are read from the days themselves, so they stay right whatever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from itertools import groupby
 
 from ..model import DoseDay, Plan
+from ..record import Record
 
 __all__ = ["Level", "levels"]
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(Record):
     """A maximal run of consecutive days with the same dose, amount and time: `days` of them, which is
     one fewer than the dates from `first` to `last` where the zone skipped a date (Samoa, 2011-12-30)."""
 

@@ -8,8 +8,9 @@ overlap, the longest wins, so "interferon beta-1b" is beta-1b, not the "interfer
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from ..record import Record
 
 __all__ = ["Hit", "MIN_NEAR_MISS_LENGTH", "edit_distance", "find_names", "near_misses"]
 
@@ -21,8 +22,7 @@ MIN_NEAR_MISS_LENGTH = 6
 NEAR_MISS_WORDS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Hit(Generic[T]):
+class Hit(Record, Generic[T]):
     """Words start..end (exclusive) spell `spelling`, which is `value`."""
 
     start: int

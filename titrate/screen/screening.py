@@ -7,11 +7,11 @@ passes silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import InputError
 from ..model import Finding, Patient
+from ..record import Record
 from .match import find_names, near_misses
 from .normalise import compact, is_filler, split_items, strengths_mg, words
 from .vocabulary import ConditionGroup, DrugClass, Name, vocabulary
@@ -24,8 +24,7 @@ _STOPPED = frozenset({"stopped", "stop", "discontinued", "ceased", "off", "previ
 _REFUSALS = ("refuse", "refuse-unless-overridden")
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(Record):
     """One thing the screen found: the rule, what it does (an action of the vocabulary), and why."""
 
     rule: str

@@ -3,12 +3,12 @@ and the plain words a patient reads for each rule."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..record import Record
 from .normalise import compact
 
 __all__ = ["ACTIONS", "MARKETS", "ConditionGroup", "Drug", "DrugClass", "Name", "Vocabulary", "vocabulary"]
@@ -19,8 +19,7 @@ ACTIONS = ("refuse", "refuse-unless-overridden", "warn", "note", "none")
 MARKETS = ("US", "UK", "CA", "AU", "EU")
 
 
-@dataclass(frozen=True, slots=True)
-class DrugClass:
+class DrugClass(Record):
     title: str
     atc: str
     action: str
@@ -31,23 +30,20 @@ class DrugClass:
     full_dose_class: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Drug:
+class Drug(Record):
     generic: str
     atc: str
     drug_class: DrugClass
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+class Name(Record):
     """One way a drug is written, as the data file spells it (shown when asking about a near miss)."""
 
     text: str
     drug: Drug
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionGroup:
+class ConditionGroup(Record):
     key: str
     title: str
     action: str
@@ -55,8 +51,7 @@ class ConditionGroup:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
+class Vocabulary(Record):
     classes: dict[str, DrugClass]
     #: compact spelling -> the name it is
     drugs: dict[str, Name]

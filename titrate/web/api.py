@@ -9,7 +9,6 @@ application/json, which a cross-site HTML form cannot do (CSRF).
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from ..errors import InputError
+from ..record import fields
 from ..render.diff import diff_to_dict
 from ..service import PlanRequest, diff_plans, render_plan
 from . import plans
@@ -41,7 +41,7 @@ class PlanInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     inputs: dict[str, str | list[str]] = Field(
         description="Raw text fields named as the service's PlanRequest: "
-                    + ", ".join(field.name for field in fields(PlanRequest))
+                    + ", ".join(fields(PlanRequest))
                     + ". Lists (conditions, medications, strengths, overrides as 'rule: reason') take a list.",
         examples=[{"start": "2026-12-01", "time_zone": "Europe/London", "label": "Jane Doe"}])
     patient_id: int | None = Field(None, description="An existing patient; omit to add a new patient.")

@@ -8,7 +8,6 @@ statuses here and only here: JSON under /api, a page elsewhere, never a stack tr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 import jinja2
@@ -22,6 +21,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..doses import format_mg
 from ..errors import InputError, RefusedError
+from ..record import Record
 from ..render.common import DISCLAIMER
 from .security import MAX_BODY, Guard, csrf_token
 from .store import Conflict, NotFound, Store
@@ -29,8 +29,7 @@ from .store import Conflict, NotFound, Store
 __all__ = ["Context", "create_app"]
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(Record):
     """What every handler needs, handed in by the shell that starts the app."""
 
     store: Store

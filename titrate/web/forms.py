@@ -11,12 +11,12 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ..errors import InputError, RefusedError
 from ..formulations import FORMS
 from ..model import Plan
 from ..protocols import DEFAULT_PROTOCOL, PROTOCOLS
+from ..record import Record
 from ..rules import OVERRIDABLE, RULES_BY_ID
 from ..wallclock import format_hhmm
 
@@ -24,8 +24,7 @@ __all__ = ["FIELDS", "SECTIONS", "Field", "FormError", "defaults", "error_for", 
            "raw_request"]
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Record):
     """One input of the plan form. `name` is the PlanRequest field it feeds, unless it is an override."""
 
     name: str
@@ -128,8 +127,7 @@ def override_field(rule: str) -> str:
     return OVERRIDE_PREFIX + rule
 
 
-@dataclass(frozen=True, slots=True)
-class FormError:
+class FormError(Record):
     """An error placed beside a field (or at the top when `field` is None)."""
 
     field: str | None

@@ -4,11 +4,11 @@ and load a saved revision. Plans are made only by the service layer; this module
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ..diff import PlanDiff
 from ..errors import InputError
 from ..model import Plan
+from ..record import Record
 from ..service import adjust_plan, diff_plans, make_plan, parse_adjustment, parse_request, read_plan, write_plan
 from .app import Context
 from .store import RevisionRow
@@ -29,8 +29,7 @@ def preview(context: Context, raw: Raw, *, patient_label: str | None = None) -> 
     return plan
 
 
-@dataclass(frozen=True, slots=True)
-class Saved:
+class Saved(Record):
     patient_id: int
     plan: Plan
 

@@ -12,9 +12,10 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from ..record import Record
 
 __all__ = ["Conflict", "NotFound", "PatientRow", "PlanRow", "RevisionRow", "Store", "StoreError"]
 
@@ -60,8 +61,7 @@ class Conflict(Exception):
         self.latest = latest
 
 
-@dataclass(frozen=True, slots=True)
-class PatientRow:
+class PatientRow(Record):
     id: int
     label: str
     created_at: str
@@ -69,16 +69,14 @@ class PatientRow:
     last_saved: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlanRow:
+class PlanRow(Record):
     plan_id: str
     patient_id: int
     created_at: str
     latest: int
 
 
-@dataclass(frozen=True, slots=True)
-class RevisionRow:
+class RevisionRow(Record):
     plan_id: str
     revision: int
     plan_json: str
