@@ -46,6 +46,7 @@ from .wallclock import (
     load_zone,
     local_dates,
     nth_date,
+    ordinary_day,
     record_offsets,
     skipped_dates,
     tz_version,
@@ -143,11 +144,13 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
         wanted = _in_force(times, index)
-        clock = dose_clock(day, wanted, zone)
+        at, clock_notes = wanted, ()
+        if not ordinary_day(day, zone):  # the clocks may skip or repeat the dose time that night
+            clock = dose_clock(day, wanted, zone)
+            at, clock_notes = clock.time, (clock.note,) if clock.note else ()
         plan_days.append(DoseDay(
-            day, index + 1, dose, clock.time,
-            Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
-            amounts[dose], portions[dose], (clock.note,) if clock.note else (), windows[wanted], cause))
+            day, index + 1, dose, at, Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
+            amounts[dose], portions[dose], clock_notes, windows[wanted], cause))
     warnings, screen_notes = screen.findings(inputs.patient)
     notes += screen_notes
     notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "

@@ -207,8 +207,8 @@ def dumps(plan: Plan) -> str:
 
 
 class _Days:
-    """A plan's days in a plan_dict that dumps writes: each day's text from a template made once per
-    dose, time, window, amount and the rest a run of days shares (only the date and day number differ)."""
+    """A plan's days in a plan_dict that dumps writes: each day's text from a template made once per run
+    of days alike in dose, time, window, amount and the rest (only the date and day number differ)."""
 
     __slots__ = ("days",)
 
@@ -219,13 +219,13 @@ class _Days:
         """The days as _indented writes _day_dict's of them, as a list at `newline`'s depth."""
         inner = newline + "  "
         fields = inner + "  "
-        rests: dict[tuple[Any, ...], str] = {}
+        last_shape, rest = None, ""
         opening = "[" + inner
         for day in self.days:
+            # alike days come in runs; comparing with the day before is cheaper than hashing their parts
             shape = (day.dose_mg, day.time, day.window, day.phase, day.cause, day.amount, day.dispense, day.notes)
-            rest = rests.get(shape)
-            if rest is None:
-                rest = rests[shape] = _day_rest(day, inner, text)
+            if shape != last_shape:
+                last_shape, rest = shape, _day_rest(day, inner, text)
             out.append(f'{opening}{{{fields}"date": "{day.date.isoformat()}",{fields}"day": {int.__repr__(day.day)}')
             out.append(rest)
             opening = "," + inner

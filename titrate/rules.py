@@ -183,13 +183,13 @@ def _window_plan(plan: Plan) -> Iterator[str]:
 def _amount_plan(plan: Plan) -> Iterator[str]:
     formulation = plan.formulation
     allowed = set(formulation.strengths_mg) if formulation.form == "capsule" else {formulation.concentration_mg}
-    verdicts: dict[tuple[object, ...], str | None] = {}  # days alike are judged once, each breach named
+    last_shape, breach = None, None
     for day in plan.days:
         shape = (day.dose_mg, day.amount, day.dispense)
-        if shape not in verdicts:
-            verdicts[shape] = _amount_breach(day, formulation, allowed)
-        if verdicts[shape] is not None:
-            yield f"{day.date} (day {day.day}): {verdicts[shape]}"
+        if shape != last_shape:  # alike days come in runs: each run is judged once, each day's breach named
+            last_shape, breach = shape, _amount_breach(day, formulation, allowed)
+        if breach is not None:
+            yield f"{day.date} (day {day.day}): {breach}"
 
 
 def _amount_breach(day: DoseDay, formulation: Formulation, allowed: set[Decimal | None]) -> str | None:

@@ -192,7 +192,7 @@ def _written_dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str],
     # A date-time value is 15 characters, a UID's key and domain 16: whether these lines fold is the plan's.
     fold_times = folds(len(starts) + 15) or folds(len(ends) + 15) or folds(len(uid) + 16)
     count = len(plan.days)
-    templates: dict[tuple[Decimal, str, int, int, time], _DoseTemplate] = {}
+    last_shape: tuple[Decimal, str, int, int, time] | None = None
     written: list[str] = []
     for day in plan.days:
         if not ordinary_day(day.date, zone):
@@ -203,10 +203,8 @@ def _written_dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str],
             continue
         window = day.window
         shape = (day.dose_mg, day.amount, window.start, window.end, day.time)
-        template = templates.get(shape)
-        if template is None:
-            template = templates[shape] = _dose_template(day, alarm_minutes)
-        opening, at, until, next_day, take, closing = template
+        if shape != last_shape:  # alike days come in runs
+            last_shape, (opening, at, until, next_day, take, closing) = shape, _dose_template(day, alarm_minutes)
         date_digits = day.key  # YYYYMMDD, as a DATE-TIME value begins
         end_digits = (day.date + _ONE_DAY).isoformat().replace("-", "") if next_day else date_digits
         times = [f"{starts}{date_digits}{at}", f"{ends}{end_digits}{until}", f"{uid}{date_digits}@titrate"]
