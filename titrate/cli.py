@@ -5,32 +5,49 @@ each with one line on stderr and never a traceback."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 import click
-from click.core import ParameterSource
 
-from . import __version__, cli_adjust, cli_sync, plan_io, rules
-from .cli_serve import serve
-from .cli_types import DATE, MG, TIME, ZONE, check_arguments
+from . import __version__, rules
+from .cli_types import DATE, MG, TIME, ZONE, PathType, check_arguments
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS
 from .errors import InputError, RefusedError
 from .formulations import FORMS
 from .machine import generated_now, machine_zone, read_text
 from .model import MAX_REVISION, Plan
-from .output import refuse_clobber, write_atomically
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS
 from .render import FORMATS, render
 from .render.common import terminal_safe
 from .service import PlanRequest, make_plan
 from .wallclock import format_hhmm
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
 
 
+#: Commands kept in their own modules, imported only to run them or to list them (--help): a plan starts
+#: without building their options or importing what they use.
+LAZY_COMMANDS = {"adjust": "cli_adjust.adjust", "batch": "cli_batch.batch", "diff": "cli_adjust.diff",
+                 "explain": "cli_render.explain", "render": "cli_render.render_command", "serve": "cli_serve.serve",
+                 "sync": "cli_sync.sync_command"}
+
+
 class _Cli(click.Group):
-    """Maps every failure to one line on stderr and an exit status."""
+    """Maps every failure to one line on stderr and an exit status; loads the lazy commands on demand
+    (click's documented pattern: list_commands names them, get_command imports the one asked for)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, name = LAZY_COMMANDS[cmd_name].rsplit(".", 1)
+            self.add_command(getattr(import_module(f"titrate.{module}"), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -100,7 +117,17 @@ def _emit(content: str | bytes, output: Path | None, force: bool) -> None:
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF in calendars stays CRLF
     else:
+        from .output import write_atomically  # only when a file is written
+
         write_atomically(output, data, force=force)
+
+
+def _refuse_clobber(output: Path | None, force: bool) -> None:
+    """Refuse, before any work, to overwrite a file without --force."""
+    if output is not None and not force:
+        from .output import refuse_clobber
+
+        refuse_clobber(output)
 
 
 def _output_options(command: Any) -> Any:
@@ -110,7 +137,7 @@ def _output_options(command: Any) -> Any:
     command = click.option("--alarm-minutes", type=click.IntRange(0, 1440), metavar="N",
                            help="ics: remind N minutes before each dose [default: 0, at the dose time].")(command)
     command = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")(command)
-    command = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    command = click.option("-o", "--output", type=PathType(dir_okay=False), metavar="FILE",
                            help="Write to FILE (atomically) instead of standard output.")(command)
     return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
                         help="Output format.")(command)
@@ -140,7 +167,7 @@ def _plan_inputs(command: Any) -> Any:
                      help=f"Go past a rule that allows it ({', '.join(rules.OVERRIDABLE)}); needs --reason."),
         click.option("--reason", "override_reasons", multiple=True, metavar="TEXT",
                      help="Why, for the --override in the same position (repeatable)."),
-        click.option("--patient-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+        click.option("--patient-file", type=PathType(dir_okay=False), metavar="FILE",
                      help="A TOML file of patient facts; flags given here win."),
         click.option("--target", type=MG, help="Target dose in mg (default: the protocol's)."),
         click.option("--first-dose", type=MG, help="First dose in mg (at most 1.5)."),
@@ -170,7 +197,7 @@ def _plan_inputs(command: Any) -> Any:
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
         click.option("--revision", type=click.IntRange(1, MAX_REVISION), default=1, show_default=True,
                      help="Revision of the plan (to revise a saved plan, use 'titrate adjust')."),
-        click.option("--protocol-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+        click.option("--protocol-file", type=PathType(dir_okay=False), metavar="FILE",
                      help="A TOML file listing the protocol's steps (see 'titrate protocols --help')."),
         click.option("--last-opioid-dose", type=DATE,
                      help="Date of the last opioid dose: the plan starts after the washout [default start]."),
@@ -222,44 +249,17 @@ def plan(fmt: str, output: Path | None, force: bool, alarm_minutes: int | None, 
          **inputs: Any) -> None:
     """Make a day-by-day plan."""
     options = _render_options(fmt, alarm_minutes, no_alarm, paper)
-    if output is not None and not force:
-        refuse_clobber(output)
+    _refuse_clobber(output, force)
     _emit(render(build_from_inputs(**inputs), fmt, **options), output, force)
-
-
-@cli.command()
-@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="[PLAN.json]")
-@_plan_inputs
-def explain(plan_file: Path | None, **inputs: Any) -> None:
-    """Explain, level by level, which rules set the dose and the time, with every warning, note and
-    override. Give a plan file, or the same options as 'plan'."""
-    if plan_file is not None:
-        context = click.get_current_context()
-        if any(context.get_parameter_source(name) is ParameterSource.COMMANDLINE for name in inputs):
-            raise click.UsageError("give a plan file or plan options, not both")
-        built = read_plan(plan_file)
-    else:
-        built = build_from_inputs(**inputs)
-    _emit(render(built, "explain"), None, False)
-
-
-@cli.command(name="render")
-@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN.json")
-@_output_options
-def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool, alarm_minutes: int | None,
-                   no_alarm: bool, paper: str | None) -> None:
-    """Render a plan file (JSON) in any format."""
-    options = _render_options(fmt, alarm_minutes, no_alarm, paper)
-    if output is not None and not force:
-        refuse_clobber(output)
-    _emit(render(read_plan(plan_file), fmt, **options), output, force)
 
 
 def read_plan(path: Path) -> Plan:
     """A plan from a JSON file: errors name the file, and what and where in it."""
+    from .plan_io import loads  # only when a plan file is read
+
     text = read_text(path)
     try:
-        return plan_io.loads(text)
+        return loads(text)
     except InputError as error:
         raise InputError(f"{path}: {error}") from None
     except RefusedError as error:
@@ -292,14 +292,5 @@ def protocols() -> None:
                "own steps with --protocol-file.")
 
 
-cli_adjust.register(cli, read_plan)
-cli_sync.register(cli, read_plan)
-cli.add_command(serve)
-
-
 def main() -> None:
     cli(prog_name="titrate")
-
-
-
-from . import cli_batch  # noqa: E402, F401  (registers 'titrate batch' on the group above)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _zone_or_none, cli
+from .cli import _zone_or_none
 from .machine import generated_now
 from .render import FORMATS
 
@@ -30,7 +30,7 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-@cli.command()
+@click.command()
 @click.argument("patients", required=False, type=click.Path(dir_okay=False, path_type=Path),
                 metavar="PATIENTS.csv")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",

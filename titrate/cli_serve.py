@@ -31,7 +31,7 @@ def default_db() -> Path:
 
 
 def is_loopback(host: str) -> bool:
-    import ipaddress  # this module is imported on every titrate start: its imports wait for 'serve'
+    import ipaddress  # --help loads this module too: its imports wait for 'serve'
 
     if host == "localhost":
         return True

@@ -5,65 +5,60 @@ see), and is never printed."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from .cli import read_plan
+from .cli_types import PathType
 from .errors import InputError
 from .machine import read_text
-from .model import Plan
 from .wallclock import moved_days
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PASSWORD_VARIABLE = "TITRATE_CALDAV_PASSWORD"
 
 
-def register(cli: click.Group, read_plan: Callable[[Path], Plan]) -> None:
-    """Add `sync` to the titrate group; `read_plan(path)` reads a plan file the CLI's way."""
-    cli.add_command(_command(read_plan))
+@click.command(name="sync")
+@click.argument("plan_file", type=PathType(dir_okay=False), metavar="PLAN.json")
+@click.option("--url", required=True, metavar="URL",
+              help="The CalDAV server, your principal or a calendar, e.g. https://caldav.fastmail.com/.")
+@click.option("--user", required=True, metavar="NAME", help="The account's user name.")
+@click.option("--password-file", type=PathType(dir_okay=False), metavar="FILE",
+              help=f"Read the (app) password from FILE's first line [default: ${PASSWORD_VARIABLE}, else ask].")
+@click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
+@click.option("--alarm-minutes", type=click.IntRange(0, 1440), default=0, show_default=True, metavar="N",
+              help="Remind N minutes before each dose.")
+@click.option("--no-alarm", is_flag=True, help="Leave the reminders out.")
+def sync_command(plan_file: Path, url: str, user: str, password_file: Path | None, dry_run: bool,
+                 alarm_minutes: int, no_alarm: bool) -> None:
+    """Make a CalDAV calendar hold exactly the plan's events.
 
-
-def _command(read_plan: Callable[[Path], Plan]) -> click.Command:
-    @click.command(name="sync")
-    @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN.json")
-    @click.option("--url", required=True, metavar="URL",
-                  help="The CalDAV server, your principal or a calendar, e.g. https://caldav.fastmail.com/.")
-    @click.option("--user", required=True, metavar="NAME", help="The account's user name.")
-    @click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-                  help=f"Read the (app) password from FILE's first line [default: ${PASSWORD_VARIABLE}, else ask].")
-    @click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
-    @click.option("--alarm-minutes", type=click.IntRange(0, 1440), default=0, show_default=True, metavar="N",
-                  help="Remind N minutes before each dose.")
-    @click.option("--no-alarm", is_flag=True, help="Leave the reminders out.")
-    def sync_command(plan_file: Path, url: str, user: str, password_file: Path | None, dry_run: bool,
-                     alarm_minutes: int, no_alarm: bool) -> None:
-        """Make a CalDAV calendar hold exactly the plan's events.
-
-        Creates (or reuses) a calendar named after the plan, adds missing events, updates changed ones,
-        deletes those of days the plan no longer has, and touches nothing titrate did not write. Run it
-        again after every revision; a second run changes nothing.
-        """
-        try:
-            from . import sync
-        except ImportError:
-            raise click.ClickException("sync needs the caldav library: pip install 'titrate[sync]'") from None
-        plan = read_plan(plan_file)
-        moved = moved_days(plan)
-        if moved:
-            click.echo(f"titrate: warning: this titrate's time-zone rules put the dose elsewhere on "
-                       f"{', '.join(map(str, moved))}: make the plan again before syncing it", err=True)
-        if no_alarm and alarm_minutes:
-            raise click.UsageError("--alarm-minutes and --no-alarm contradict each other; give one")
-        password = _password(password_file)
-        try:
-            summary = sync.sync(plan, url, user, password, dry_run=dry_run,
-                                alarm_minutes=None if no_alarm else alarm_minutes,
-                                on_change=lambda change: click.echo(f"would {change}") if dry_run else None)
-        except sync.SyncError as error:
-            raise click.ClickException(str(error)) from None
-        click.echo(f"{'Dry run: ' if dry_run else ''}plan {plan.plan_id}, revision {plan.revision}: {summary}")
-
-    return sync_command
+    Creates (or reuses) a calendar named after the plan, adds missing events, updates changed ones,
+    deletes those of days the plan no longer has, and touches nothing titrate did not write. Run it
+    again after every revision; a second run changes nothing.
+    """
+    try:
+        from . import sync
+    except ImportError:
+        raise click.ClickException("sync needs the caldav library: pip install 'titrate[sync]'") from None
+    plan = read_plan(plan_file)
+    moved = moved_days(plan)
+    if moved:
+        click.echo(f"titrate: warning: this titrate's time-zone rules put the dose elsewhere on "
+                   f"{', '.join(map(str, moved))}: make the plan again before syncing it", err=True)
+    if no_alarm and alarm_minutes:
+        raise click.UsageError("--alarm-minutes and --no-alarm contradict each other; give one")
+    password = _password(password_file)
+    try:
+        summary = sync.sync(plan, url, user, password, dry_run=dry_run,
+                            alarm_minutes=None if no_alarm else alarm_minutes,
+                            on_change=lambda change: click.echo(f"would {change}") if dry_run else None)
+    except sync.SyncError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{'Dry run: ' if dry_run else ''}plan {plan.plan_id}, revision {plan.revision}: {summary}")
 
 
 def _password(path: Path | None) -> str:

@@ -64,6 +64,16 @@ class _Zone(_CoreType):
 DATE, TIME, MG, ZONE = _Date(), _Time(), _Mg(), _Zone()
 
 
+class PathType(click.Path):
+    """click.Path giving a pathlib.Path, and importing pathlib only when a path is given: a command
+    given none (a plan printed to the terminal) starts without it."""
+
+    def coerce_path_result(self, value: Any) -> Any:
+        from pathlib import Path
+
+        return Path(value)
+
+
 def check_arguments(arguments: Sequence[str]) -> None:
     """InputError for an argument that was not valid UTF-8 (Python keeps such bytes as lone surrogates,
     which no output could encode), showing where and the bytes escaped."""

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .wallclock import load_zone
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def machine_zone() -> str:
     """This machine's IANA zone: $TZ, /etc/timezone, or where /etc/localtime points."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     try:
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+        with open("/etc/timezone", encoding="utf-8") as file:
+            candidates.append(file.read().strip())
     except OSError:
         pass
     target = os.path.realpath("/etc/localtime")
@@ -58,7 +62,7 @@ def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
     """A file's text; a missing, unreadable, oversized or non-UTF-8 file is bad input (exit 2), naming
     the file."""
     try:
-        with path.open("rb") as stream:
+        with open(path, "rb") as stream:
             data = stream.read(limit + 1)
     except OSError as error:
         raise InputError(f"cannot read {shown_path(path)}: {error.strerror}") from None

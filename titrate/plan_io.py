@@ -45,6 +45,7 @@ from .wallclock import (
     Window,
     check_date_range,
     format_hhmm,
+    format_instant,
     format_minutes,
     format_offset,
     moved_days,
@@ -57,11 +58,6 @@ SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"
 #: A plan file is a few hundred kilobytes at most (3,660 days); more is not a plan.
 MAX_TEXT = 16 * 1024 * 1024
-
-
-def format_instant(moment: datetime) -> str:
-    """An aware instant as UTC to the second with a trailing Z, as plan files write it."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _mg(value: Decimal) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from . import plan_io, screen
+from . import screen
 from .doses import parse_mg
 from .engine import DEFAULT_DOSE_TIME, MAX_DAYS, build, last_day
 from .errors import InputError
@@ -23,7 +23,6 @@ from .model import AdjustmentKind, Override, Patient, Plan, PlanInputs, Protocol
 from .patient_file import PatientFile, parse_patient_file
 from .protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
 from .record import Record, fields
-from .revise import adjust
 from .supply import Supply
 from .wallclock import check_date_range, load_zone, parse_hhmm
 
@@ -230,9 +229,12 @@ def _override(item: str) -> tuple[str, str]:
 def parse_date(text: str, *, field: str) -> date:
     """YYYY-MM-DD in ASCII digits, within the dates a plan may use (wallclock.FIRST_DATE..LAST_DATE), or
     InputError."""
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+    given = text.strip()
+    digits = given[:4] + given[5:7] + given[8:]
+    # str methods, not a regular expression: compiling one would cost start-up time on every plan
+    if len(given) == 10 and given[4] + given[7] == "--" and digits.isascii() and digits.isdigit():
         try:
-            day = date.fromisoformat(text.strip())
+            day = date.fromisoformat(given)
         except ValueError:
             raise InputError(f"{text!r} is not a date in the calendar", field=field, value=text) from None
         return check_date_range(day, field=field)
@@ -265,6 +267,8 @@ class AdjustmentRequest(Record):
 
 def adjust_plan(plan: Plan, request: AdjustmentRequest, *, generated_at: datetime) -> Plan:
     """Revision N+1 of `plan` with the adjustment; the days before its date stay exactly as they were."""
+    from .revise import adjust  # only when a plan is revised
+
     return adjust(plan, request.kind, request.effective, request.reason, generated_at=generated_at,
                   days=request.days, dose_mg=request.dose_mg, time=request.time,
                   overrides=tuple(Override(rule.strip(), reason) for rule, reason in request.overrides))
@@ -315,12 +319,16 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
 
 def read_plan(text: str) -> Plan:
     """A plan from its JSON text: InputError if malformed, RefusedError if it breaks a rule."""
-    return plan_io.loads(text)
+    from .plan_io import loads  # plan files are read and written apart from making a plan
+
+    return loads(text)
 
 
 def write_plan(plan: Plan) -> str:
     """The plan as JSON text, the source of truth every other format renders from."""
-    return plan_io.dumps(plan)
+    from .plan_io import dumps
+
+    return dumps(plan)
 
 
 class Rendered(Record):

@@ -9,8 +9,8 @@ wallclock.tz_version() names the release each plan records.
 
 from __future__ import annotations
 
+import os
 from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 __all__ = ["get_zone"]
@@ -18,11 +18,11 @@ __all__ = ["get_zone"]
 
 def _open_packaged(*parts: str):  # noqa: ANN202 - a binary file
     """A file of the tzdata package, opened from its folder; through importlib.resources only when the
-    package is not a folder (a zip): importing that costs more start-up time than the whole plan."""
+    package is not a folder (a zip): importing that (or pathlib) costs more start-up time than the plan."""
     import tzdata
 
     try:
-        return Path(tzdata.__file__).parent.joinpath(*parts).open("rb")
+        return open(os.path.join(os.path.dirname(tzdata.__file__), *parts), "rb")
     except (FileNotFoundError, NotADirectoryError):
         from importlib import resources
 

@@ -85,6 +85,11 @@ def format_minutes(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def format_instant(moment: datetime) -> str:
+    """An aware instant as UTC to the second with a trailing Z, as plan files write it."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def parse_minutes(text: str, *, field: str) -> int:
     """The inverse of format_minutes: 'HH:MM' or '24:00' to minutes after midnight."""
     if text.strip() == "24:00":

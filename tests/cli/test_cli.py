@@ -31,6 +31,23 @@ def test_help_on_every_command(run, command):
     assert result.exit_code == 0 and "Usage:" in result.stdout
 
 
+def test_help_lists_every_command_with_its_short_help_though_most_load_on_demand(run):
+    result = run("--help")
+    listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed] == ["adjust", "batch", "diff", "explain", "plan", "protocols",
+                                                    "render", "serve", "sync"]
+    assert listed[0].startswith("  adjust     Revise a plan from a date on: hold, step back, retime,")
+    assert "  sync       Make a CalDAV calendar hold exactly the plan's events." in listed
+    for command in ("adjust", "batch", "diff", "serve", "sync"):
+        assert run(command, "--help").stdout.startswith(f"Usage: cli {command} [OPTIONS]")
+
+
+def test_an_unknown_command_is_one_line_naming_it(run):
+    result = run("adjsut")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "No such command 'adjsut'." in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_plan_prints_a_table_by_default(run):
     result = run(*BASE, "--patient", "Jane")
     assert result.exit_code == 0, result.stderr

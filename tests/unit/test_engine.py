@@ -1,11 +1,15 @@
+import re
+import sys
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from titrate.engine import build_plan, derive_plan_id
+from titrate.engine import build_plan, derive_plan_id, sha256_hex
 from titrate.errors import InputError, RefusedError
-from titrate.model import Patient, Phase
+from titrate.model import Patient, Phase, is_plan_id
 from titrate.protocols import PROTOCOLS, tune
 
 GENERATED = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
@@ -101,6 +105,19 @@ def test_plan_id_is_derived_from_label_and_start_and_stable():
     assert derive_plan_id("A", START) != derive_plan_id("B", START) != derive_plan_id("A", date(2026, 12, 2))
 
 
+@pytest.mark.parametrize("data", [b"", b"Jane Doe\n2026-12-01", "Zoë\n2027-01-04".encode(), bytes(range(256)) * 9])
+def test_the_plan_ids_sha256_is_sha256_whichever_implementation_loads(data, monkeypatch):
+    """The id's digest comes from CPython's own SHA-256 module when there is one (hashlib loads OpenSSL,
+    which costs start-up time), else from hashlib: both give hashlib's digest."""
+    import hashlib
+
+    expected = hashlib.sha256(data).hexdigest()
+    assert sha256_hex(data) == expected
+    for private in ("_sha256", "_sha2"):
+        monkeypatch.setitem(sys.modules, private, None)  # as if the interpreter had no such module
+    assert sha256_hex(data) == expected
+
+
 def test_dose_time_is_kept_as_local_wall_clock_across_the_spring_change():
     built = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 3, 20), time_zone="Europe/Berlin",
                        generated_at=GENERATED, dose_time=time(21, 30), days=20)
@@ -119,3 +136,14 @@ def test_a_dose_time_with_seconds_or_a_zone_is_bad_input():
     for bad in (time(22, 0, 30), time(22, tzinfo=timezone.utc)):
         with pytest.raises(InputError, match="wall-clock hour and minute"):
             plan(dose_time=bad)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09._- !/\n\u00e9\u0661\uff10")), max_size=70))
+@example("a" * 64)
+@example("a" * 65)
+@example("-a")
+@example("a\n")
+def test_a_plan_id_is_what_its_pattern_says(text):
+    """is_plan_id checks without a regular expression what this one says (fullmatch: a trailing new line
+    does not pass either)."""
+    assert is_plan_id(text) == bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text))

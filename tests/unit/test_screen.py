@@ -360,3 +360,12 @@ def test_patient_words_are_plain_and_exist_for_every_screen_warning_rule():
         assert words_for_patient and "ATC" not in words_for_patient and "--" not in words_for_patient
     assert patient_words("pregnancy").startswith("Tell your doctor if you are pregnant")
     assert patient_words("gradual") is None
+
+
+def test_the_screens_patient_words_and_the_engines_name_different_rules():
+    """A patient's copy looks the engine's rules up first, without reading the vocabulary: that gives the
+    same words only while no rule has words in both places."""
+    from titrate.render.common import ENGINE_WORDS
+
+    assert set(ENGINE_WORDS) and set(DATA["patient_words"])
+    assert not set(ENGINE_WORDS) & set(DATA["patient_words"])

@@ -9,9 +9,30 @@ import pytest
 
 from titrate.errors import InputError, RefusedError
 from titrate.record import fields
-from titrate.service import PlanRequest, make_plan, parse_request, read_plan, render_plan, write_plan
+from titrate.service import (
+    PlanRequest,
+    make_plan,
+    parse_date,
+    parse_request,
+    read_plan,
+    render_plan,
+    write_plan,
+)
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text", [" 2026-12-01 ", "2026-12-01\n"])
+def test_a_date_is_yyyy_mm_dd_around_spaces(text):
+    assert parse_date(text, field="start") == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("text", ["20261201", "2026-1-01", "2026-12-1", "2026/12/01", "2026-12-01T00", "+2026-12-01",
+                                  "2026-W49-2", "2026-12-0\u0661", "２０２６-１２-０１", "2026-12-01 1", ""])
+def test_a_date_in_any_other_shape_is_refused(text):
+    """date.fromisoformat alone would take some of these (20261201, 2026-W49-2)."""
+    with pytest.raises(InputError, match="not a date as YYYY-MM-DD"):
+        parse_date(text, field="start")
 
 
 def test_text_fields_parse_like_the_command_line():

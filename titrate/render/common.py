@@ -6,10 +6,9 @@ import unicodedata
 
 from ..doses import format_mg
 from ..model import DoseDay, Event, EventKind, Finding, Plan
-from ..plan_io import format_instant
 from ..screen import patient_words
 from ..supply import Refill
-from ..wallclock import format_hhmm
+from ..wallclock import format_hhmm, format_instant
 
 DISCLAIMER = ("titrate supports a clinician's decision and does not replace it: check every plan before "
               "a patient follows it.")
@@ -24,6 +23,8 @@ def terminal_safe(text: str) -> str:
     """Text for a terminal, with what could move the cursor, break a line, reorder what is shown or fail
     to encode (control characters, line separators, bidirectional controls, lone surrogates from
     undecodable bytes) shown as escapes."""
+    if text.isprintable():
+        return text  # every character escaped below is unprintable (Cc, Cf, Cs, Zl, Zp): most text is done
     return "".join(
         char.encode("unicode_escape", "backslashreplace").decode("ascii")
         if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp", "Cs"} else char
@@ -100,8 +101,12 @@ def patient_lines(plan: Plan) -> list[str]:
 
 
 def _plain(finding: Finding) -> str | None:
+    """The engine's own rules are looked up first, so a plan that found nothing to screen never reads
+    the vocabulary (the two sets of rules are apart: a test checks it)."""
+    if finding.rule in ENGINE_WORDS:
+        return ENGINE_WORDS[finding.rule]
     words = patient_words(finding.rule)
-    return words if words is not None else ENGINE_WORDS.get(finding.rule, GENERAL_WORDS)
+    return words if words is not None else GENERAL_WORDS
 
 
 def dose_text(day: DoseDay) -> str:

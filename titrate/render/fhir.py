@@ -17,9 +17,8 @@ from typing import Any
 
 from ..doses import format_mg
 from ..model import Plan
-from ..plan_io import format_instant
 from ..rules import CEILING_MG, SPASTICITY_MAX_MG
-from ..wallclock import format_hhmm
+from ..wallclock import format_hhmm, format_instant
 from .common import finding_entries
 from .course import Level, levels
 

@@ -15,8 +15,7 @@ from html import escape
 
 from ..doses import format_mg
 from ..model import Adjustment, AdjustmentKind, DoseDay, EventKind, Plan
-from ..plan_io import format_instant
-from ..wallclock import EVENING_WINDOW, Window, format_hhmm, format_minutes
+from ..wallclock import EVENING_WINDOW, Window, format_hhmm, format_instant, format_minutes
 from .chart import plan_markers, render_chart, short_date
 from .common import patient_lines
 from .course import Level, levels

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..model import Plan
-from ..plan_io import format_instant
 from ..supply import total_quantities
+from ..wallclock import format_instant
 from .common import DISCLAIMER, findings, terminal_safe, title
 
 
