@@ -11,7 +11,7 @@ from .errors import InputError
 from .formulations import Formulation, Portion
 from .record import Record
 from .supply import Refill, Supply
-from .wallclock import EVENING_WINDOW, Window, date_exists, load_zone, local_dates
+from .wallclock import EVENING_WINDOW, Window, load_zone, local_dates
 
 #: Ten years: no step, hold or step-back is longer; a larger number is a typo.
 MAX_STEP_DAYS = 3660
@@ -276,7 +276,9 @@ class DoseDay(Record):
     cause: str = ""
 
     def __post_init__(self) -> None:
-        positive_mg(self.dose_mg, f"{self.date}: the dose")
+        dose = self.dose_mg
+        if not (isinstance(dose, Decimal) and dose.is_finite() and dose > 0):  # checked per day: no message made
+            positive_mg(dose, f"{self.date}: the dose")
         if self.day < 1:
             raise InputError(f"{self.date}: day numbers start at 1 (got {self.day})")
 
@@ -350,10 +352,11 @@ class Plan(Record):
             raise InputError(f"revision {self.revision} cannot supersede revision {self.supersedes}")
         if self.generated_at.tzinfo is None:
             raise InputError("generated_at must carry a time zone")
+        dates = local_dates(self.days[0].date, zone)
+        next(dates)
         for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
             # consecutive dates of the zone's calendar: a date it skipped is not a day (wallclock)
-            following = before.date + timedelta(days=1)
-            if after.date != (following if date_exists(following, zone) else next(local_dates(following, zone))):
+            if after.date != next(dates):
                 raise InputError(f"days must be consecutive dates: {after.date} follows {before.date}")
             if after.day != number:
                 raise InputError(f"{after.date}: expected day {number}, got {after.day}")

@@ -198,14 +198,18 @@ def date_exists(day: date, zone: ZoneInfo) -> bool:
 
 
 def local_dates(start: date, zone: ZoneInfo) -> Iterator[date]:
-    """The dates from `start` on that exist in `zone`, in order: a skipped date is left out."""
-    day = start
+    """The dates from `start` on that exist in `zone`, in order: a skipped date is left out. The zone is
+    asked, month by month, only about the days near a change of offset (see ordinary_day)."""
+    day, one_day = start, timedelta(days=1)
     while True:
-        if date_exists(day, zone):
-            yield day
-        if day == date.max:
-            return
-        day += timedelta(days=1)
+        near = _unsettled_days(zone, day.year, day.month) if 1 < day.year < MAXYEAR else None
+        month = day.month
+        while day.month == month:
+            if (near is not None and day not in near) or date_exists(day, zone):
+                yield day
+            if day == date.max:
+                return
+            day += one_day
 
 
 def nth_date(start: date, count: int, zone: ZoneInfo) -> date:
