@@ -363,14 +363,15 @@ def _move(temp: Path, path: Path, *, force: bool) -> None:
 def _claim(claims: Path, name: str, line: int) -> int | None:
     """Claim an output folder for this run; the line that claimed it first if another row did.
 
-    The claims live in the file system, not in memory, so a 100,000-row batch stays small.
+    The claims live in the file system, not in memory, so a 100,000-row batch stays small. Each is a
+    symbolic link whose target is the claiming line: made in one call and kept in its inode, where a
+    file would take three calls and a block of its own.
     """
     try:
-        with open(claims / name, "x", encoding="ascii") as claim:
-            claim.write(str(line))
+        os.symlink(str(line), claims / name)
         return None
     except FileExistsError:
-        return int((claims / name).read_text(encoding="ascii"))
+        return int(os.readlink(claims / name))
 
 
 # The whole batch --------------------------------------------------------------------------------------
