@@ -239,22 +239,28 @@ def _day_rest(day: DoseDay, newline: str, text: Any) -> str:
 
 
 def _indented(value: Any, newline: str, out: list[str], text: Any) -> None:
-    """`value` (dicts with text keys, lists, text, whole numbers, booleans, None) as indented JSON."""
+    """`value` (dicts with text keys, lists, text, whole numbers, booleans, None) as indented JSON.
+    Text items, most of a plan file, are written in their container's loop: a call each saved."""
     if isinstance(value, str):
         out.append(text(value))
     elif value is None or isinstance(value, bool):
         out.append("null" if value is None else "true" if value else "false")
     elif isinstance(value, int):
         out.append(int.__repr__(value))
-    elif isinstance(value, dict) and all(isinstance(key, str) for key in value):
+    elif isinstance(value, dict):
         if not value:
             out.append("{}")
             return
         inner = newline + "  "
         opening = "{" + inner
         for key, item in value.items():
-            out.append(opening + text(key) + ": ")
-            _indented(item, inner, out, text)
+            if not isinstance(key, str):
+                raise TypeError(f"a plan file's keys are text (got {key!r})")
+            if type(item) is str:
+                out.append(f"{opening}{text(key)}: {text(item)}")
+            else:
+                out.append(f"{opening}{text(key)}: ")
+                _indented(item, inner, out, text)
             opening = "," + inner
         out.append(newline + "}")
     elif isinstance(value, _Days):
@@ -266,8 +272,11 @@ def _indented(value: Any, newline: str, out: list[str], text: Any) -> None:
         inner = newline + "  "
         opening = "[" + inner
         for item in value:
-            out.append(opening)
-            _indented(item, inner, out, text)
+            if type(item) is str:
+                out.append(opening + text(item))
+            else:
+                out.append(opening)
+                _indented(item, inner, out, text)
             opening = "," + inner
         out.append(newline + "]")
     else:
