@@ -180,7 +180,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
                                           f"the start on {inputs.start} may have to wait for the pharmacy"))
     events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
     notes += event_notes
-    live = {day.key for day in plan_days} | {event.key for event in events}
+    # what earlier revisions had and this one still has is not cancelled
+    live = {day.key for day in plan_days} | {event.key for event in events} if cancelled else set()
     plan = Plan(
         plan_id=plan_id if plan_id is not None else derive_plan_id(inputs.patient.label, inputs.start),
         revision=revision, generated_at=generated_at, inputs=inputs, target_mg=final_target,

@@ -207,14 +207,14 @@ def _written_dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str],
             last_shape, (opening, at, until, next_day, take, closing) = shape, _dose_template(day, alarm_minutes)
         date_digits = day.key  # YYYYMMDD, as a DATE-TIME value begins
         end_digits = (day.date + _ONE_DAY).isoformat().replace("-", "") if next_day else date_digits
-        times = [f"{starts}{date_digits}{at}", f"{ends}{end_digits}{until}", f"{uid}{date_digits}@titrate"]
         if fold_times:
-            times = [fold(line) for line in times]
+            times = (f"{fold(f'{starts}{date_digits}{at}')}\r\n{fold(f'{ends}{end_digits}{until}')}\r\n{between}"
+                     f"{fold(f'{uid}{date_digits}@titrate')}\r\n")
+        else:
+            times = f"{starts}{date_digits}{at}\r\n{ends}{end_digits}{until}\r\n{between}{uid}{date_digits}@titrate\r\n"
         notes = "".join(f"\\n{escape_text(ics_text(note))}" for note in day.notes) if day.notes else ""
-        written.append("".join((
-            opening, times[0], "\r\n", times[1], "\r\n", between, times[2], "\r\n", shared,
-            fold(f"DESCRIPTION:{take}\\nDay {day.day} of {count} ({day.phase.value}).{notes}\\n{tail}"), "\r\n",
-            closing)))
+        description = fold(f"DESCRIPTION:{take}\\nDay {day.day} of {count} ({day.phase.value}).{notes}\\n{tail}")
+        written.append(f"{opening}{times}{shared}{description}\r\n{closing}")
     if written:
         yield Written("\r\n".join(written))
 
