@@ -49,6 +49,18 @@ class _Cli(click.Group):
             self.add_command(getattr(import_module(f"titrate.{module}"), name), cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                          list[str]]:
+        """As click's, but a misspelt command is matched against every command, not only the loaded ones
+        (click 8.4 and later suggest the closest from `self.commands`)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            typed = getattr(error, "command_name", None)  # click's NoSuchCommand
+            if typed is None:
+                raise
+            raise type(error)(typed, possibilities=self.list_commands(ctx), ctx=ctx) from None
+
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         try:

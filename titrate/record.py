@@ -22,7 +22,8 @@ class FrozenError(AttributeError):
 
 @dataclass_transform(eq_default=True, frozen_default=True)
 class Record:
-    """Subclass and annotate the fields; give a field a default by assigning it in the class body."""
+    """Subclass and annotate the fields; give a field a default by assigning it in the class body. Every
+    annotation in the body is a field (a constant shared by the class goes at module level)."""
 
     __slots__ = ()
     _fields: tuple[str, ...] = ()
@@ -32,7 +33,11 @@ class Record:
         super().__init_subclass__(**options)
         own = tuple(cls.__dict__.get("__annotations__", {}))
         cls._fields = (*cls._fields, *(name for name in own if name not in cls._fields))
-        cls._defaults = {**cls._defaults, **{name: cls.__dict__[name] for name in own if name in cls.__dict__}}
+        defaults = {name: cls.__dict__[name] for name in own if name in cls.__dict__}
+        for name, value in defaults.items():
+            if type(value).__hash__ is None:  # a list, dict or set: every record would share the one object
+                raise ValueError(f"{cls.__name__}: mutable default {type(value).__name__} for field {name!r}")
+        cls._defaults = {**cls._defaults, **defaults}
         required = [name for name in cls._fields if name not in cls._defaults]
         if required and cls._fields.index(required[-1]) >= len(required):
             raise TypeError(f"{cls.__name__}: field {required[-1]!r} without a default follows one with a default")

@@ -182,7 +182,9 @@ def format_offset(offset: timedelta | None) -> str:
 def parse_offset(text: str, *, field: str) -> timedelta:
     """The inverse of format_offset, or InputError naming `field`."""
     parts = text[1:].split(":")
-    if text[:1] in ("+", "-") and len(parts) in (2, 3) and all(len(p) == 2 and p.isdigit() for p in parts):
+    # ASCII digits only: int() would fail on "²²" (a traceback) and read "٠١" or "０１" as 1
+    if text[:1] in ("+", "-") and len(parts) in (2, 3) and all(len(p) == 2 and p.isascii() and p.isdigit()
+                                                                for p in parts):
         hours, minutes, seconds = (int(p) for p in [*parts, "00"][:3])
         if hours < 24 and minutes < 60 and seconds < 60:
             value = timedelta(hours=hours, minutes=minutes, seconds=seconds)

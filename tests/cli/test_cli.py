@@ -48,6 +48,18 @@ def test_an_unknown_command_is_one_line_naming_it(run):
     assert "No such command 'adjsut'." in result.stderr and result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("ajust", "adjust"), ("rendr", "render"), ("synk", "sync"),
+                                              ("protocol", "protocols")])
+def test_a_misspelt_command_is_answered_with_the_one_meant_though_it_loads_on_demand(typed, meant):
+    """In a fresh process: in this one, other tests have loaded the commands already."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "titrate", typed], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"titrate: No such command '{typed}'. Did you mean '{meant}'? (see 'titrate --help')\n"
+
+
 def test_plan_prints_a_table_by_default(run):
     result = run(*BASE, "--patient", "Jane")
     assert result.exit_code == 0, result.stderr

@@ -211,8 +211,9 @@ def test_offsets_write_and_read_back(offset, text):
 
 
 @pytest.mark.parametrize("text", ["01:00", "+1:00", "+24:00", "+01:60", "+01:00:60", "+01", "+01:00:00:00",
-                                  "+01:0a", ""])
+                                  "+01:0a", "", "+\u00b2\u00b2:00", "+\u0660\u0661:\u0660\u0660", "+\uff10\uff11:00"])
 def test_anything_else_is_not_an_offset(text):
+    """Digits are ASCII: int() fails on a superscript and reads Arabic-Indic or full-width digits."""
     with pytest.raises(InputError) as error:
         parse_offset(text, field="offset")
     assert str(error.value) == f"offset must be a UTC offset such as +01:00 or -03:30 (got {text!r})"

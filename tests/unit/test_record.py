@@ -121,3 +121,11 @@ def test_records_pickle_and_copy_without_tripping_the_freeze():
     assert pickle.loads(pickle.dumps(labelled)) == labelled
     assert copy.deepcopy(labelled) == labelled
     assert copy.copy(labelled) == labelled
+
+
+@pytest.mark.parametrize("default", [[], {}, set(), bytearray()])
+def test_a_mutable_default_is_refused_as_a_dataclass_refuses_it(default):
+    """Every record would share the one object: appending to one record's list would change them all."""
+    with pytest.raises(ValueError, match="mutable default"):
+        class Shared(Record):
+            notes: object = default
