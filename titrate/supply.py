@@ -5,9 +5,9 @@ covers more days than its shelf life ("Formulations": about 30 days at room temp
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import groupby
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import groupby
 
 from .errors import InputError
 from .formulations import Portion

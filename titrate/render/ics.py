@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 
 from ..model import Cancelled, DoseDay, EventKind, Plan
 from ..model import Event as PlanEvent
-from ..wallclock import MINUTES_PER_DAY, first_instant, format_minutes, load_zone, occurs_twice, ordinary_day, window_close
+from ..wallclock import (
+    MINUTES_PER_DAY,
+    first_instant,
+    format_minutes,
+    load_zone,
+    occurs_twice,
+    ordinary_day,
+    window_close,
+)
 from .common import DISCLAIMER, dose_text, patient_lines, refill_text
 from .rfc5545 import (
     Alarm,
