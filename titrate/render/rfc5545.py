@@ -131,9 +131,7 @@ def folds(length: int) -> bool:
 
 def local_date_time(value: datetime) -> str:
     """A naive (local) date-time as a DATE-TIME value: YYYYMMDDTHHMMSS."""
-    if value.tzinfo is not None:
-        raise ValueError(f"a local date-time has no zone (got {value.isoformat()})")
-    return value.isoformat(timespec="seconds").replace("-", "").replace(":", "")
+    return _date_time("", value)
 
 
 @lru_cache(maxsize=2048)
