@@ -45,6 +45,7 @@ from .wallclock import (
     load_zone,
     local_dates,
     nth_date,
+    ordinary_day,
     record_offsets,
     skipped_dates,
     tz_version,
@@ -149,16 +150,19 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     # What the patient measures is worked out once per dose, not once per day.
     portions = {dose: formulation.measure(dose) for dose in levels}
     amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
+    overridden = inputs.overridden
+    windows = {wanted: _window(wanted, overridden) for _, wanted in times}
     plan_days = []
     # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
         wanted = _in_force(times, index)
-        clock = dose_clock(day, wanted, zone)
+        at, clock_notes = wanted, ()
+        if not ordinary_day(day, zone):  # the clocks may skip or repeat the dose time that night
+            clock = dose_clock(day, wanted, zone)
+            at, clock_notes = clock.time, (clock.note,) if clock.note else ()
         plan_days.append(DoseDay(
-            day, index + 1, dose, clock.time,
-            Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
-            amounts[dose], portions[dose], (clock.note,) if clock.note else (),
-            _window(wanted, inputs.overridden), cause))
+            day, index + 1, dose, at, Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
+            amounts[dose], portions[dose], clock_notes, windows[wanted], cause))
     warnings, screen_notes = screen.findings(inputs.patient)
     notes += screen_notes
     notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
@@ -176,7 +180,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
                                           f"the start on {inputs.start} may have to wait for the pharmacy"))
     events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
     notes += event_notes
-    live = {day.key for day in plan_days} | {event.key for event in events}
+    # what earlier revisions had and this one still has is not cancelled
+    live = {day.key for day in plan_days} | {event.key for event in events} if cancelled else set()
     plan = Plan(
         plan_id=plan_id if plan_id is not None else derive_plan_id(inputs.patient.label, inputs.start),
         revision=revision, generated_at=generated_at, inputs=inputs, target_mg=final_target,
@@ -347,6 +352,8 @@ def _expand(segments: list[_Segment], count: int) -> list[tuple[Decimal, str]]:
 
 def _in_force(changes: list[tuple[int, T]], index: int) -> T:
     """The value in force on day `index` of (offset, value) changes in date order."""
+    if len(changes) == 1:  # no adjustment changed it: the one value holds every day
+        return changes[0][1]
     return next(value for offset, value in reversed(changes) if offset <= index)
 
 

@@ -276,14 +276,17 @@ class DoseDay(Record):
     cause: str = ""
 
     def __post_init__(self) -> None:
-        positive_mg(self.dose_mg, f"{self.date}: the dose")
+        dose = self.dose_mg
+        if not (isinstance(dose, Decimal) and dose.is_finite() and dose > 0):  # checked per day: no message made
+            positive_mg(dose, f"{self.date}: the dose")
         if self.day < 1:
             raise InputError(f"{self.date}: day numbers start at 1 (got {self.day})")
 
     @property
     def key(self) -> str:
-        """The day's identity across revisions (its calendar UID): the date."""
-        return f"{self.date:%Y%m%d}"
+        """The day's identity across revisions (its calendar UID): the date, as YYYYMMDD (a plan's dates
+        have four-digit years: wallclock.check_date_range). Not strftime: a plan asks for it per day, often."""
+        return self.date.isoformat().replace("-", "")
 
 
 class EventKind(str, Enum):
@@ -349,9 +352,11 @@ class Plan(Record):
             raise InputError(f"revision {self.revision} cannot supersede revision {self.supersedes}")
         if self.generated_at.tzinfo is None:
             raise InputError("generated_at must carry a time zone")
+        dates = local_dates(self.days[0].date, zone)
+        next(dates)
         for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
             # consecutive dates of the zone's calendar: a date it skipped is not a day (wallclock)
-            if after.date != next(local_dates(before.date + timedelta(days=1), zone)):
+            if after.date != next(dates):
                 raise InputError(f"days must be consecutive dates: {after.date} follows {before.date}")
             if after.day != number:
                 raise InputError(f"{after.date}: expected day {number}, got {after.day}")

@@ -131,6 +131,26 @@ def _formulation(formulation: Formulation) -> dict[str, Any]:
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as the JSON object of schema titrate.plan/2: its inputs and what the engine derived."""
+    return _plan_dict(plan, [_day_dict(day) for day in plan.days])
+
+
+def _day_dict(day: DoseDay) -> dict[str, Any]:
+    return {
+        "date": day.date.isoformat(),
+        "day": day.day,
+        "dose_mg": _mg(day.dose_mg),
+        "time": format_hhmm(day.time),
+        "window": _window(day.window),
+        "phase": day.phase.value,
+        "cause": day.cause,
+        "amount": day.amount,
+        "dispense": [_portion(portion) for portion in day.dispense],
+        "notes": list(day.notes),
+    }
+
+
+def _plan_dict(plan: Plan, days: Any) -> dict[str, Any]:
+    """plan_to_dict, with `days` as given: dumps writes the days its own faster way."""
     return {
         "schema": SCHEMA,
         "plan_id": plan.plan_id,
@@ -147,21 +167,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "rules_applied": list(plan.rules_applied),
         "warnings": [{"rule": f.rule, "message": f.message} for f in plan.warnings],
         "notes": [{"rule": f.rule, "message": f.message} for f in plan.notes],
-        "days": [
-            {
-                "date": day.date.isoformat(),
-                "day": day.day,
-                "dose_mg": _mg(day.dose_mg),
-                "time": format_hhmm(day.time),
-                "window": _window(day.window),
-                "phase": day.phase.value,
-                "cause": day.cause,
-                "amount": day.amount,
-                "dispense": [_portion(portion) for portion in day.dispense],
-                "notes": list(day.notes),
-            }
-            for day in plan.days
-        ],
+        "days": days,
         "events": [{"key": e.key, "kind": e.kind.value, "date": e.date.isoformat(), "text": e.text}
                    for e in plan.events],
         "refills": [
@@ -191,30 +197,74 @@ def dumps(plan: Plan) -> str:
     from json.encoder import encode_basestring  # only when a plan is saved: a table never needs json
 
     out: list[str] = []
-    _indented(plan_to_dict(plan), "\n", out, encode_basestring)
+    _indented(_plan_dict(plan, _Days(plan.days)), "\n", out, encode_basestring)
     out.append("\n")
     return "".join(out)
 
 
+class _Days:
+    """A plan's days in a plan_dict that dumps writes: each day's text from a template made once per run
+    of days alike in dose, time, window, amount and the rest (only the date and day number differ)."""
+
+    __slots__ = ("days",)
+
+    def __init__(self, days: tuple[DoseDay, ...]) -> None:
+        self.days = days
+
+    def write(self, newline: str, out: list[str], text: Any) -> None:
+        """The days as _indented writes _day_dict's of them, as a list at `newline`'s depth."""
+        inner = newline + "  "
+        fields = inner + "  "
+        last_shape, rest = None, ""
+        opening = "[" + inner
+        for day in self.days:
+            # alike days come in runs; comparing with the day before is cheaper than hashing their parts
+            shape = (day.dose_mg, day.time, day.window, day.phase, day.cause, day.amount, day.dispense, day.notes)
+            if shape != last_shape:
+                last_shape, rest = shape, _day_rest(day, inner, text)
+            out.append(f'{opening}{{{fields}"date": "{day.date.isoformat()}",{fields}"day": {int.__repr__(day.day)}')
+            out.append(rest)
+            opening = "," + inner
+        out.append(newline + "]" if self.days else "[]")
+
+
+def _day_rest(day: DoseDay, newline: str, text: Any) -> str:
+    """A day's JSON object as _indented writes it at `newline`'s depth, after its date and day number
+    (its first two fields, which the date's digits and a number need no escaping to write)."""
+    written: list[str] = []
+    _indented(_day_dict(day), newline, written, text)
+    whole = "".join(written)
+    head = f'{{{newline}  "date": "{day.date.isoformat()}",{newline}  "day": {int.__repr__(day.day)}'
+    return whole[len(head):]
+
+
 def _indented(value: Any, newline: str, out: list[str], text: Any) -> None:
-    """`value` (dicts with text keys, lists, text, whole numbers, booleans, None) as indented JSON."""
+    """`value` (dicts with text keys, lists, text, whole numbers, booleans, None) as indented JSON.
+    Text items, most of a plan file, are written in their container's loop: a call each saved."""
     if isinstance(value, str):
         out.append(text(value))
     elif value is None or isinstance(value, bool):
         out.append("null" if value is None else "true" if value else "false")
     elif isinstance(value, int):
         out.append(int.__repr__(value))
-    elif isinstance(value, dict) and all(isinstance(key, str) for key in value):
+    elif isinstance(value, dict):
         if not value:
             out.append("{}")
             return
         inner = newline + "  "
         opening = "{" + inner
         for key, item in value.items():
-            out.append(opening + text(key) + ": ")
-            _indented(item, inner, out, text)
+            if not isinstance(key, str):
+                raise TypeError(f"a plan file's keys are text (got {key!r})")
+            if type(item) is str:
+                out.append(f"{opening}{text(key)}: {text(item)}")
+            else:
+                out.append(f"{opening}{text(key)}: ")
+                _indented(item, inner, out, text)
             opening = "," + inner
         out.append(newline + "}")
+    elif isinstance(value, _Days):
+        value.write(newline, out, text)
     elif isinstance(value, (list, tuple)):
         if not value:
             out.append("[]")
@@ -222,8 +272,11 @@ def _indented(value: Any, newline: str, out: list[str], text: Any) -> None:
         inner = newline + "  "
         opening = "[" + inner
         for item in value:
-            out.append(opening)
-            _indented(item, inner, out, text)
+            if type(item) is str:
+                out.append(opening + text(item))
+            else:
+                out.append(opening)
+                _indented(item, inner, out, text)
             opening = "," + inner
         out.append(newline + "]")
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import groupby
 
 from .errors import InputError
 from .formulations import Portion
@@ -56,9 +57,11 @@ def plan_refills(days: list[tuple[date, tuple[Portion, ...]]], supply: Supply, f
 
 
 def total_quantities(portion_lists) -> tuple[Portion, ...]:
-    """The portions added up per unit strength, largest strength first."""
+    """The portions added up per unit strength, largest strength first. A run of days taking the same
+    portions is added up as one, times its length: a fill's days come in such runs."""
     totals: dict[Decimal, Decimal] = defaultdict(Decimal)
-    for portions in portion_lists:
+    for portions, run in groupby(portion_lists):
+        days = sum(1 for _ in run)
         for portion in portions:
-            totals[portion.mg_per_unit] += portion.quantity
+            totals[portion.mg_per_unit] += portion.quantity * days
     return tuple(Portion(mg, quantity) for mg, quantity in sorted(totals.items(), reverse=True))

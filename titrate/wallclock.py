@@ -133,6 +133,8 @@ def dose_clock(day: date, wanted: time, zone: ZoneInfo) -> DoseClock:
     back by the jump instead, so that each date keeps exactly one dose. A repeated time (clocks going
     back) is the first of the two, and the note says which, by its UTC offset.
     """
+    if ordinary_day(day, zone):
+        return DoseClock(wanted, None)
     local = datetime.combine(day, wanted, tzinfo=zone)
     if occurs_twice(local.replace(tzinfo=None), zone):
         offset = format_offset(local.replace(fold=0).utcoffset())
@@ -158,6 +160,8 @@ def _exists(local: datetime) -> bool:
 
 def occurs_twice(local: datetime, zone: ZoneInfo) -> bool:
     """Whether the naive wall-clock time `local` happens twice in `zone` (the clocks go back over it)."""
+    if ordinary_day(local.date(), zone):
+        return False
     first, second = (local.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
     return first.utcoffset() != second.utcoffset() and _exists(first) and _exists(second)
 
@@ -191,18 +195,23 @@ def parse_offset(text: str, *, field: str) -> timedelta:
 def date_exists(day: date, zone: ZoneInfo) -> bool:
     """Whether `day` is on the zone's calendar at all: Pacific/Apia skipped 2011-12-30 when Samoa moved
     across the date line. A date exists if its start, middle or end does (a change never takes more)."""
-    return any(_exists(datetime.combine(day, moment, tzinfo=zone)) for moment in (time(0), time(12), time(23, 59)))
+    return ordinary_day(day, zone) or any(_exists(datetime.combine(day, moment, tzinfo=zone))
+                                          for moment in (time(0), time(12), time(23, 59)))
 
 
 def local_dates(start: date, zone: ZoneInfo) -> Iterator[date]:
-    """The dates from `start` on that exist in `zone`, in order: a skipped date is left out."""
-    day = start
+    """The dates from `start` on that exist in `zone`, in order: a skipped date is left out. The zone is
+    asked, month by month, only about the days near a change of offset (see ordinary_day)."""
+    day, one_day = start, timedelta(days=1)
     while True:
-        if date_exists(day, zone):
-            yield day
-        if day == date.max:
-            return
-        day += timedelta(days=1)
+        near = _unsettled_days(zone, day.year, day.month) if 1 < day.year < MAXYEAR else None
+        month = day.month
+        while day.month == month:
+            if (near is not None and day not in near) or date_exists(day, zone):
+                yield day
+            if day == date.max:
+                return
+            day += one_day
 
 
 def nth_date(start: date, count: int, zone: ZoneInfo) -> date:
@@ -211,9 +220,16 @@ def nth_date(start: date, count: int, zone: ZoneInfo) -> date:
 
 
 def skipped_dates(first: date, last: date, zone: ZoneInfo) -> list[date]:
-    """The dates between `first` and `last` that `zone` skipped."""
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)
-            if not date_exists(first + timedelta(days=n), zone)]
+    """The dates between `first` and `last` that `zone` skipped: only days near a change of offset can be."""
+    if not 1 < first.year <= last.year < MAXYEAR:
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)
+                if not date_exists(first + timedelta(days=n), zone)]
+    near: list[date] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        near += _unsettled_days(zone, year, month)
+        year, month = year + month // 12, month % 12 + 1
+    return sorted(day for day in near if first <= day <= last and not date_exists(day, zone))
 
 
 def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
@@ -221,7 +237,7 @@ def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
     America/Santiago, say) closes at the first minute after the jump."""
     end = datetime.combine(day, time(0)) + timedelta(minutes=window.end)
     local = end.replace(tzinfo=zone)
-    if _exists(local):
+    if ordinary_day(day, zone) or _exists(local):
         return local
     return local.astimezone(timezone.utc).astimezone(zone)
 
@@ -282,6 +298,33 @@ def _changes(zone: ZoneInfo, year: int, month: int) -> tuple[tuple[datetime, Obs
                                              after.tzname() or zone.key, bool(after.dst()))))
         moment = step_end
     return tuple(found)
+
+
+#: Days either side of the UTC date of a change of offset that are not ordinary days. The wall-clock
+#: times of a local date (through the midnight that ends it) fall on UTC dates at most a day from it.
+_MARGIN_DAYS = 2
+
+
+def ordinary_day(day: date, zone: ZoneInfo) -> bool:
+    """Whether `day` is far from every change of `zone`'s offset: then it exists, and each of its
+    wall-clock times, through the midnight that ends it, happens exactly once. The clock-change rules
+    only need checking, time by time, on the few days that are not ordinary. Dates in the calendar's
+    first and last years are never called ordinary: the scan cannot reach past either end."""
+    return 1 < day.year < MAXYEAR and day not in _unsettled_days(zone, day.year, day.month)
+
+
+@lru_cache(maxsize=4096)
+def _unsettled_days(zone: ZoneInfo, year: int, month: int) -> frozenset[date]:
+    """The dates of a month within _MARGIN_DAYS of a change of offset (in this month or either next to
+    it). Worked out once per zone and month from the scan _changes makes, so that a plan asks the zone
+    about its ordinary days in bulk instead of converting times to UTC and back day by day."""
+    near: set[date] = set()
+    for month_year, month_number in ((year - (month == 1), (month - 2) % 12 + 1), (year, month),
+                                     (year + month // 12, month % 12 + 1)):
+        for change, _ in _changes(zone, month_year, month_number):
+            middle = change.date()
+            near.update(middle + timedelta(days=shift) for shift in range(-_MARGIN_DAYS, _MARGIN_DAYS + 1))
+    return frozenset(day for day in near if day.year == year and day.month == month)
 
 
 def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:

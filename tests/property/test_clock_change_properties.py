@@ -8,9 +8,10 @@ second), so no such time may be written with a TZID.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from hypothesis import example, given
+from hypothesis import strategies as st
 from strategies import clock_changes
 
 from titrate.engine import build_plan
@@ -19,7 +20,15 @@ from titrate.plan_io import dumps
 from titrate.protocols import PROTOCOLS
 from titrate.render import render
 from titrate.render.ics import calendar_tzid
-from titrate.wallclock import EVENING_WINDOW, date_exists, first_instant, load_zone, occurs_twice, window_close
+from titrate.wallclock import (
+    EVENING_WINDOW,
+    date_exists,
+    first_instant,
+    load_zone,
+    occurs_twice,
+    ordinary_day,
+    window_close,
+)
 
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 LOCAL = re.compile(r"^(DTSTART|DTEND);TZID=([^:]+):(\d{8}T\d{6})\r$", flags=re.M)
@@ -76,3 +85,30 @@ def test_json_table_and_calendar_say_the_same_about_a_repeated_time(change):
             assert note in dumps(plan)
             assert note in render(plan, "table")
             assert note.replace(",", "\\,") in render(plan, "ics").replace("\r\n ", "")
+
+
+def _once(local: datetime) -> bool:
+    """Whether aware `local` exists and happens once, worked out from the zone's offsets alone."""
+    back = local.astimezone(timezone.utc).astimezone(local.tzinfo)
+    return (back.replace(tzinfo=None) == local.replace(tzinfo=None)
+            and local.replace(fold=0).utcoffset() == local.replace(fold=1).utcoffset())
+
+
+@given(clock_changes(), st.integers(0, 24 * 60))
+@example(("Pacific/Apia", date(2011, 12, 30), time(0)), 0)
+@example(("Europe/London", date(2026, 10, 24), time(0)), 24 * 60)  # the midnight before the clocks go back
+def test_an_ordinary_day_has_every_wall_clock_time_once(change, minutes):
+    # The clock-change rules skip the time-by-time checks on ordinary days, so the claim must hold for
+    # every minute of the day and the midnight that ends it, however close a change comes.
+    name, day, wall = change
+    zone = load_zone(name)
+    if ordinary_day(day, zone):
+        assert _once(datetime.combine(day, wall, tzinfo=zone))
+        assert _once(datetime.combine(day, time(0), tzinfo=zone) + timedelta(minutes=minutes))
+
+
+def test_the_days_around_a_clock_change_are_not_ordinary():
+    london = load_zone("Europe/London")
+    assert not ordinary_day(date(2026, 3, 29), london) and not ordinary_day(date(2026, 10, 25), london)
+    assert not ordinary_day(date(2011, 12, 30), load_zone("Pacific/Apia"))
+    assert ordinary_day(date(2026, 7, 1), london) and ordinary_day(date(2026, 7, 1), load_zone("UTC"))

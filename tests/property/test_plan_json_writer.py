@@ -38,6 +38,7 @@ def test_every_kind_of_value_is_written_as_json_writes_it(value):
     assert "".join(out) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def test_a_value_a_plan_never_holds_is_refused():
+@pytest.mark.parametrize("value", [{"mg": 1.5}, {1: "a key that is not text"}, [{"mg": "1.50", 2: "two"}]])
+def test_a_value_a_plan_never_holds_is_refused(value):
     with pytest.raises(TypeError):
-        plan_io._indented({"mg": 1.5}, "\n", [], json.encoder.encode_basestring)
+        plan_io._indented(value, "\n", [], json.encoder.encode_basestring)

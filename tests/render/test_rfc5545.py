@@ -3,7 +3,7 @@ is written by both and the bytes compared, over random plans, labels, zones and 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import icalendar
 from hypothesis import example, given
@@ -12,14 +12,24 @@ from icalendar.parser import _foldline
 from strategies import adjustment_steps, plan_requests
 
 from titrate.errors import InputError, RefusedError
+from titrate.record import replace
 from titrate.render import rfc5545
 from titrate.render.ics import calendar_of, render_ics
 from titrate.revise import adjust
-from titrate.service import make_plan
+from titrate.service import PlanRequest, make_plan
 
 KINDS = {"VCALENDAR": icalendar.Calendar, "VEVENT": icalendar.Event, "VALARM": icalendar.Alarm,
          "VTIMEZONE": icalendar.Timezone, "STANDARD": icalendar.TimezoneStandard,
          "DAYLIGHT": icalendar.TimezoneDaylight}
+
+
+def icalendar_bytes(plan, alarm_minutes=0) -> bytes:
+    """The plan's calendar as render_ics writes it, checked against calendar_of's and icalendar's bytes."""
+    calendar = calendar_of(plan, alarm_minutes=alarm_minutes)
+    assert calendar.to_ical() == as_icalendar(calendar).to_ical()
+    written = render_ics(plan, alarm_minutes=alarm_minutes).encode("utf-8")
+    assert written == calendar.to_ical()
+    return written
 
 
 def as_icalendar(component: rfc5545.Component) -> icalendar.cal.Component:
@@ -46,6 +56,15 @@ def test_a_calendar_is_written_byte_for_byte_as_icalendar_writes_it(request, gen
     calendar = calendar_of(plan, alarm_minutes=alarm_minutes)
     assert calendar.to_ical() == as_icalendar(calendar).to_ical()
     assert render_ics(plan, alarm_minutes=alarm_minutes).encode("utf-8") == calendar.to_ical()
+
+
+@given(plan_requests(), st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", fullmatch=True))  # model.is_plan_id
+@example(None, "a" * 64)
+def test_long_plan_ids_and_zone_names_fold_the_same_either_way(request, plan_id):
+    # render_ics folds a dose event's times and UID only when the plan's id or zone name makes them long
+    request = request or PlanRequest(start=date(2027, 1, 4), time_zone="America/Argentina/ComodRivadavia", days=3)
+    plan = make_plan(replace(request, plan_id=plan_id), generated_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    assert f"UID:{plan_id}-".encode() in icalendar_bytes(plan).replace(b"\r\n ", b"")
 
 
 #: Text made mostly of what escaping and folding care about.

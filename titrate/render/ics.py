@@ -10,17 +10,42 @@ already on a phone instead of adding new ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ..model import Cancelled, DoseDay, EventKind, Plan
 from ..model import Event as PlanEvent
-from ..wallclock import first_instant, format_minutes, load_zone, occurs_twice, window_close
+from ..wallclock import (
+    MINUTES_PER_DAY,
+    first_instant,
+    format_minutes,
+    load_zone,
+    occurs_twice,
+    ordinary_day,
+    window_close,
+)
 from .common import DISCLAIMER, dose_text, patient_lines, refill_text
-from .rfc5545 import Alarm, Calendar, Event, vText
+from .rfc5545 import (
+    Alarm,
+    Calendar,
+    Component,
+    Event,
+    Written,
+    content_line,
+    escape_text,
+    fold,
+    folds,
+    line_head,
+    local_date_time,
+    vText,
+)
 from .vtimezone import vtimezone
 
 PRODID = "-//titrate//LDN titration plan//EN"
+_MIDNIGHT = time(0)
+_ONE_DAY = timedelta(days=1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -41,11 +66,20 @@ def render_ics(plan: Plan, *, alarm_minutes: int | None = 0) -> str:
     """The calendar as text with CRLF line endings. `alarm_minutes` before each dose a reminder shows;
     None leaves reminders out. Days and events an earlier revision had and this one does not are
     written as cancelled (same UID, STATUS:CANCELLED), so a calendar that takes updates removes them."""
-    return calendar_of(plan, alarm_minutes=alarm_minutes).to_ical().decode("utf-8")
+    return _calendar(plan, alarm_minutes, _written_dose_events).to_ical().decode("utf-8")
 
 
 def calendar_of(plan: Plan, *, alarm_minutes: int | None = 0) -> Calendar:
-    """The calendar's components, written out by render_ics (and by icalendar, in a test, to compare)."""
+    """The calendar's components, every event built property by property: what render_ics writes (a
+    test compares the bytes, and icalendar's for the same components)."""
+    return _calendar(plan, alarm_minutes, _dose_events)
+
+
+#: Makes the dose days' events: each built property by property (calendar_of), or mostly written (render_ics).
+DoseEvents = Callable[[Plan, ZoneInfo, list[str], int | None], Iterable[Component]]
+
+
+def _calendar(plan: Plan, alarm_minutes: int | None, dose_events: DoseEvents) -> Calendar:
     zone = load_zone(plan.time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -59,9 +93,8 @@ def calendar_of(plan: Plan, *, alarm_minutes: int | None = 0) -> Calendar:
     calendar.add("x-wr-caldesc", vText(DISCLAIMER))
     dates = [plan.start, plan.end, *(item.date for item in plan.cancelled if item.time is not None)]
     calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), min(dates), max(dates)))
-    patient_notes = patient_lines(plan)
-    for day in plan.days:
-        calendar.add_component(_event(plan, day, zone, patient_notes, alarm_minutes))
+    for event in dose_events(plan, zone, patient_lines(plan), alarm_minutes):
+        calendar.add_component(event)
     for event in plan.events:
         calendar.add_component(_all_day_event(plan, event, zone, alarm_minutes))
     for item in plan.cancelled:
@@ -135,6 +168,10 @@ def _cancelled_event(plan: Plan, item: Cancelled, zone: ZoneInfo) -> Event:
     return event
 
 
+def _dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str], alarm_minutes: int | None) -> list[Event]:
+    return [_event(plan, day, zone, patient_notes, alarm_minutes) for day in plan.days]
+
+
 def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, patient_notes: list[str],
            alarm_minutes: int | None) -> Event:
     event = _private_event(plan, day.key, f"LDN {dose_text(day)}", _description(plan, day, patient_notes))
@@ -143,6 +180,76 @@ def _event(plan: Plan, day: DoseDay, zone: ZoneInfo, patient_notes: list[str],
     if alarm_minutes is not None:
         _add_alarm(event, f"Time for your LDN dose: {dose_text(day)}", -timedelta(minutes=alarm_minutes))
     return event
+
+
+def _written_dose_events(plan: Plan, zone: ZoneInfo, patient_notes: list[str],
+                         alarm_minutes: int | None) -> Iterator[Component]:
+    """The dose days' events as _event builds them, most written straight from templates: a plan's events
+    differ only in their dates, UID and description, and building each property by property took most of
+    a calendar's time. A day near a clock change (not a wallclock.ordinary_day, so its times may need
+    moving or writing in UTC) goes through _event; each run of ordinary days is written as one text."""
+    tzid = {"TZID": calendar_tzid(plan.time_zone)}
+    starts, ends = line_head("DTSTART", tzid), line_head("DTEND", tzid)
+    # The description's parts escaped one by one, as escaping the whole would: they join at line breaks,
+    # and all but the last (which may hold user text) are titrate's own words.
+    tail = escape_text(ics_text("\n".join([*patient_notes, f"Plan {plan.plan_id}, revision {plan.revision}.",
+                                            DISCLAIMER])))
+    between = "\r\n".join([content_line("dtstamp", plan.generated_at), ""])
+    shared = "\r\n".join([content_line("sequence", plan.revision - 1), content_line("class", "PRIVATE"), ""])
+    uid = f"UID:{escape_text(plan.plan_id)}-"  # a day's key is its date's digits: nothing to escape
+    # A date-time value is 15 characters, a UID's key and domain 16: whether these lines fold is the plan's.
+    fold_times = folds(len(starts) + 15) or folds(len(ends) + 15) or folds(len(uid) + 16)
+    count = len(plan.days)
+    last_shape: tuple[Decimal, str, int, int, time] | None = None
+    written: list[str] = []
+    for day in plan.days:
+        if not ordinary_day(day.date, zone):
+            if written:
+                yield Written("\r\n".join(written))
+                written = []
+            yield _event(plan, day, zone, patient_notes, alarm_minutes)
+            continue
+        window = day.window
+        shape = (day.dose_mg, day.amount, window.start, window.end, day.time)
+        if shape != last_shape:  # alike days come in runs
+            last_shape, (opening, at, until, next_day, take, closing) = shape, _dose_template(day, alarm_minutes)
+        date_digits = day.key  # YYYYMMDD, as a DATE-TIME value begins
+        end_digits = (day.date + _ONE_DAY).isoformat().replace("-", "") if next_day else date_digits
+        if fold_times:
+            times = (f"{fold(f'{starts}{date_digits}{at}')}\r\n{fold(f'{ends}{end_digits}{until}')}\r\n{between}"
+                     f"{fold(f'{uid}{date_digits}@titrate')}\r\n")
+        else:
+            times = f"{starts}{date_digits}{at}\r\n{ends}{end_digits}{until}\r\n{between}{uid}{date_digits}@titrate\r\n"
+        notes = "".join(f"\\n{escape_text(ics_text(note))}" for note in day.notes) if day.notes else ""
+        description = fold(f"DESCRIPTION:{take}\\nDay {day.day} of {count} ({day.phase.value}).{notes}\\n{tail}")
+        written.append(f"{opening}{times}{shared}{description}\r\n{closing}")
+    if written:
+        yield Written("\r\n".join(written))
+
+
+#: The lines before an event's times; the start's and end's times of day (THHMMSS); whether the end is
+#: the next day's midnight; the first line of the description, escaped; the lines after the description.
+_DoseTemplate = tuple[str, str, str, bool, str, str]
+
+
+def _dose_template(day: DoseDay, alarm_minutes: int | None) -> _DoseTemplate:
+    """What every event of a dose, amount, window and time holds, on an ordinary day: its window closes
+    at its end's wall-clock time (wallclock.window_close moves only a time the clocks skip)."""
+    dose = dose_text(day)
+    start = local_date_time(datetime.combine(day.date, day.time))
+    end = local_date_time(datetime.combine(day.date, _MIDNIGHT) + timedelta(minutes=day.window.end))
+    return (f"BEGIN:VEVENT\r\n{content_line('summary', f'LDN {dose}')}\r\n", start[8:], end[8:],
+            day.window.end == MINUTES_PER_DAY, escape_text(ics_text(_taking(day))), _closing_lines(dose, alarm_minutes))
+
+
+def _closing_lines(dose: str, alarm_minutes: int | None) -> str:
+    """A dose event's lines after its description: TRANSP, the reminder, END."""
+    lines = [content_line("transp", "TRANSPARENT")]
+    if alarm_minutes is not None:
+        lines += ["BEGIN:VALARM", content_line("action", "DISPLAY"),
+                  content_line("description", f"Time for your LDN dose: {dose}"),
+                  content_line("trigger", -timedelta(minutes=alarm_minutes)), "END:VALARM"]
+    return "\r\n".join([*lines, "END:VEVENT"])
 
 
 def _add_times(event: Event, plan: Plan, zone: ZoneInfo, **local: datetime) -> None:
@@ -163,14 +270,12 @@ def _reminder_instant(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _description(plan: Plan, day: DoseDay, patient_notes: list[str]) -> str:
+    return "\n".join([_taking(day), f"Day {day.day} of {len(plan.days)} ({day.phase.value}).", *day.notes,
+                      *patient_notes, f"Plan {plan.plan_id}, revision {plan.revision}.", DISCLAIMER])
+
+
+def _taking(day: DoseDay) -> str:
+    """The description's first line: what to take, and when."""
     window = f"{format_minutes(day.window.start)} and {format_minutes(day.window.end)}".replace(
         "24:00", "midnight")
-    lines = [
-        f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}.",
-        f"Day {day.day} of {len(plan.days)} ({day.phase.value}).",
-        *day.notes,
-        *patient_notes,
-        f"Plan {plan.plan_id}, revision {plan.revision}.",
-        DISCLAIMER,
-    ]
-    return "\n".join(lines)
+    return f"Take {day.amount} ({dose_text(day)} of low-dose naltrexone, LDN), once, between {window}."

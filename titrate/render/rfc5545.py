@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 __all__ = ["Alarm", "Calendar", "Component", "Event", "Timezone", "TimezoneDaylight", "TimezoneStandard",
-           "escape_text", "fold", "vText"]
+           "Written", "content_line", "escape_text", "fold", "folds", "line_head", "local_date_time", "vText"]
 
 #: Properties a component writes first, in this order (icalendar's canonical_order); the rest follow
 #: alphabetically.
@@ -99,6 +99,41 @@ class TimezoneDaylight(Component):
     __slots__ = ()
 
 
+class Written(Component):
+    """A component given as its content lines, already written (CRLF between them): the calendar writes
+    most dose days' events from templates made once per plan, and they go where the component would."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def _write(self, lines: list[str]) -> None:
+        lines.append(self.text)
+
+
+def content_line(name: str, value: object, parameters: dict[str, str] | None = None) -> str:
+    """One property as a component given `add(name, value, parameters)` writes it: escaped and folded."""
+    return _folded_line(name.upper(), value, tuple(parameters.items()) if parameters else ())
+
+
+def line_head(name: str, parameters: dict[str, str]) -> str:
+    """What a property's line holds before its value ("DTSTART;TZID=Europe/London:"), for a writer that
+    adds values to it by the thousand; fold the whole line once the value is in."""
+    return _content_line(name.upper(), "", dict(parameters))
+
+
+def folds(length: int) -> bool:
+    """Whether an ASCII content line of `length` characters is folded."""
+    return length > _FOLD_AT
+
+
+def local_date_time(value: datetime) -> str:
+    """A naive (local) date-time as a DATE-TIME value: YYYYMMDDTHHMMSS."""
+    return _date_time("", value)
+
+
 @lru_cache(maxsize=2048)
 def _folded_line(name: str, value: object, parameters: tuple[tuple[str, str], ...]) -> str:
     # Cached: most lines of a calendar (DTSTAMP, SEQUENCE, CLASS, the alarm's) repeat in every event.
@@ -141,8 +176,8 @@ def _parameter(value: str) -> str:
 
 
 def _date_time(name: str, value: datetime) -> str:
-    text = (f"{value.year:04}{value.month:02}{value.day:02}"
-            f"T{value.hour:02}{value.minute:02}{value.second:02}")
+    # isoformat pads the year to 4 digits, as icalendar does; the fastest way to the digits
+    text = value.replace(tzinfo=None).isoformat(timespec="seconds").replace("-", "").replace(":", "")
     if value.tzinfo is None:
         return text  # local time: the caller gives the TZID parameter, or it is a VTIMEZONE onset
     if value.utcoffset() != timedelta(0) or value.tzname() not in ("UTC", "GMT"):
