@@ -242,8 +242,9 @@ def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
     return local.astimezone(timezone.utc).astimezone(zone)
 
 
-#: Two changes of offset never come closer than this in the tz database; the scan steps by it.
-SCAN_STEP = timedelta(hours=6)
+#: Two changes of offset never come closer than this in the tz database (the closest are a week apart), so
+#: a scan that compares the offsets a step apart misses none; tests/unit/test_zone_rules.py checks every zone.
+SCAN_STEP = timedelta(days=1)
 
 
 class Observance(Record):
@@ -280,17 +281,19 @@ def _changes(zone: ZoneInfo, year: int, month: int) -> tuple[tuple[datetime, Obs
     it starts.
 
     Scanned once per zone and month (every plan records its offsets, and a batch makes many plans in the
-    same zones and months). The steps fall at the same UTC hours, 6 hours apart from midnight, whatever
-    the plan's dates, so a plan sees exactly what a scan of its own dates would find.
+    same zones and months). The steps fall at UTC midnights, whatever the plan's dates, so a plan sees
+    exactly what a scan of its own dates would find.
     """
     moment = datetime(year, month, 1, tzinfo=timezone.utc)
     following = (year + month // 12, month % 12 + 1)
     finish = (datetime(*following, 1, tzinfo=timezone.utc) if following[0] <= MAXYEAR
               else datetime.max.replace(tzinfo=timezone.utc))
     found = []
+    offset = _offset(zone, moment)
     while moment < finish:
         step_end = min(moment + SCAN_STEP, finish)
-        if _offset(zone, step_end) != _offset(zone, moment):
+        offset_then, offset = offset, _offset(zone, step_end)
+        if offset != offset_then:
             change = _first_instant_at_new_offset(zone, moment, step_end)
             after = change.astimezone(zone)
             before = _offset(zone, change - timedelta(seconds=1))

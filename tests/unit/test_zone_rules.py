@@ -1,5 +1,6 @@
 """Zone rules from the tzdata package, recorded in each plan; dates a zone skipped; repeated hours."""
 
+import os
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,9 @@ from titrate.plan_io import dumps, loads
 from titrate.protocols import PROTOCOLS
 from titrate.record import replace
 from titrate.render import render
-from titrate.tzdb import get_zone
+from titrate.tzdb import _packaged_keys, get_zone
 from titrate.wallclock import (
+    SCAN_STEP,
     date_exists,
     dose_clock,
     first_instant,
@@ -163,3 +165,31 @@ def test_all_day_reminders_ring_at_nine_in_the_plans_zone_as_an_absolute_time():
         assert alarm.trigger == datetime.combine(event.dtstart, time(9), tzinfo=load_zone("Australia/Sydney"))
         assert alarm.trigger.utcoffset() == timedelta(0) and alarm.trigger.hour == 22
     assert "TRIGGER:PT9H" not in text and text.count("TRIGGER;VALUE=DATE-TIME:") == len(plan.events)
+
+
+
+def _offset_changes(key: str) -> list[int]:
+    """The instants (UTC seconds) at which `key`'s offset changes, read straight from tzdata's file with
+    the standard library's pure-Python reader (not the code under test, which finds them by scanning):
+    the file's list of changes, then two years of the rule that follows it (daylight saving each year)."""
+    from zoneinfo import _zoneinfo
+
+    with open(os.path.join(os.path.dirname(tzdata.__file__), "zoneinfo", *key.split("/")), "rb") as file:
+        zone = _zoneinfo.ZoneInfo.from_file(file, key=key)
+    offsets = [zone._tti_before.utcoff if zone._tti_before else None, *(tti.utcoff for tti in zone._ttinfos)]
+    changes = [instant for instant, before, after in zip(zone._trans_utc, offsets, offsets[1:]) if before != after]
+    if isinstance(zone._tz_after, _zoneinfo._TZStr):  # a rule with daylight saving: two changes a year
+        last = datetime.fromtimestamp(changes[-1] if changes else 0, timezone.utc).year
+        rule = zone._tz_after
+        changes += sorted(instant for year in (last + 1, last + 2) for instant in rule.transitions(year)
+                          if instant > (changes[-1] if changes else float("-inf")))
+    return changes
+
+
+def test_no_two_changes_of_offset_in_any_zone_fall_within_one_scan_step():
+    # The scan for changes (wallclock._changes) compares offsets SCAN_STEP apart: two changes inside one
+    # step would cancel out unseen. The closest pair in tzdata is a week apart (America/Boa_Vista, 2000).
+    closest = min((later - earlier, key) for key in _packaged_keys()
+                  for changes in [_offset_changes(key)] for earlier, later in zip(changes, changes[1:]))
+    assert closest[0] > SCAN_STEP.total_seconds(), closest
+    assert closest[0] < 8 * 86400, closest  # the check sees the closest pair, not nothing
