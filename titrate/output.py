@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .errors import InputError
@@ -25,6 +26,11 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     if not path.parent.is_dir():
         raise InputError(f"cannot write {shown_path(path)}: there is no folder {shown_path(path.parent)}")
     try:
+        if force and _is_device_or_pipe(path):
+            # /dev/null, /dev/stdout, a named pipe: renaming a file over it would replace the node itself
+            with open(path, "wb") as stream:
+                stream.write(data)
+            return
         _write_then_place(path, data, force=force)
     except InputError:
         raise
@@ -32,20 +38,27 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
         raise OSError(error.errno, f"cannot write {shown_path(path)}: {error.strerror}") from None
 
 
-def write_new_synced(path: Path, data: bytes) -> None:
-    """Write `data` to `path`, which must not exist yet, and sync it to disk; readable by its owner only.
+def write_new(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, which must not exist yet; readable by its owner only. Not synced to disk.
 
     For a private folder where nobody reads a file before it is done: batch stages each row's files so,
-    then links them into place, so a temporary name and a rename per file would buy nothing.
+    syncs a group of rows' files at once, then links them into place, so a temporary name and a rename
+    (or a sync) per file would buy nothing.
     """
     with open(path, "xb", opener=_owner_only) as file:
         file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
 
 
 def _owner_only(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
+
+
+def _is_device_or_pipe(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _write_then_place(path: Path, data: bytes, *, force: bool) -> None:

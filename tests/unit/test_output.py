@@ -1,3 +1,7 @@
+import os
+import stat
+import threading
+
 import pytest
 
 from titrate.errors import InputError
@@ -43,3 +47,17 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
 def test_a_missing_folder_is_bad_input_naming_the_file(tmp_path):
     with pytest.raises(InputError, match="there is no folder"):
         write_atomically(tmp_path / "nowhere" / "plan.csv", b"x", force=False)
+
+
+def test_with_force_a_pipe_or_device_is_written_into_not_replaced(tmp_path):
+    # `-o /dev/null --force` once renamed a file over /dev/null; a FIFO stands in for any such node here.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    write_atomically(pipe, b"plan", force=True)
+    reader.join(timeout=5)
+    assert received == [b"plan"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
