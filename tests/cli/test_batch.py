@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import titrate.batch as batch_module
 from titrate.batch import COLUMNS, BatchSettings, run_batch
 from titrate.cli import cli
 from titrate.record import fields
@@ -203,7 +204,8 @@ def test_a_row_that_fails_is_reported_and_the_rest_go_on(batch, tmp_path):
     assert "1 failed (rerun to retry them)" in result.stdout
 
 
-def test_a_worker_killed_mid_batch_is_reported_per_row_and_a_rerun_finishes(tmp_path):
+def test_a_worker_killed_mid_batch_is_reported_per_row_and_a_rerun_finishes(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch_module, "SYNC_GROUP_ROWS", 8)  # results come back while the workers still run
     rows = [{"label": f"P{n}", "start": "2027-01-04", "time_zone": "UTC", "days": "7"} for n in range(120)]
     source, out = patients_file(tmp_path / "p.csv", rows), tmp_path / "plans"
     settings = BatchSettings(out, ("json", "ics"), NOW)
@@ -286,3 +288,17 @@ def test_help_names_every_option(batch):
     result = batch("--help")
     assert result.exit_code == 0
     assert all(option in result.stdout for option in ("--out", "--formats", "--jobs", "--force", "--template"))
+
+
+def test_staged_files_reach_the_disk_before_any_is_placed(tmp_path, monkeypatch):
+    # A placed file is trusted whole on a rerun, so its group of rows is synced first: one flush per
+    # SYNC_GROUP_ROWS rows, before the first of them is linked into its folder.
+    monkeypatch.setattr(batch_module, "SYNC_GROUP_ROWS", 3)
+    out = tmp_path / "plans"
+    placed_at_sync: list[int] = []
+    monkeypatch.setattr(batch_module.os, "sync", lambda: placed_at_sync.append(len(list(out.glob("*/plan.json")))))
+    rows = [{**GOOD, "label": f"Patient {number}"} for number in range(7)]
+    settings = BatchSettings(out, ("json", "ics"), NOW)
+    counts = run_batch(patients_file(tmp_path / "p.csv", rows), settings, jobs=2)
+    assert counts.planned == 7
+    assert placed_at_sync == [0, 3, 6]
