@@ -45,6 +45,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+@contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction taken up front (IMMEDIATE), so a check and the write it guards cannot interleave
+    with another save; rolled back on any error."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
 class StoreError(Exception):
     """The database cannot be used (made by a newer titrate, or not a titrate database)."""
 
@@ -117,20 +130,12 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front (IMMEDIATE) so a check and the write it guards cannot
-        interleave with another save."""
-        with self._connect() as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+        """One write transaction on a connection of its own (see _immediate)."""
+        with self._connect() as connection, _immediate(connection):
+            yield connection
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(connection):
             connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = connection.execute("SELECT version FROM schema_version").fetchone()
             version = row[0] if row else 0
@@ -143,10 +148,6 @@ class Store:
                 for statement in statements:
                     connection.execute(statement)
             connection.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
 
     def schema_version(self) -> int:
         with self._connect() as connection:
