@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import read_plan
+from .cli import _emit, _refuse_clobber, read_plan
 from .cli_types import DATE, MG, TIME, PathType
 from .errors import InputError, RefusedError
 from .machine import generated_now
 from .model import MAX_STEP_DAYS, AdjustmentKind
-from .output import refuse_clobber, write_atomically
 from .service import AdjustmentRequest, adjust_plan, diff_plans, write_plan
 
 if TYPE_CHECKING:
@@ -53,8 +52,7 @@ def adjust(plan_file: Path, effective: date, hold_days: int | None, step_back: b
         raise click.UsageError("--to and --for go with --step-back")
     if kind is AdjustmentKind.STEP_BACK and for_days is None:
         raise click.UsageError("--step-back needs --for DAYS")
-    if output is not None and not force:
-        refuse_clobber(output)
+    _refuse_clobber(output, force)
     old = read_plan(plan_file)
     request = AdjustmentRequest(
         kind, effective, reason, days=hold_days if kind is AdjustmentKind.HOLD else for_days,
@@ -70,11 +68,7 @@ def adjust(plan_file: Path, effective: date, hold_days: int | None, step_back: b
         # the change's one --reason goes with its override too, so the hint asks for no other
         raise RefusedError(error.rule_id, f"{error.detail} To go ahead, add --override {error.rule_id} (for the "
                                           "same --reason).") from None
-    data = write_plan(new).encode("utf-8")
-    if output is None:
-        click.echo(data, nl=False)
-    else:
-        write_atomically(output, data, force=force)
+    _emit(write_plan(new), output, force)
     if show_diff:
         from .render.diff import render_diff_text  # loaded only when a diff is shown
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError
-from .machine import generated_now, machine_zone
+from .cli import _zone_or_none
+from .machine import generated_now
 
 __all__ = ["default_db", "serve"]
 
@@ -61,13 +61,6 @@ def allowed_hosts(host: str, port: int) -> list[str]:
     return sorted({f"{name}:{port}" for name in bracketed} | (bracketed if port == 80 else set()))
 
 
-def _zone() -> str | None:
-    try:
-        return machine_zone()
-    except InputError:
-        return None
-
-
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but this machine needs --allow-remote.")
@@ -109,7 +102,7 @@ def serve(host: str, port: int, allow_remote: bool, db_path: Path | None, open_b
     port = listener.getsockname()[1]
     secret = secrets.token_urlsafe(24)
     app = create_app(store=store, secret=secret, allowed_hosts=allowed_hosts(host, port), clock=generated_now,
-                     default_zone=_zone())
+                     default_zone=_zone_or_none())
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/?token={secret}"
     if not is_loopback(host):
