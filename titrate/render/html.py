@@ -212,12 +212,13 @@ def _chart_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
                    + ", then ".join(f"{_mg(level.dose_mg)}{_at(plan, level)} from {short_date(level.first)}"
                                     for level in plan_levels)
                    + f". Target {_mg(plan.target_mg)}. Dotted lines: order dates; dashed lines: other dates.")
-    chart = render_chart(plan_levels, plan.target_mg, plan_markers(plan), title="Your dose over time",
+    markers = plan_markers(plan)
+    chart = render_chart(plan_levels, plan.target_mg, markers, title="Your dose over time",
                          description=description)
     rows = [f"<tr><td>{_day_cell(level.first)}</td><td>{_day_cell(level.last)}</td><td>{_mg(level.dose_mg)}"
             f"{_at(plan, level)}</td></tr>" for level in plan_levels]
     rows += [f"<tr><td>{_day_cell(marker.date)}</td><td></td><td>{_e(marker.label)}</td></tr>"
-             for marker in plan_markers(plan)]
+             for marker in markers]
     return [
         '<section id="chart">',
         "<h2>Your dose over time</h2>",
