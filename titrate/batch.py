@@ -391,14 +391,16 @@ class Counts:
 
 
 def run_batch(source: Path, settings: BatchSettings, *, jobs: int,
-              on_result: Callable[[RowResult], None] = lambda result: None) -> Counts:
+              on_result: Callable[[RowResult], None] = lambda result: None, checked: bool = False) -> Counts:
     """Plan every row of `source` into `settings.out`, with `jobs` worker processes; write summary.csv.
 
-    The file is read through once before any plan is made, so a malformed file (InputError naming the
-    line) leaves nothing behind. summary.csv lists every row in file order and replaces the previous
-    run's, which a rerun supersedes.
+    The file is read through once before any plan is made (check_file; `checked` when the caller has
+    just done so, to count the rows), so a malformed file (InputError naming the line) leaves nothing
+    behind. summary.csv lists every row in file order and replaces the previous run's, which a rerun
+    supersedes.
     """
-    check_file(source)
+    if not checked:
+        check_file(source)
     settings.out.mkdir(mode=0o700, parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".batch-", dir=settings.out))
     (work / "claims").mkdir()

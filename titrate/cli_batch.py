@@ -61,7 +61,8 @@ def batch(patients: Path | None, out: Path | None, formats: tuple[str, ...], job
     if sys.stderr.isatty():
         total = use_case.check_file(patients)
         with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
-            counts = use_case.run_batch(patients, settings, jobs=jobs, on_result=lambda result: bar.update(1))
+            counts = use_case.run_batch(patients, settings, jobs=jobs, on_result=lambda result: bar.update(1),
+                                        checked=True)
     else:
         counts = use_case.run_batch(patients, settings, jobs=jobs)
     click.echo(f"{counts.describe()}; summary in {out / use_case.SUMMARY}")
