@@ -39,7 +39,7 @@ from .model import (
 from .protocols import Linear, linear
 from .record import fields, replace
 from .revise import cancelled_before
-from .rules import SPASTICITY_MAX_MG
+from .rules import SPASTICITY_MAX_MG, spasticity_capped
 from .supply import Refill, Supply
 from .wallclock import (
     Window,
@@ -675,5 +675,5 @@ def _refills(data: _Reader) -> tuple[Refill, ...]:
 
 
 def _v1_default_target(protocol: Protocol, patient: Patient, overrides: tuple[Override, ...]) -> Decimal:
-    capped = patient.spasticity and "spasticity" not in {o.rule for o in overrides}
+    capped = spasticity_capped(patient, frozenset(o.rule for o in overrides))
     return min(protocol.target_mg, SPASTICITY_MAX_MG) if capped else protocol.target_mg

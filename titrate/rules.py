@@ -117,8 +117,13 @@ def _spasticity_request(request: Request) -> Iterator[str]:
                 yield f"{what} is above the {format_mg(SPASTICITY_MAX_MG)} mg limit for a patient with spasticity"
 
 
+def spasticity_capped(patient: Patient, overridden: frozenset[str]) -> bool:
+    """Whether the patient's dose stops at SPASTICITY_MAX_MG: spasticity, and no clinician's override."""
+    return patient.spasticity and "spasticity" not in overridden
+
+
 def _spasticity_plan(plan: Plan) -> Iterator[str]:
-    if plan.patient.spasticity and "spasticity" not in plan.overridden:
+    if spasticity_capped(plan.patient, plan.overridden):
         for day in plan.days:
             if day.dose_mg > SPASTICITY_MAX_MG:
                 yield (f"{day.date} (day {day.day}) is {format_mg(day.dose_mg)} mg, above the "

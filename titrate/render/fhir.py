@@ -17,7 +17,7 @@ from typing import Any
 
 from ..doses import format_mg
 from ..model import Plan
-from ..rules import CEILING_MG, SPASTICITY_MAX_MG
+from ..rules import CEILING_MG, SPASTICITY_MAX_MG, spasticity_capped
 from ..wallclock import format_hhmm, format_instant
 from .common import finding_entries
 from .course import Level, levels
@@ -135,7 +135,7 @@ def _dosage(plan: Plan, number: int, level: Level) -> dict[str, Any]:
 def _daily_limit(plan: Plan) -> Decimal:
     """4.5 mg a day (rule: ceiling), or 3 mg for a patient with spasticity (rule: spasticity) unless a
     clinician overrode it."""
-    if plan.patient.spasticity and "spasticity" not in plan.overridden:
+    if spasticity_capped(plan.patient, plan.overridden):
         return SPASTICITY_MAX_MG
     return CEILING_MG
 
