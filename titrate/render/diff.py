@@ -11,7 +11,7 @@ from ..diff import DayChange, EventChange, PlanDiff
 from ..doses import format_mg
 from ..model import DoseDay, Event
 from ..wallclock import format_hhmm
-from .table import terminal_safe
+from .common import terminal_safe
 
 
 def _dose(day: DoseDay | None) -> str:
