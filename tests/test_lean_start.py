@@ -24,7 +24,7 @@ HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icale
 #: writing (plan_io, revise). A module added to this path has to be added here, on purpose.
 TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli_types", "titrate.doses", "titrate.engine", "titrate.errors",
               "titrate.formulations", "titrate.machine", "titrate.model", "titrate.patient_file",
-              "titrate.protocols", "titrate.record", "titrate.render", "titrate.render.common",
+              "titrate.packaged", "titrate.protocols", "titrate.record", "titrate.render", "titrate.render.common",
               "titrate.render.table", "titrate.rules", "titrate.screen", "titrate.service", "titrate.supply",
               "titrate.tzdb", "titrate.wallclock"}
 #: Runs the command in a fresh interpreter and reports its exit status and every module loaded, without

@@ -9,29 +9,19 @@ wallclock.tz_version() names the release each plan records.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from zoneinfo import ZoneInfo
+
+import tzdata
+
+from .packaged import open_packaged
 
 __all__ = ["get_zone"]
 
 
-def _open_packaged(*parts: str):  # noqa: ANN202 - a binary file
-    """A file of the tzdata package, opened from its folder; through importlib.resources only when the
-    package is not a folder (a zip): importing that (or pathlib) costs more start-up time than the plan."""
-    import tzdata
-
-    try:
-        return open(os.path.join(os.path.dirname(tzdata.__file__), *parts), "rb")
-    except (FileNotFoundError, NotADirectoryError):
-        from importlib import resources
-
-        return resources.files("tzdata").joinpath(*parts).open("rb")
-
-
 @cache
 def _packaged_keys() -> frozenset[str]:
-    with _open_packaged("zones") as index:
+    with open_packaged(tzdata, "zones") as index:
         return frozenset(index.read().decode("utf-8").split())
 
 
@@ -43,6 +33,6 @@ def get_zone(name: str) -> ZoneInfo:
     index are opened from its files, so no name can reach outside the package.
     """
     if name in _packaged_keys():
-        with _open_packaged("zoneinfo", *name.split("/")) as data:
+        with open_packaged(tzdata, "zoneinfo", *name.split("/")) as data:
             return ZoneInfo.from_file(data, key=name)
     return ZoneInfo(name)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from ..packaged import open_packaged
 from ..record import Record
 from .normalise import compact
 
@@ -75,14 +75,11 @@ def _drug_class(data: dict[str, Any]) -> DrugClass:
 
 
 def _packaged_text(name: str) -> str:
-    """A data file of titrate, read from the package's folder; through importlib.resources (whose import
-    costs more than the file) only when titrate is not a folder (a zip)."""
-    try:
-        return (Path(__file__).resolve().parent.parent / "data" / name).read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        from importlib.resources import files
+    """A data file of titrate, as text."""
+    import titrate
 
-        return files("titrate").joinpath("data", name).read_text(encoding="utf-8")
+    with open_packaged(titrate, "data", name) as file:
+        return file.read().decode("utf-8")
 
 
 def _read_vocabulary() -> Vocabulary:
