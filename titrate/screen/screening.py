@@ -55,7 +55,6 @@ def _screen_medication(text: str) -> tuple[Found, ...]:
     strength or a frequency (the "5/325" of "oxycodone/acetaminophen 5/325") are not drugs; an entry with
     no drug at all is unscreened."""
     known = vocabulary()
-    opioids = {spelling: name for spelling, name in known.drugs.items() if name.drug.drug_class.rule == "opioid"}
     items = [(item, words(item)) for item in split_items(text)]
     drugs = [(item, item_words) for item, item_words in items if not all(map(is_filler, item_words))]
     if not drugs:
@@ -65,7 +64,7 @@ def _screen_medication(text: str) -> tuple[Found, ...]:
         label = repr(text) if len(items) == 1 else f"{item!r} (in {text!r})"
         hits = find_names(item_words, known.drugs, known.longest_drug)
         found += [result for hit in hits if (result := _drug_found(label, item, hit.value)) is not None]
-        misses = near_misses(item_words, opioids, hits)
+        misses = near_misses(item_words, known.opioids, hits)
         found += [Found("opioid", "refuse",
                         f"{label} is not a name titrate knows, but it is one letter from {miss.value.text!r} "
                         f"({miss.value.drug.generic}), an opioid: confirm the spelling; if it is not an opioid, "

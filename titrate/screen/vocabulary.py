@@ -58,14 +58,11 @@ class Vocabulary(Record):
     #: compact spelling -> (the name as written in the data, its group)
     conditions: dict[str, tuple[str, ConditionGroup]]
     patient_words: dict[str, str]
-
-    @property
-    def longest_drug(self) -> int:
-        return max(map(len, self.drugs))
-
-    @property
-    def longest_condition(self) -> int:
-        return max(map(len, self.conditions))
+    # Worked out once with the rest (every new medication text needs them): the spellings of opioids, where
+    # near misses are looked for, and the longest drug and condition spellings, which bound a match.
+    opioids: dict[str, Name]
+    longest_drug: int
+    longest_condition: int
 
 
 def _drug_class(data: dict[str, Any]) -> DrugClass:
@@ -103,7 +100,9 @@ def _read_vocabulary() -> Vocabulary:
         group = ConditionGroup(key, value["title"], value["action"], value["rule"], value["why"])
         for name in value["names"]:
             conditions.setdefault(compact(name), (name, group))
-    return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]))
+    opioids = {spelling: name for spelling, name in drugs.items() if name.drug.drug_class.rule == "opioid"}
+    return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]), opioids,
+                      max(map(len, drugs)), max(map(len, conditions)))
 
 
 #: Read once (a function, not a decorated one, so that mutation testing reaches the reading code).
