@@ -36,19 +36,22 @@ _FILLER = frozenset("""
 """.split())
 
 
+def _visible(text: str) -> str:
+    """NFKC, with invisible format characters (soft hyphen, zero-width space, bidi marks) removed."""
+    return "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+
+
 def fold(text: str) -> str:
-    """NFKC, invisible format characters (soft hyphen, zero-width space, bidi marks) removed, case
-    folded: full-width letters, ligatures and look-alike compatibility forms read as plain ones."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    return unicodedata.normalize("NFKC", text.casefold())
+    """_visible, case folded: full-width letters, ligatures and look-alike compatibility forms read as
+    plain ones."""
+    return unicodedata.normalize("NFKC", _visible(text).casefold())
 
 
 def split_items(text: str, *, conditions: bool = False) -> list[str]:
     """The items of a value that holds a list (commas, semicolons, "and", "+", "/", new lines), each
     stripped, in the case they were written; a slash between numbers ("5/325") or inside a short
     abbreviation ("A/C") does not split. Conditions do not split on "/" ("ME/CFS" is one condition)."""
-    text = "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+    text = _visible(text)
     separator = _CONDITION_LIST if conditions else _LIST
     return [item.strip() for item in separator.split(text) if item.strip()]
 
