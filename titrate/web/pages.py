@@ -143,7 +143,7 @@ def _revision_page(request: Request, plan_id: str, revision: int | None) -> Resp
     ctx = context(request)
     row, plan = plans.load(ctx, plan_id, revision)
     saved = ctx.store.plan(plan_id)
-    changed = (render_diff_text(plans.changes(ctx, plan_id, plan.supersedes, plan.revision))
+    changed = (render_diff_text(plans.changes_to(ctx, plan_id, plan.supersedes, plan))
                if plan.supersedes is not None else None)
     return ctx.page(request, "plan.html", row=row, saved=saved, patient=ctx.store.patient(saved.patient_id),
                     formats=download_formats(), view=shown(plan), changed=changed)
@@ -198,7 +198,7 @@ async def adjust(request: Request, plan_id: str) -> Response:
     except Conflict as conflict:
         assert conflict.latest is not None
         latest_row, latest = plans.load(ctx, plan_id)
-        meanwhile = render_diff_text(plans.changes(ctx, plan_id, based_on, latest.revision))
+        meanwhile = render_diff_text(plans.changes_to(ctx, plan_id, based_on, latest))
         return _adjust_page(request, ctx, latest, values, error=None, based_on=latest_row.revision,
                             status_code=409, conflict=str(conflict), meanwhile=meanwhile)
     return RedirectResponse(plan_url(plan_id, new.revision), status_code=303)

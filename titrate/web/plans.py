@@ -66,4 +66,9 @@ def adjust(context: Context, plan_id: str, based_on: int, raw: Mapping[str, str]
 
 def changes(context: Context, plan_id: str, old: int, new: int) -> PlanDiff:
     """What changed between two saved revisions of a plan."""
-    return diff_plans(load(context, plan_id, old)[1], load(context, plan_id, new)[1])
+    return changes_to(context, plan_id, old, load(context, plan_id, new)[1])
+
+
+def changes_to(context: Context, plan_id: str, old: int, new: Plan) -> PlanDiff:
+    """What changed from saved revision `old` to `new`, a revision already read."""
+    return diff_plans(load(context, plan_id, old)[1], new)
