@@ -224,11 +224,7 @@ def skipped_dates(first: date, last: date, zone: ZoneInfo) -> list[date]:
     if not 1 < first.year <= last.year < MAXYEAR:
         return [first + timedelta(days=n) for n in range((last - first).days + 1)
                 if not date_exists(first + timedelta(days=n), zone)]
-    near: list[date] = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        near += _unsettled_days(zone, year, month)
-        year, month = year + month // 12, month % 12 + 1
+    near = [day for month in _months(first, last) for day in _unsettled_days(zone, *month)]
     return sorted(day for day in near if first <= day <= last and not date_exists(day, zone))
 
 
@@ -268,11 +264,21 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     opening = begin.astimezone(zone)
     found = [Observance(opening.replace(tzinfo=None), opening.utcoffset(), opening.utcoffset(),
                         opening.tzname() or zone.key, bool(opening.dst()))]
-    month = (begin.year, begin.month)
-    while month <= (finish.year, finish.month):
-        found += [observance for change, observance in _changes(zone, *month) if begin < change <= finish]
-        month = (month[0] + month[1] // 12, month[1] % 12 + 1)
+    found += [observance for month in _months(begin, finish) for change, observance in _changes(zone, *month)
+              if begin < change <= finish]
     return found
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + month // 12, month % 12 + 1)
+
+
+def _months(first: date, last: date) -> Iterator[tuple[int, int]]:
+    """(year, month) from `first`'s month through `last`'s."""
+    month = (first.year, first.month)
+    while month <= (last.year, last.month):
+        yield month
+        month = _next_month(*month)
 
 
 @lru_cache(maxsize=4096)
@@ -285,7 +291,7 @@ def _changes(zone: ZoneInfo, year: int, month: int) -> tuple[tuple[datetime, Obs
     exactly what a scan of its own dates would find.
     """
     moment = datetime(year, month, 1, tzinfo=timezone.utc)
-    following = (year + month // 12, month % 12 + 1)
+    following = _next_month(year, month)
     finish = (datetime(*following, 1, tzinfo=timezone.utc) if following[0] <= MAXYEAR
               else datetime.max.replace(tzinfo=timezone.utc))
     found = []
@@ -323,7 +329,7 @@ def _unsettled_days(zone: ZoneInfo, year: int, month: int) -> frozenset[date]:
     about its ordinary days in bulk instead of converting times to UTC and back day by day."""
     near: set[date] = set()
     for month_year, month_number in ((year - (month == 1), (month - 2) % 12 + 1), (year, month),
-                                     (year + month // 12, month % 12 + 1)):
+                                     _next_month(year, month)):
         for change, _ in _changes(zone, month_year, month_number):
             middle = change.date()
             near.update(middle + timedelta(days=shift) for shift in range(-_MARGIN_DAYS, _MARGIN_DAYS + 1))
