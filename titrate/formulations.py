@@ -63,7 +63,7 @@ class Formulation(Record):
     def amount_text(self, portions: tuple[Portion, ...]) -> str:
         """What the patient reads: '2 x 1.5 mg capsules', '4.5 mL of 1 mg/mL liquid',
         '6 sublingual drops (0.25 mg/drop)'."""
-        return _amount_text(self, portions)
+        return " + ".join(self.quantity_text(portion) for portion in portions)
 
     def quantity_text(self, portion: Portion) -> str:
         count, per = format_mg(portion.quantity), format_mg(portion.mg_per_unit)
@@ -92,12 +92,6 @@ class Formulation(Record):
             if all(trial.measure(dose) is not None for dose in doses):
                 return f"a concentration of {format_mg(candidate)} {unit} measures every dose"
         return "ask the pharmacy for another concentration"
-
-
-@lru_cache(maxsize=4096)
-def _amount_text(formulation: Formulation, portions: tuple[Portion, ...]) -> str:
-    # Cached: every day of a plan at one level reads the same, and the plan checks read it again.
-    return " + ".join(formulation.quantity_text(portion) for portion in portions)
 
 
 def default_capsules(doses: list[Decimal]) -> Formulation:
