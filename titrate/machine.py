@@ -45,7 +45,7 @@ def generated_now() -> datetime:
         raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
 
 
-#: No titrate file comes near this (a ten-year plan is about 2 MB); reading stops here, so that
+#: No titrate file comes near this (a ten-year plan is 1.5 MB as JSON); reading stops here, so that
 #: /dev/zero or a huge file is refused instead of filling the memory.
 MAX_FILE_BYTES = 16 * 1024 * 1024
 

@@ -56,7 +56,7 @@ from .wallclock import (
 
 SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"
-#: A plan file is a few hundred kilobytes at most (3,660 days); more is not a plan.
+#: A plan file is about 1.5 MB at most (3,660 days); more is not a plan.
 MAX_TEXT = 16 * 1024 * 1024
 
 
