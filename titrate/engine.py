@@ -41,6 +41,7 @@ from .wallclock import (
     MINUTES_PER_DAY,
     Window,
     date_exists,
+    day_index,
     dose_clock,
     load_zone,
     local_dates,
@@ -221,9 +222,7 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
     targets: list[tuple[int, Decimal]] = [(0, protocol.target_mg)]
     stop, stopped_on = None, None
     for adjustment in inputs.adjustments:
-        # the day's index among the zone's real dates (a date it skipped is no day)
-        offset = (adjustment.effective - inputs.start).days - len(skipped_dates(inputs.start, adjustment.effective,
-                                                                                zone))
+        offset = day_index(inputs.start, adjustment.effective, zone)
         if stop is not None:
             raise InputError(f"the plan stopped on {stopped_on}; nothing follows a stop",
                              field="from")
@@ -322,7 +321,7 @@ def _levels_between(protocol: Protocol, low: Decimal, high: Decimal) -> list[Dec
 
 def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None, zone: ZoneInfo) -> int:
     if inputs.end is not None:
-        count = (inputs.end - inputs.start).days + 1 - len(skipped_dates(inputs.start, inputs.end, zone))
+        count = day_index(inputs.start, inputs.end, zone) + 1
     else:
         # the maintenance days count from the first day of the last unbroken run at the final dose
         final = len(segments) - 1

@@ -219,6 +219,12 @@ def nth_date(start: date, count: int, zone: ZoneInfo) -> date:
     return next(islice(local_dates(start, zone), count - 1, None))
 
 
+def day_index(start: date, day: date, zone: ZoneInfo) -> int:
+    """`day`'s place among `zone`'s dates from `start` (0 for `start` itself), a date the zone skipped
+    counting for none: nth_date's inverse."""
+    return (day - start).days - len(skipped_dates(start, day, zone))
+
+
 def skipped_dates(first: date, last: date, zone: ZoneInfo) -> list[date]:
     """The dates between `first` and `last` that `zone` skipped: only days near a change of offset can be."""
     if not 1 < first.year <= last.year < MAXYEAR:
