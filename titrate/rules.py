@@ -314,20 +314,16 @@ def _screen_plan(rule_id: str, plan: Plan) -> Iterator[str]:
             yield f"the note is missing: {finding.message}"
 
 
-def _screened(rule_id: str, statement: str, source: str, *, overridable: bool = False) -> Rule:
-    """A rule the safety screen decides: its checks are the screen's for `rule_id`. They are partials of
-    the module's functions, not closures: what a check runs is looked up when it is called (mutation
-    testing relies on that)."""
-    return Rule(rule_id, statement, source, partial(_screen_request, rule_id), partial(_screen_plan, rule_id),
-                overridable=overridable)
-
-
+# The screen's checks are partials, not closures made by a helper: what a check runs is looked up when
+# it is called (mutation testing relies on that).
 RULES: tuple[Rule, ...] = (
-    _screened("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this cannot be "
-                        "overridden.", "domain.md, Safety screen: any opioid"),
-    _screened("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it with a "
-                       "reason; signs of it (raised liver tests, fatty liver) give a warning.",
-              "domain.md, Safety screen: liver disease, hepatitis, cirrhosis", overridable=True),
+    Rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this cannot be "
+                   "overridden.", "domain.md, Safety screen: any opioid",
+         partial(_screen_request, "opioid"), partial(_screen_plan, "opioid")),
+    Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it with a "
+                  "reason; signs of it (raised liver tests, fatty liver) give a warning.",
+         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
+         partial(_screen_request, "liver"), partial(_screen_plan, "liver"), overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
          "domain.md, Dose rules: start", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
@@ -354,28 +350,36 @@ RULES: tuple[Rule, ...] = (
     Rule("revision", "A plan changes only by an adjustment with a reason, from a date on; the days before it and "
                      "before any earlier adjustment are never rewritten.",
          "domain.md, Dose rules: step-back and timing-exception", _nothing, _revision_plan),
-    _screened("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, "
-                            "nalmefene) is refused unless a clinician overrides it with a reason; naltrexone at "
-                            "another dose gives a warning.",
-              "domain.md, Safety screen: full-dose naltrexone or nalmefene", overridable=True),
-    _screened("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a warning to "
-                                "ask about opioid use.",
-              "domain.md, Safety screen: peripheral opioid antagonists"),
-    _screened("peripheral-opioid",
-              "An opioid that acts in the gut only (loperamide) is not refused: plan, with a note.",
-              "domain.md, Safety screen: any opioid"),
-    _screened("antispasticity", "An antispasticity drug gives a warning that the patient may have spasticity, which "
-                                "caps the dose at 3 mg.",
-              "domain.md, Safety screen: antispasticity drugs"),
-    _screened("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
-              "domain.md, Safety screen: interferon beta"),
-    _screened("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
-              "domain.md, Safety screen: glatiramer"),
-    _screened("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
-                           "doctor.",
-              "domain.md, Safety screen: pregnancy, breastfeeding"),
-    _screened("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
-              "domain.md, Safety screen: a medication titrate does not know"),
+    Rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, nalmefene) "
+                       "is refused unless a clinician overrides it with a reason; naltrexone at another dose gives a "
+                       "warning.",
+         "domain.md, Safety screen: full-dose naltrexone or nalmefene",
+         partial(_screen_request, "antagonist"), partial(_screen_plan, "antagonist"),
+         overridable=True),
+    Rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a warning to "
+                           "ask about opioid use.",
+         "domain.md, Safety screen: peripheral opioid antagonists",
+         partial(_screen_request, "opioid-implied"), partial(_screen_plan, "opioid-implied")),
+    Rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, with a note.",
+         "domain.md, Safety screen: any opioid",
+         partial(_screen_request, "peripheral-opioid"), partial(_screen_plan, "peripheral-opioid")),
+    Rule("antispasticity", "An antispasticity drug gives a warning that the patient may have spasticity, which "
+                           "caps the dose at 3 mg.",
+         "domain.md, Safety screen: antispasticity drugs",
+         partial(_screen_request, "antispasticity"), partial(_screen_plan, "antispasticity")),
+    Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
+         "domain.md, Safety screen: interferon beta",
+         partial(_screen_request, "interferon"), partial(_screen_plan, "interferon")),
+    Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
+         "domain.md, Safety screen: glatiramer",
+         partial(_screen_request, "glatiramer"), partial(_screen_plan, "glatiramer")),
+    Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
+                      "doctor.",
+         "domain.md, Safety screen: pregnancy, breastfeeding",
+         partial(_screen_request, "pregnancy"), partial(_screen_plan, "pregnancy")),
+    Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
+         "domain.md, Safety screen: a medication titrate does not know",
+         partial(_screen_request, "unscreened"), partial(_screen_plan, "unscreened")),
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}
