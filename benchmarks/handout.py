@@ -10,10 +10,10 @@ import statistics
 import time
 from datetime import date, datetime, timezone
 
-from titrate.engine import build_plan
-from titrate.model import Patient
-from titrate.protocols import PROTOCOLS
-from titrate.render import render
+from titrate.core.engine import build_plan
+from titrate.core.model import Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.formats import render
 
 GOALS = {"html": 0.200, "pdf": 2.0, "fhir": 0.200}
 

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
-from titrate import plan_io
 from titrate.errors import TitrateError
-from titrate.service import make_plan, parse_request
+from titrate.formats import plan_json as plan_io
+from titrate.service.plans import make_plan, parse_request
 
 
 def calendar(plan) -> bytes:

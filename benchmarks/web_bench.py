@@ -24,8 +24,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from titrate.render.course import levels
-from titrate.service import make_plan, parse_request, render_plan
+from titrate.formats.course import levels
+from titrate.service.plans import make_plan, parse_request, render_plan
 from titrate.web.chart import dose_chart
 
 REQUESTS, CONCURRENCY = 500, 20

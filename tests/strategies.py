@@ -13,12 +13,12 @@ from decimal import Decimal
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from titrate.engine import build_plan
+from titrate.core.engine import build_plan
+from titrate.core.model import Patient, Protocol, Step
+from titrate.core.protocols import Linear, linear
+from titrate.core.record import replace
+from titrate.core.revise import adjust
 from titrate.errors import InputError, RefusedError
-from titrate.model import Patient, Protocol, Step
-from titrate.protocols import Linear, linear
-from titrate.record import replace
-from titrate.revise import adjust
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.
 SKIPPED_DAYS = {("Pacific/Apia", date(2011, 12, 30))}
@@ -82,7 +82,7 @@ SCREENED_NAMES = ["Avonex", "Copaxone", "vitamin D", "Rebif; metformin", "baclof
 def plan_requests(draw: st.DrawFn):
     """What a shell asks the service for: a built-in protocol, any label, zone, start and time, some
     medications that bring warnings and notes, sometimes a morning dose with its override."""
-    from titrate.service import PlanRequest
+    from titrate.service.plans import PlanRequest
 
     start, zone, days = draw(start_dates), draw(zones), draw(st.integers(1, 120))
     assume(avoids_skipped_days(zone, start, days))
@@ -100,7 +100,7 @@ def plan_requests(draw: st.DrawFn):
 def adjustment_steps(draw: st.DrawFn, plan) -> dict:
     """One adjustment for `plan`, as keyword arguments for revise.adjust(): a date from the last
     adjustment's on, and values a clinician might give (some of which the rules will refuse)."""
-    from titrate.model import AdjustmentKind, Override
+    from titrate.core.model import AdjustmentKind, Override
 
     first = plan.adjustments[-1].effective if plan.adjustments else plan.start
     if first > plan.end:
@@ -156,7 +156,7 @@ def adjusted_plans(draw: st.DrawFn):
 # --- The safety screen --------------------------------------------------------------------------------
 
 def _screen_names():
-    from titrate.screen.vocabulary import vocabulary
+    from titrate.core.screen.vocabulary import vocabulary
 
     names = vocabulary().drugs.values()
     return (sorted({name.text for name in names if name.drug.drug_class.rule == "opioid"}),
@@ -205,7 +205,7 @@ def medication_lists_with_an_opioid(draw: st.DrawFn) -> str:
 def clock_changes(draw: st.DrawFn) -> tuple[str, date, time]:
     """(zone, date, wall time) near a clock change of the zone: the time is inside the hour the change
     repeats or skips, or next to it, so it lands inside the dose window or outside it."""
-    from titrate.wallclock import load_zone, observances
+    from titrate.core.wallclock import load_zone, observances
 
     zone = draw(st.one_of(st.sampled_from(HARD_ZONES), zones))
     year = draw(st.integers(2000, 2040))

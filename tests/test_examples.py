@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from titrate.cli import cli
-from titrate.render import FORMATS
+from titrate.formats import FORMATS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 EPOCH = "1795000000"

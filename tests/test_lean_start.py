@@ -12,21 +12,22 @@ from pathlib import Path
 
 #: Imported on demand: files written (tempfile), package data read (importlib.resources; tzdata's
 #: zones are opened from its folder), TOML read (tomllib: the screen's vocabulary, patient and protocol
-#: files), plans saved or compared (json, titrate.diff), calendars made (icalendar, the calendar writer),
+#: files), plans saved or compared (json, titrate.core.diff), calendars made (icalendar, the calendar writer),
 #: batches run, the web app served (webbrowser, socket, subprocess, secrets), a misspelt name suggested
 #: (difflib), a path given (pathlib, which brings urllib.parse), or hashlib (OpenSSL: the plan id's
 #: SHA-256 comes from CPython's own module).
-HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.render.ics",
-         "titrate.render.rfc5545", "titrate.batch", "concurrent.futures", "multiprocessing", "csv", "titrate.diff",
+HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.formats.ics",
+         "titrate.formats.rfc5545", "titrate.service.batch", "concurrent.futures", "multiprocessing", "csv", "titrate.core.diff",
          "webbrowser", "socket", "subprocess", "secrets", "pathlib", "urllib.parse", "hashlib", "_hashlib"]
 #: Every module of titrate a table of a plan with nothing to screen loads: not the screen's matching code or
 #: vocabulary, not the other commands (adjust, diff, sync, serve, batch), not plan files' reading and
 #: writing (plan_io, revise). A module added to this path has to be added here, on purpose.
-TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli_types", "titrate.doses", "titrate.engine", "titrate.errors",
-              "titrate.formulations", "titrate.machine", "titrate.model", "titrate.patient_file",
-              "titrate.packaged", "titrate.protocols", "titrate.record", "titrate.render", "titrate.render.common",
-              "titrate.render.table", "titrate.rules", "titrate.screen", "titrate.service", "titrate.supply",
-              "titrate.tzdb", "titrate.wallclock"}
+TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli.group", "titrate.cli.plan", "titrate.cli.inputs",
+              "titrate.cli.output", "titrate.cli.options", "titrate.core", "titrate.service", "titrate.core.units", "titrate.core.engine", "titrate.errors",
+              "titrate.core.formulations", "titrate.service.machine", "titrate.core.model", "titrate.formats.patient_toml",
+              "titrate.core.packaged", "titrate.core.protocols", "titrate.core.record", "titrate.formats", "titrate.formats.common",
+              "titrate.formats.table", "titrate.core.rules", "titrate.core.screen", "titrate.service.plans", "titrate.core.refills",
+              "titrate.core.tzdb", "titrate.core.wallclock", "titrate.version"}
 #: Runs the command in a fresh interpreter and reports its exit status and every module loaded, without
 #: loading any module itself. The interpreter starts without site's hooks (-S: an editable install's
 #: finder imports pathlib before any command runs), with this repository and site-packages on its path.
@@ -62,20 +63,20 @@ def test_a_table_loads_none_of_the_heavy_modules_and_only_the_titrate_modules_it
 
 def test_nothing_to_screen_loads_no_screen_and_something_to_screen_does():
     _, modules = modules_after("plan", "--start", "2026-12-01", "--tz", "UTC")
-    assert not {"tomllib", "titrate.screen.screening", "titrate.screen.vocabulary"} & modules
+    assert not {"tomllib", "titrate.core.screen.screening", "titrate.core.screen.vocabulary"} & modules
     for given in (["--medication", "Copaxone"], ["--condition", "multiple sclerosis"]):
         code, modules = modules_after("plan", "--start", "2026-12-01", "--tz", "UTC", *given)
-        assert code == 0 and {"tomllib", "titrate.screen.screening", "titrate.screen.vocabulary"} <= modules
+        assert code == 0 and {"tomllib", "titrate.core.screen.screening", "titrate.core.screen.vocabulary"} <= modules
         assert "importlib.resources" not in modules
 
 
 def test_a_command_loads_its_module_when_it_runs():
     code, modules = modules_after("diff", "--help")
-    assert code == 0 and "titrate.cli_adjust" in modules
-    assert not {"titrate.cli_sync", "titrate.cli_serve", "titrate.cli_batch"} & modules
+    assert code == 0 and "titrate.cli.adjust" in modules
+    assert not {"titrate.cli.sync", "titrate.cli.serve", "titrate.cli.batch"} & modules
 
 
 def test_a_calendar_loads_the_writer_but_not_icalendar():
     code, modules = modules_after("plan", "--start", "2026-12-01", "--tz", "UTC", "--format", "ics")
-    assert code == 0 and "titrate.render.rfc5545" in modules
-    assert not {"icalendar", "importlib.resources", "tempfile", "tomllib", "titrate.screen.vocabulary"} & modules
+    assert code == 0 and "titrate.formats.rfc5545" in modules
+    assert not {"icalendar", "importlib.resources", "tempfile", "tomllib", "titrate.core.screen.vocabulary"} & modules

@@ -12,18 +12,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import build_plan
-    from .errors import InputError, RefusedError, TitrateError
-    from .model import DoseDay, Finding, Patient, Phase, Plan, Protocol
-    from .protocols import PROTOCOLS, get_protocol
-    from .rules import RULES
+    from titrate.core.engine import build_plan
+    from titrate.core.model import DoseDay, Finding, Patient, Phase, Plan, Protocol
+    from titrate.core.protocols import PROTOCOLS, get_protocol
+    from titrate.core.rules import RULES
+    from titrate.errors import InputError, RefusedError, TitrateError
 
-__version__ = "0.1.0"
+from titrate.version import __version__
 
 #: Each public name and the module that defines it.
-_HOMES = {"build_plan": "engine", "InputError": "errors", "RefusedError": "errors", "TitrateError": "errors",
-          "DoseDay": "model", "Finding": "model", "Patient": "model", "Phase": "model", "Plan": "model",
-          "Protocol": "model", "PROTOCOLS": "protocols", "get_protocol": "protocols", "RULES": "rules"}
+_HOMES = {"build_plan": "core.engine", "InputError": "errors", "RefusedError": "errors", "TitrateError": "errors",
+          "DoseDay": "core.model", "Finding": "core.model", "Patient": "core.model", "Phase": "core.model", "Plan": "core.model",
+          "Protocol": "core.model", "PROTOCOLS": "core.protocols", "get_protocol": "core.protocols", "RULES": "core.rules"}
 
 __all__ = [
     "PROTOCOLS", "RULES", "DoseDay", "Finding", "InputError", "Patient", "Phase", "Plan", "Protocol",

@@ -1,3 +1,3 @@
-from .cli import main
+from titrate.cli import main
 
 main()

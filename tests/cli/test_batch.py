@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import titrate.batch as batch_module
-from titrate.batch import COLUMNS, BatchSettings, run_batch
+import titrate.service.batch as batch_module
 from titrate.cli import cli
-from titrate.record import fields
-from titrate.render.csv_format import FORMULA_STARTS
-from titrate.service import PlanRequest
+from titrate.core.record import fields
+from titrate.formats.csv_format import FORMULA_STARTS
+from titrate.service.batch import COLUMNS, BatchSettings, run_batch
+from titrate.service.plans import PlanRequest
 
 EPOCH = "1795000000"
 NOW = datetime.fromtimestamp(int(EPOCH), timezone.utc)

@@ -222,12 +222,12 @@ def test_a_plain_text_plan_never_imports_icalendar():
     import sys
 
     probe = ("import sys\nfrom titrate.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in sys.modules if m.startswith(('icalendar', 'titrate.render.'))), "
+             "print(sorted(m for m in sys.modules if m.startswith(('icalendar', 'titrate.formats.'))), "
              "file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", probe, *BASE, "--format", "csv"], capture_output=True,
                           text=True, check=True)
     assert done.stdout.startswith("plan_id,patient,date")
-    assert done.stderr.strip() == "['titrate.render.common', 'titrate.render.csv_format']"
+    assert done.stderr.strip() == "['titrate.formats.common', 'titrate.formats.csv_format', 'titrate.formats.patient_toml']"
 
 
 @pytest.mark.parametrize("medication, generic", [

@@ -14,13 +14,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import clock_changes
 
-from titrate.engine import build_plan
-from titrate.model import Override, Patient
-from titrate.plan_io import dumps
-from titrate.protocols import PROTOCOLS
-from titrate.render import render
-from titrate.render.ics import calendar_tzid
-from titrate.wallclock import (
+from titrate.core.engine import build_plan
+from titrate.core.model import Override, Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.wallclock import (
     EVENING_WINDOW,
     date_exists,
     first_instant,
@@ -29,6 +26,9 @@ from titrate.wallclock import (
     ordinary_day,
     window_close,
 )
+from titrate.formats import render
+from titrate.formats.ics import calendar_tzid
+from titrate.formats.plan_json import dumps
 
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 LOCAL = re.compile(r"^(DTSTART|DTEND);TZID=([^:]+):(\d{8}T\d{6})\r$", flags=re.M)

@@ -12,7 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 from hypothesis import given
 from strategies import adjusted_plans
 
-from titrate.render import render
+from titrate.formats import render
 
 
 def dosage_days(dosage: dict) -> list[date]:

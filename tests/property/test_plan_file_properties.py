@@ -9,12 +9,12 @@ from decimal import Decimal
 from hypothesis import given, settings
 from strategies import hand_edited
 
-from titrate import plan_io
-from titrate.engine import build_plan
+from titrate.core.engine import build_plan
+from titrate.core.model import Override, Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.revise import adjust
 from titrate.errors import InputError, RefusedError
-from titrate.model import Override, Patient
-from titrate.protocols import PROTOCOLS
-from titrate.revise import adjust
+from titrate.formats import plan_json as plan_io
 
 GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
 _FIRST = build_plan(PROTOCOLS["classic"], Patient(label="Ann", medications=("Avonex",)), date(2026, 12, 1),

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import adjustment_steps, plan_requests
 
-from titrate import plan_io
+from titrate.core.revise import adjust
 from titrate.errors import InputError, RefusedError
-from titrate.revise import adjust
-from titrate.service import make_plan
+from titrate.formats import plan_json as plan_io
+from titrate.service.plans import make_plan
 
 GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
 

@@ -11,13 +11,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import avoids_skipped_days, dose_times, hundredths, patients, protocols, schedules, start_dates, zones
 
-from titrate import plan_io
-from titrate.engine import build_plan
+from titrate.core.engine import build_plan
+from titrate.core.model import Patient, Phase
+from titrate.core.protocols import PROTOCOLS, linear
+from titrate.core.record import replace
+from titrate.core.wallclock import EVENING_WINDOW
 from titrate.errors import RefusedError
-from titrate.model import Patient, Phase
-from titrate.protocols import PROTOCOLS, linear
-from titrate.record import replace
-from titrate.wallclock import EVENING_WINDOW
+from titrate.formats import plan_json as plan_io
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from ics_reading import merged_view, parse
 from strategies import adjustment_steps, avoids_skipped_days, patients, protocols, step_lists
 
-from titrate import plan_io
-from titrate.diff import diff
-from titrate.engine import build_plan
+from titrate.core.diff import diff
+from titrate.core.engine import build_plan
+from titrate.core.protocols import parse_protocol_file, protocol_file_text
+from titrate.core.revise import adjust
+from titrate.core.wallclock import EVENING_WINDOW
 from titrate.errors import InputError, RefusedError
-from titrate.protocols import parse_protocol_file, protocol_file_text
-from titrate.render import render
-from titrate.revise import adjust
-from titrate.wallclock import EVENING_WINDOW
+from titrate.formats import plan_json as plan_io
+from titrate.formats import render
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 #: Zones with clock changes near the evening window, and one without.

@@ -25,14 +25,14 @@ from strategies import (
     zones,
 )
 
-from titrate.engine import build_plan
+from titrate.core.engine import build_plan
+from titrate.core.model import Override, Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.screen import patient_words, refusals, screen_medication
 from titrate.errors import RefusedError
-from titrate.model import Override, Patient
-from titrate.protocols import PROTOCOLS
-from titrate.render import render
-from titrate.render.markdown import markdown_safe
-from titrate.render.table import terminal_safe
-from titrate.screen import patient_words, refusals, screen_medication
+from titrate.formats import render
+from titrate.formats.markdown import markdown_safe
+from titrate.formats.table import terminal_safe
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 CLASSIC, START = PROTOCOLS["classic"], date(2026, 12, 1)

@@ -13,11 +13,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import hundredths, protocols, start_dates
 
-from titrate.engine import build_plan
+from titrate.core.engine import build_plan
+from titrate.core.formulations import Formulation
+from titrate.core.model import Patient
+from titrate.core.refills import Supply
 from titrate.errors import RefusedError
-from titrate.formulations import Formulation
-from titrate.model import Patient
-from titrate.supply import Supply
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

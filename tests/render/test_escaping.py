@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_golden import HOSTILE_LABEL, PLANS
 
-from titrate.render import render
-from titrate.render.csv_format import spreadsheet_safe
-from titrate.render.markdown import markdown_safe
-from titrate.render.table import terminal_safe
+from titrate.formats import render
+from titrate.formats.csv_format import spreadsheet_safe
+from titrate.formats.markdown import markdown_safe
+from titrate.formats.table import terminal_safe
 
 PLAN = PLANS["nuuk-hostile"]
 
@@ -60,10 +60,10 @@ def test_json_keeps_the_label_exactly():
 def test_any_label_renders_in_every_format_and_reads_back_from_csv_and_json(label):
     from datetime import date, datetime, timezone
 
-    from titrate.engine import build_plan
-    from titrate.model import Patient
-    from titrate.protocols import PROTOCOLS
-    from titrate.render import FORMATS
+    from titrate.core.engine import build_plan
+    from titrate.core.model import Patient
+    from titrate.core.protocols import PROTOCOLS
+    from titrate.formats import FORMATS
 
     plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
                       generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), days=2)

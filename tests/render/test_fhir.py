@@ -12,13 +12,13 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from test_golden import GENERATED, PLANS
 
-from titrate.engine import build_plan
-from titrate.formulations import Formulation
-from titrate.model import Override, Patient, Washout
-from titrate.protocols import PROTOCOLS
-from titrate.record import replace
-from titrate.render import render
-from titrate.revise import adjust
+from titrate.core.engine import build_plan
+from titrate.core.formulations import Formulation
+from titrate.core.model import Override, Patient, Washout
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.record import replace
+from titrate.core.revise import adjust
+from titrate.formats import render
 
 UCUM = "http://unitsofmeasure.org"
 UCUM_UNITS = {"mg", "d", "mL", "1", "[drp]"}

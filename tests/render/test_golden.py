@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from titrate.engine import build_plan
-from titrate.formulations import Formulation
-from titrate.model import Override, Patient
-from titrate.protocols import PROTOCOLS
-from titrate.render import render
-from titrate.supply import Supply
+from titrate.core.engine import build_plan
+from titrate.core.formulations import Formulation
+from titrate.core.model import Override, Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.refills import Supply
+from titrate.formats import render
 
 GOLDEN = Path(__file__).parent / "golden"
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
@@ -62,7 +62,7 @@ def test_rendering_twice_gives_the_same_bytes(fmt):
 
 def _course():
     """A short course: a step back after a flare, then a stop, so the calendar cancels the dropped days."""
-    from titrate.revise import adjust
+    from titrate.core.revise import adjust
 
     first = build_plan(PROTOCOLS["classic"], Patient(label="Jane Doe"), date(2026, 12, 1), time_zone="Europe/London",
                        generated_at=GENERATED, days=40)
@@ -71,8 +71,8 @@ def _course():
 
 
 def test_the_diff_and_the_cancelled_calendar_match_their_golden_files():
-    from titrate.diff import diff
-    from titrate.render.diff import render_diff_json, render_diff_text
+    from titrate.core.diff import diff
+    from titrate.formats.diff import render_diff_json, render_diff_text
 
     back, stopped = _course()
     for name, rendered in (("course-stopped.ics", render(stopped, "ics")),

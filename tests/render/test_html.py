@@ -14,13 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_golden import GENERATED, HOSTILE_LABEL, PLANS
 
-from titrate.engine import build_plan
-from titrate.formulations import Formulation
-from titrate.model import Patient
-from titrate.protocols import PROTOCOLS
-from titrate.record import replace
-from titrate.render import render
-from titrate.revise import adjust
+from titrate.core.engine import build_plan
+from titrate.core.formulations import Formulation
+from titrate.core.model import Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.record import replace
+from titrate.core.revise import adjust
+from titrate.formats import render
 
 
 def parse(text: str):
@@ -107,7 +107,7 @@ def test_the_plans_warnings_are_there_in_plain_words_and_the_clinicians_text_is_
 
 
 def test_a_warning_of_a_rule_without_plain_words_still_shows_and_the_engines_rules_have_theirs():
-    from titrate.model import Finding
+    from titrate.core.model import Finding
 
     plan = replace(PLANS["classic-london"], warnings=(Finding("new-rule", "a clinician's note"),))
     warnings = [text_of(li) for li in section(parse(render(plan, "html")), "warnings").findall(".//li")]
@@ -269,7 +269,7 @@ def test_the_review_keeps_its_chart_label_when_a_reorder_date_is_close():
 
 
 def test_a_washout_gives_the_opioid_free_date_and_a_stop_its_last_day():
-    from titrate.model import Washout
+    from titrate.core.model import Washout
 
     plan = build_plan(PROTOCOLS["classic"], Patient(label="W"), date(2026, 12, 10), time_zone="Europe/London",
                       generated_at=GENERATED, washout=Washout("tramadol", date(2026, 12, 1), 9))

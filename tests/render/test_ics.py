@@ -13,11 +13,11 @@ from ics_reading import parse, tzinfo_from_icalendar_vtimezone, unescape_text, u
 from strategies import FIXED_ZONES, dose_times, protocols, zones
 from test_golden import HOSTILE_LABEL, PLANS
 
-from titrate.engine import build_plan
-from titrate.model import Patient
-from titrate.protocols import PROTOCOLS
-from titrate.render import render
-from titrate.wallclock import date_exists, load_zone, occurs_twice
+from titrate.core.engine import build_plan
+from titrate.core.model import Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.wallclock import date_exists, load_zone, occurs_twice
+from titrate.formats import render
 
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 
@@ -225,7 +225,7 @@ def test_calendar_occurrences_equal_the_plan_in_any_zone(protocol, spasticity, z
 def test_a_phone_that_imports_each_revision_keeps_exactly_the_newest_doses_across_a_clock_change():
     from ics_reading import merged_view
 
-    from titrate.revise import adjust
+    from titrate.core.revise import adjust
 
     # London's clocks go forward on 2027-03-28; the plan steps back over it, then stops before its end.
     first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 2, 1), time_zone="Europe/London",

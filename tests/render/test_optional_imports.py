@@ -14,4 +14,4 @@ def test_only_the_pdf_renderer_imports_weasyprint_and_nothing_imports_a_fhir_lib
     for path in sorted(PACKAGE.rglob("*.py")):
         imported = {name.split(".")[0] for name in imports_of(path)}
         assert "fhir" not in imported, path
-        assert ("weasyprint" in imported) == (path == PACKAGE / "render" / "pdf.py"), path
+        assert ("weasyprint" in imported) == (path == PACKAGE / "formats" / "pdf.py"), path

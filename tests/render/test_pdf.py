@@ -11,10 +11,10 @@ import pypdf
 import pytest
 from test_golden import GENERATED, PLANS
 
+from titrate.core.record import replace
 from titrate.errors import InputError
-from titrate.record import replace
-from titrate.render import render
-from titrate.render.pdf import render_pdf
+from titrate.formats import render
+from titrate.formats.pdf import render_pdf
 
 POINTS = {"a4": (595, 842), "letter": (612, 792)}
 
@@ -87,7 +87,7 @@ def test_the_pdf_links_and_embeds_nothing(london):
 def test_weasyprint_is_allowed_no_protocol():
     from weasyprint.urls import FatalURLFetchingError, fetch
 
-    from titrate.render.pdf import no_fetching
+    from titrate.formats.pdf import no_fetching
 
     fetcher = no_fetching()
     for url in ("file:///etc/hostname", "data:text/plain,hello", "https://example.org/logo.png"):

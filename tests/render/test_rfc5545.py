@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from icalendar.parser import _foldline
 from strategies import adjustment_steps, plan_requests
 
+from titrate.core.record import replace
+from titrate.core.revise import adjust
 from titrate.errors import InputError, RefusedError
-from titrate.record import replace
-from titrate.render import rfc5545
-from titrate.render.ics import calendar_of, render_ics
-from titrate.revise import adjust
-from titrate.service import PlanRequest, make_plan
+from titrate.formats import rfc5545
+from titrate.formats.ics import calendar_of, render_ics
+from titrate.service.plans import PlanRequest, make_plan
 
 KINDS = {"VCALENDAR": icalendar.Calendar, "VEVENT": icalendar.Event, "VALARM": icalendar.Alarm,
          "VTIMEZONE": icalendar.Timezone, "STANDARD": icalendar.TimezoneStandard,

@@ -17,14 +17,14 @@ import pytest
 from caldav_server import Radicale, calendars, events, put
 from click.testing import CliRunner
 
-from titrate import sync
 from titrate.cli import cli
-from titrate.engine import build_plan
-from titrate.model import Patient
-from titrate.plan_io import dumps
-from titrate.protocols import PROTOCOLS
-from titrate.revise import adjust
-from titrate.wallclock import first_instant, load_zone
+from titrate.core.engine import build_plan
+from titrate.core.model import Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.revise import adjust
+from titrate.core.wallclock import first_instant, load_zone
+from titrate.formats.plan_json import dumps
+from titrate.service import sync
 
 GENERATED = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 SANTIAGO = load_zone("America/Santiago")
@@ -203,7 +203,7 @@ def test_caldav_is_imported_only_by_the_sync_command():
     import sys
 
     probe = ("import sys, titrate.cli; "
-             "print(sorted(m for m in sys.modules if m.startswith(('caldav', 'titrate.sync', 'radicale'))))")
+             "print(sorted(m for m in sys.modules if m.startswith(('caldav', 'titrate.service.sync', 'radicale'))))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -231,7 +231,7 @@ def test_sync_has_help():
 def test_sync_warns_of_days_that_newer_zone_rules_move(account, tmp_path):
     from datetime import timedelta
 
-    from titrate.record import replace
+    from titrate.core.record import replace
 
     server, user, password = account
     plan = build_plan(PROTOCOLS["classic"], Patient(label="Jo Casablanca"), date(2026, 9, 17),

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from titrate.errors import InputError
-from titrate.formulations import Portion
-from titrate.supply import Refill, Supply, plan_refills, total_quantities
-from titrate.wallclock import (
+from titrate.core.formulations import Portion
+from titrate.core.refills import Refill, Supply, plan_refills, total_quantities
+from titrate.core.wallclock import (
     EVENING_WINDOW,
     FIRST_DATE,
     LAST_DATE,
@@ -32,6 +31,7 @@ from titrate.wallclock import (
     tz_version,
     window_close,
 )
+from titrate.errors import InputError
 
 BERLIN, LONDON = ZoneInfo("Europe/Berlin"), ZoneInfo("Europe/London")
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from titrate.doses import format_mg, parse_mg
+from titrate.core.units import format_mg, parse_mg
 from titrate.errors import InputError
 
 

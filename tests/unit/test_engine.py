@@ -7,10 +7,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from titrate.engine import build_plan, derive_plan_id, sha256_hex
+from titrate.core.engine import build_plan, derive_plan_id, sha256_hex
+from titrate.core.model import Patient, Phase, is_plan_id
+from titrate.core.protocols import PROTOCOLS, tune
 from titrate.errors import InputError, RefusedError
-from titrate.model import Patient, Phase, is_plan_id
-from titrate.protocols import PROTOCOLS, tune
 
 GENERATED = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
 START = date(2026, 12, 1)

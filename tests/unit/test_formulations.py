@@ -3,9 +3,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from titrate.core.formulations import Formulation, Portion, default_capsules
+from titrate.core.refills import Supply, plan_refills
 from titrate.errors import InputError
-from titrate.formulations import Formulation, Portion, default_capsules
-from titrate.supply import Supply, plan_refills
 
 
 def amounts(formulation, dose):

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from titrate.errors import InputError
-from titrate.output import write_atomically
+from titrate.service.files import write_atomically
 
 
 def test_writes_a_new_file(tmp_path):
@@ -37,7 +37,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
     def broken_fsync(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("titrate.output.os.fsync", broken_fsync)
+    monkeypatch.setattr("titrate.service.files.os.fsync", broken_fsync)
     with pytest.raises(OSError, match=f"cannot write {target}: No space left on device"):
         write_atomically(target, b"new", force=True)
     assert target.read_bytes() == b"old"

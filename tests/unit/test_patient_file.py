@@ -2,9 +2,9 @@ from datetime import time
 
 import pytest
 
+from titrate.core.model import Override
 from titrate.errors import InputError
-from titrate.model import Override
-from titrate.patient_file import parse_patient_file
+from titrate.formats.patient_toml import parse_patient_file
 
 GOOD = '''label = "Jane Doe"
 conditions = ["multiple sclerosis", "spasticity"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from titrate import plan_io
-from titrate.engine import build_plan
+from titrate.core.engine import build_plan
+from titrate.core.model import Override, Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.revise import adjust
 from titrate.errors import InputError, RefusedError
-from titrate.model import Override, Patient
-from titrate.protocols import PROTOCOLS
-from titrate.revise import adjust
+from titrate.formats import plan_json as plan_io
 
 GENERATED = datetime(2026, 11, 25, tzinfo=timezone.utc)
 PLAN = build_plan(PROTOCOLS["gentle"], Patient(label="Ann", spasticity=True), date(2026, 12, 1),

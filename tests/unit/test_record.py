@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from titrate.record import FrozenError, Record, fields, replace
+from titrate.core.record import FrozenError, Record, fields, replace
 
 
 class Dose(Record):

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from titrate.diff import diff
-from titrate.engine import build_plan
+from titrate.core.diff import diff
+from titrate.core.engine import build_plan
+from titrate.core.model import EventKind, Override, Patient, Protocol, Step, Washout
+from titrate.core.protocols import PROTOCOLS, parse_protocol_file
+from titrate.core.revise import adjust
 from titrate.errors import InputError, RefusedError
-from titrate.model import Override, Patient, Protocol, Step, Washout
-from titrate.protocols import PROTOCOLS, parse_protocol_file
-from titrate.revise import adjust
 
 GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
 START = date(2026, 12, 1)
@@ -115,7 +115,7 @@ def test_the_past_of_an_earlier_adjustment_is_not_rewritten():
 
 @pytest.mark.parametrize("seed", ["1", "2"])  # string hashing differs by seed, and so did a set's order
 def test_an_adjustment_missing_one_value_and_given_another_names_the_missing_one_every_run(seed):
-    program = ("from datetime import date; from decimal import Decimal; from titrate.model import Adjustment\n"
+    program = ("from datetime import date; from decimal import Decimal; from titrate.core.model import Adjustment\n"
                "try:\n    Adjustment('hold', date(2027, 1, 5), 'x', 2, dose_mg=Decimal(1))\n"
                "except ValueError as error:\n    print(error.field)")
     ran = subprocess.run([sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": seed},
@@ -173,7 +173,7 @@ def test_washout_sets_the_earliest_start_and_an_event():
 
 
 def test_review_defaults_to_60_days_at_target_or_the_day_after_a_short_plan():
-    assert PLAN.event(__import__("titrate.model").model.EventKind.REVIEW).date == date(2027, 2, 27)
+    assert PLAN.event(EventKind.REVIEW).date == date(2027, 2, 27)
     short = build_plan(PROTOCOLS["classic"], Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40)
     review = [e for e in short.events if e.kind.value == "review"]
     assert [e.date for e in review] == [date(2027, 1, 10)]  # the day after day 40
@@ -237,7 +237,7 @@ def test_a_target_adjustment_is_refused_above_the_limit_even_when_the_plan_ends_
 
 
 def test_the_review_counts_60_days_from_when_the_target_in_force_was_last_reached():
-    review = __import__("titrate.model").model.EventKind.REVIEW
+    review = EventKind.REVIEW
     # settle at 3 mg from Jan 10: 3 mg was also taken Dec 15-28 on the way up, but that was no time at target
     lower = adjust(PLAN, "target", date(2027, 1, 10), "side effects", generated_at=GENERATED, dose_mg=Decimal("3"))
     assert lower.event(review).date == date(2027, 3, 11)  # Jan 10 + 60 days

@@ -1,5 +1,5 @@
 """Every rule check against plans and requests the engine would never build: days, fills, events,
-findings, overrides and request fields tampered with `titrate.record.replace`. Each check is tried just
+findings, overrides and request fields tampered with `titrate.core.record.replace`. Each check is tried just
 inside and just outside its limit, so that moving a limit, flipping a comparison or deleting a check
 fails a test (tests/mutation/run.sh shows which changes no test notices)."""
 
@@ -10,10 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from titrate.engine import build_plan
-from titrate.errors import InputError, RefusedError
-from titrate.formulations import Formulation, Portion
-from titrate.model import (
+from titrate.core.engine import build_plan
+from titrate.core.formulations import Formulation, Portion
+from titrate.core.model import (
     Adjustment,
     AdjustmentKind,
     Event,
@@ -25,9 +24,10 @@ from titrate.model import (
     Step,
     Washout,
 )
-from titrate.protocols import PROTOCOLS
-from titrate.record import replace
-from titrate.rules import (
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.record import replace
+from titrate.core.refills import plan_refills
+from titrate.core.rules import (
     CEILING_MG,
     FIRST_DOSE_MAX_MG,
     HOLD_MIN_DAYS,
@@ -41,8 +41,8 @@ from titrate.rules import (
     enforce_plan,
     enforce_request,
 )
-from titrate.supply import plan_refills
-from titrate.wallclock import EVENING_WINDOW, Window
+from titrate.core.wallclock import EVENING_WINDOW, Window
+from titrate.errors import InputError, RefusedError
 
 GENERATED = datetime(2026, 11, 25, tzinfo=timezone.utc)
 START = date(2026, 12, 1)
@@ -312,7 +312,7 @@ def test_supply_refuses_fills_that_stop_before_the_plan_does():
 
 
 def test_supply_names_the_supply_for_a_liquid_whose_shelf_life_is_longer():
-    from titrate.supply import Supply
+    from titrate.core.refills import Supply
 
     liquid = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40,
                         formulation=Formulation("liquid", concentration_mg=MG("1")),
@@ -325,7 +325,7 @@ def test_supply_names_the_supply_for_a_liquid_whose_shelf_life_is_longer():
 
 
 def test_supply_names_the_shelf_life_of_a_liquid():
-    from titrate.supply import Supply
+    from titrate.core.refills import Supply
 
     liquid = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40,
                         formulation=Formulation("liquid", concentration_mg=MG("1")),

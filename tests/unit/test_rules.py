@@ -5,14 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from titrate.engine import build_plan
+from titrate.core.engine import build_plan
+from titrate.core.model import Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.record import replace
+from titrate.core.refills import plan_refills
+from titrate.core.rules import RULES, enforce_plan
+from titrate.core.wallclock import Window
 from titrate.errors import RefusedError
-from titrate.model import Patient
-from titrate.protocols import PROTOCOLS
-from titrate.record import replace
-from titrate.rules import RULES, enforce_plan
-from titrate.supply import plan_refills
-from titrate.wallclock import Window
 
 PLAN = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="UTC",
                   generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc))

@@ -7,9 +7,8 @@ from importlib.resources import files
 
 import pytest
 
-from titrate.errors import InputError
-from titrate.model import Patient
-from titrate.screen import (
+from titrate.core.model import Patient
+from titrate.core.screen import (
     check_conditions,
     findings,
     implies_spasticity,
@@ -17,12 +16,14 @@ from titrate.screen import (
     refusals,
     screen_condition,
     screen_medication,
+    with_implied_spasticity,
 )
-from titrate.screen.match import MIN_NEAR_MISS_LENGTH, Hit, edit_distance, find_names, near_misses
-from titrate.screen.normalise import compact, fold, is_filler, split_items, strengths_mg, words
-from titrate.screen.vocabulary import ACTIONS, MARKETS, vocabulary
+from titrate.core.screen.match import MIN_NEAR_MISS_LENGTH, Hit, edit_distance, find_names, near_misses
+from titrate.core.screen.normalise import compact, fold, is_filler, split_items, strengths_mg, words
+from titrate.core.screen.vocabulary import ACTIONS, MARKETS, vocabulary
+from titrate.errors import InputError
 
-DATA = tomllib.loads(files("titrate").joinpath("data/screen.toml").read_text(encoding="utf-8"))
+DATA = tomllib.loads(files("titrate.core.screen").joinpath("data/screen.toml").read_text(encoding="utf-8"))
 
 
 def only(text):
@@ -183,14 +184,14 @@ def test_an_unknown_medication_is_a_warning_that_it_was_not_screened(name):
                                   "MS with spasticity", "leg spasticity", "hereditary spastic paraplegia"])
 def test_every_form_of_spasticity_is_spasticity(name):
     assert implies_spasticity((name,))
-    assert Patient(conditions=(name,)).spasticity
-    assert Patient(conditions=(name,)).conditions == (name,)  # not doubled with "spasticity"
+    assert with_implied_spasticity(Patient(conditions=(name,))).spasticity
+    assert with_implied_spasticity(Patient(conditions=(name,))).conditions == (name,)  # not doubled
 
 
 def test_conditions_that_are_not_spasticity_do_not_set_it():
     assert not implies_spasticity(("multiple sclerosis", "gout", "hepatitis"))
-    assert not Patient(conditions=("multiple sclerosis",)).spasticity
-    assert Patient(spasticity=True).conditions == ("spasticity",)
+    assert not with_implied_spasticity(Patient(conditions=("multiple sclerosis",))).spasticity
+    assert with_implied_spasticity(Patient(spasticity=True)).conditions == ("spasticity",)
 
 
 @pytest.mark.parametrize("name, group", [
@@ -365,7 +366,7 @@ def test_patient_words_are_plain_and_exist_for_every_screen_warning_rule():
 def test_the_screens_patient_words_and_the_engines_name_different_rules():
     """A patient's copy looks the engine's rules up first, without reading the vocabulary: that gives the
     same words only while no rule has words in both places."""
-    from titrate.render.common import ENGINE_WORDS
+    from titrate.formats.common import ENGINE_WORDS
 
     assert set(ENGINE_WORDS) and set(DATA["patient_words"])
     assert not set(ENGINE_WORDS) & set(DATA["patient_words"])

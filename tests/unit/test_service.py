@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from titrate.core.record import fields
 from titrate.errors import InputError, RefusedError
-from titrate.record import fields
-from titrate.service import (
+from titrate.service.plans import (
     PlanRequest,
     make_plan,
     parse_date,

@@ -4,11 +4,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from titrate.core.record import replace
+from titrate.core.refills import total_quantities
+from titrate.core.rules import enforce_plan
 from titrate.errors import RefusedError
-from titrate.record import replace
-from titrate.rules import enforce_plan
-from titrate.service import PlanRequest, make_plan
-from titrate.supply import total_quantities
+from titrate.service.plans import PlanRequest, make_plan
 
 # Classic, fills of 20 days: fill 2 (days 21-40) holds 3 mg and 4.5 mg capsules, so a window one day off
 # holds a different count of each.

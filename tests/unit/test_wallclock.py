@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from titrate.core.wallclock import EVENING_WINDOW, Window, dose_clock, load_zone, parse_hhmm, window_close
 from titrate.errors import InputError
-from titrate.wallclock import EVENING_WINDOW, Window, dose_clock, load_zone, parse_hhmm, window_close
 
 
 def test_a_time_that_exists_is_kept():

@@ -7,26 +7,26 @@ from zoneinfo import ZoneInfo
 import pytest
 import tzdata
 
-from titrate.engine import build_plan
-from titrate.errors import InputError
-from titrate.model import Patient
-from titrate.plan_io import dumps, loads
-from titrate.protocols import PROTOCOLS
-from titrate.record import replace
-from titrate.render import render
-from titrate.tzdb import _packaged_keys, get_zone
-from titrate.wallclock import (
+from titrate.core.diff import moved_days
+from titrate.core.engine import build_plan
+from titrate.core.model import Patient
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.record import replace
+from titrate.core.tzdb import _packaged_keys, get_zone
+from titrate.core.wallclock import (
     SCAN_STEP,
     date_exists,
     dose_clock,
     first_instant,
     load_zone,
     local_dates,
-    moved_days,
     occurs_twice,
     parse_offset,
     tz_version,
 )
+from titrate.errors import InputError
+from titrate.formats import render
+from titrate.formats.plan_json import dumps, loads
 
 GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 

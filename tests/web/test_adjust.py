@@ -11,7 +11,7 @@ from conftest import SECRET, csrf_of
 from fastapi.testclient import TestClient
 from ics_reading import parse
 
-from titrate.service import read_plan
+from titrate.service.plans import read_plan
 
 INPUTS = {"start": "2026-12-01", "time_zone": "Europe/London", "label": "Ann Lee"}
 STEP_BACK = {"kind": "step-back", "from": "2026-12-20", "days": "14", "reason": "flare of fatigue"}

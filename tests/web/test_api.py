@@ -9,7 +9,7 @@ from conftest import NOW, SECRET
 from fastapi.testclient import TestClient
 from ics_reading import parse
 
-from titrate.service import make_plan, parse_request, write_plan
+from titrate.service.plans import make_plan, parse_request, write_plan
 from titrate.web.views import download_formats
 
 INPUTS = {"start": "2026-12-01", "time_zone": "America/New_York", "label": "Ann Lee", "protocol": "gentle",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timezone
 
-from titrate.render.chart import plan_markers
-from titrate.service import adjust_plan, make_plan, parse_adjustment, parse_request
+from titrate.formats.chart import plan_markers
+from titrate.service.plans import adjust_plan, make_plan, parse_adjustment, parse_request
 from titrate.web.chart import dose_chart
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)

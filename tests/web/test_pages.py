@@ -9,10 +9,10 @@ import pytest
 from conftest import JANE_FORM, csrf_of
 from ics_reading import parse
 
-from titrate.record import fields
-from titrate.render import FORMATS, Format
-from titrate.rules import OVERRIDABLE
-from titrate.service import PlanRequest, read_plan
+from titrate.core.record import fields
+from titrate.core.rules import OVERRIDABLE
+from titrate.formats import FORMATS, Format
+from titrate.service.plans import PlanRequest, read_plan
 from titrate.web import forms
 from titrate.web.views import download_formats
 
@@ -266,7 +266,7 @@ def test_pdf_is_offered_only_where_weasyprint_imports(monkeypatch):
     from titrate.web import views
 
     assert views.importable("no_such_module_here") is False and views.importable("json") is True
-    monkeypatch.setitem(FORMATS, "pdf", Format("titrate.render.pdf", "render_pdf", "a printable handout",
+    monkeypatch.setitem(FORMATS, "pdf", Format("titrate.formats.pdf", "render_pdf", "a printable handout",
                                                "application/pdf", "pdf"))
     for works in (False, True):
         monkeypatch.setattr(views, "importable", lambda module, works=works: module == "weasyprint" and works)

@@ -16,13 +16,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from ..errors import InputError
-from ..record import fields
-from ..render.diff import diff_to_dict
-from ..service import PlanRequest, diff_plans, render_plan
-from . import plans
-from .app import context
-from .views import download_formats
+from titrate.core.record import fields
+from titrate.errors import InputError
+from titrate.formats.diff import diff_to_dict
+from titrate.service.plans import PlanRequest, diff_plans, render_plan
+from titrate.web import plans
+from titrate.web.deps import context
+from titrate.web.views import download_formats
 
 __all__ = ["router"]
 

@@ -13,42 +13,25 @@ from datetime import datetime
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from .. import __version__
-from ..doses import format_mg
-from ..errors import InputError, RefusedError
-from ..record import Record
-from ..render.common import DISCLAIMER
-from .security import MAX_BODY, Guard, csrf_token
-from .store import Conflict, NotFound, Store
+from titrate.core.units import format_mg
+from titrate.errors import InputError, RefusedError
+from titrate.version import __version__
+from titrate.web.deps import Context, context
+from titrate.web.security import MAX_BODY, Guard
+from titrate.web.store import Conflict, NotFound, Store
 
-__all__ = ["Context", "create_app"]
-
-
-class Context(Record):
-    """What every handler needs, handed in by the shell that starts the app."""
-
-    store: Store
-    secret: str
-    clock: Callable[[], datetime]
-    default_zone: str | None
-    templates: Jinja2Templates
-
-    def page(self, request: Request, name: str, status_code: int = 200, **values: object) -> HTMLResponse:
-        """A page from its template, with what every page shows (the disclaimer, the CSRF token)."""
-        return self.templates.TemplateResponse(
-            request, name, {"csrf": csrf_token(self.secret), "disclaimer": DISCLAIMER, **values},
-            status_code=status_code)
+__all__ = ["create_app"]
 
 
 def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock: Callable[[], datetime],
                default_zone: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     """The whole app. Only requests whose Host is in `allowed_hosts` and that carry `secret` are served."""
-    from . import api, forms, pages
+    from titrate.web import api, forms, pages
 
     environment = jinja2.Environment(loader=jinja2.PackageLoader("titrate.web", "templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -67,10 +50,6 @@ def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock
         app.add_exception_handler(error_type, handler)
     app.add_middleware(Guard, secret=secret, allowed_hosts=allowed_hosts, max_body=max_body)
     return app
-
-
-def context(request: Request) -> Context:
-    return request.app.state.context
 
 
 def _reply(request: Request, status: int, body: dict[str, object]) -> Response:

@@ -1,4 +1,4 @@
-"""The dose chart on the preview, plan and adjust pages: the handout's SVG step chart (titrate.render.chart),
+"""The dose chart on the preview, plan and adjust pages: the handout's SVG step chart (titrate.formats.chart),
 with the re-order dates, the washout's end, the review and a stop marked.
 
 Inline SVG needs no script and no external file, so it passes the strict Content-Security-Policy; the
@@ -8,10 +8,10 @@ dates, doses and fixed words, never user text.
 
 from __future__ import annotations
 
-from ..doses import format_mg
-from ..model import Plan
-from ..render.chart import plan_markers, render_chart, short_date
-from ..render.course import levels
+from titrate.core.model import Plan
+from titrate.core.units import format_mg
+from titrate.formats.chart import plan_markers, render_chart, short_date
+from titrate.formats.course import levels
 
 __all__ = ["dose_chart"]
 

@@ -12,13 +12,13 @@ import hmac
 import json
 from collections.abc import Mapping
 
-from ..errors import InputError, RefusedError
-from ..formulations import FORMS
-from ..model import Plan
-from ..protocols import DEFAULT_PROTOCOL, PROTOCOLS
-from ..record import Record
-from ..rules import OVERRIDABLE, RULES_BY_ID
-from ..wallclock import format_hhmm
+from titrate.core.formulations import FORMS
+from titrate.core.model import Plan
+from titrate.core.protocols import DEFAULT_PROTOCOL, PROTOCOLS
+from titrate.core.record import Record
+from titrate.core.rules import OVERRIDABLE, RULES_BY_ID
+from titrate.core.wallclock import format_hhmm
+from titrate.errors import InputError, RefusedError
 
 __all__ = ["FIELDS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "fingerprint", "from_plan",
            "raw_request"]

@@ -15,18 +15,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from ..errors import InputError, RefusedError
-from ..model import Plan
-from ..render.common import days_with_notes, dose_text, facts, finding_entries, refill_text
-from ..render.course import levels
-from ..render.diff import render_diff_text
-from ..service import diff_plans, read_plan, render_plan
-from . import forms, plans
-from .app import Context, context
-from .chart import dose_chart
-from .security import csrf_ok
-from .store import Conflict
-from .views import download_formats, download_name
+from titrate.core.model import Plan
+from titrate.errors import InputError, RefusedError
+from titrate.formats.common import days_with_notes, dose_text, facts, finding_entries, refill_text
+from titrate.formats.course import levels
+from titrate.formats.diff import render_diff_text
+from titrate.service.plans import diff_plans, read_plan, render_plan
+from titrate.web import forms, plans
+from titrate.web.chart import dose_chart
+from titrate.web.deps import Context, context
+from titrate.web.security import csrf_ok
+from titrate.web.store import Conflict
+from titrate.web.views import download_formats, download_name
 
 router = APIRouter(include_in_schema=False)
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..diff import PlanDiff
-from ..errors import InputError
-from ..model import Plan
-from ..record import Record
-from ..service import adjust_plan, diff_plans, make_plan, parse_adjustment, parse_request, read_plan, write_plan
-from .app import Context
-from .store import RevisionRow
+from titrate.core.diff import PlanDiff
+from titrate.core.model import Plan
+from titrate.core.record import Record
+from titrate.errors import InputError
+from titrate.service.plans import (
+    adjust_plan,
+    diff_plans,
+    make_plan,
+    parse_adjustment,
+    parse_request,
+    read_plan,
+    write_plan,
+)
+from titrate.web.deps import Context
+from titrate.web.store import RevisionRow
 
 __all__ = ["Saved", "adjust", "changes", "load", "preview", "save_new"]
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..record import Record
+from titrate.core.record import Record
 
 __all__ = ["Conflict", "NotFound", "PatientRow", "PlanRow", "RevisionRow", "Store", "StoreError"]
 

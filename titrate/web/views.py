@@ -17,7 +17,7 @@ _NEEDS = {"pdf": "weasyprint"}
 def download_formats() -> list[tuple[str, str, str]]:
     """(name, about, extension) of every format the service renders here; pdf only where WeasyPrint is
     installed. Read from the renderer registry, so a new format appears without touching the app."""
-    from ..render import FORMATS
+    from titrate.formats import FORMATS
 
     return [(name, spec.about, spec.extension) for name, spec in FORMATS.items()
             if name not in _NEEDS or importable(_NEEDS[name])]

@@ -1,0 +1,162 @@
+"""What the screen finds for a patient: refusals, warnings and notes, each tied to a rule.
+
+Every item of every medication is either a known drug (its class decides), one letter from an opioid
+(refused: the clinician confirms the spelling), or unknown (a warning: it was not screened). Nothing
+passes silently.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from titrate.core.model import Finding, Patient
+from titrate.core.record import Record
+from titrate.core.screen.match import find_names, near_misses
+from titrate.core.screen.normalise import compact, is_filler, split_items, strengths_mg, words
+from titrate.core.screen.vocabulary import ConditionGroup, DrugClass, Name, vocabulary
+from titrate.errors import InputError
+
+__all__ = ["Found", "check_conditions", "findings", "implies_spasticity", "patient_words", "refusals",
+           "screen_condition", "screen_medication"]
+
+#: Words that say a drug was stopped; a stopped opioid still refuses (its washout is checked apart).
+_STOPPED = frozenset({"stopped", "stop", "discontinued", "ceased", "off", "previously", "former", "past"})
+_REFUSALS = ("refuse", "refuse-unless-overridden")
+
+
+class Found(Record):
+    """One thing the screen found: the rule, what it does (an action of the vocabulary), and why."""
+
+    rule: str
+    action: str
+    message: str
+
+
+def _drug_found(label: str, item: str, name: Name) -> Found | None:
+    drug = name.drug
+    drug_class: DrugClass = drug.drug_class
+    if drug_class.full_dose_mg is not None and any(mg >= drug_class.full_dose_mg for mg in strengths_mg(item)):
+        drug_class = vocabulary().classes[str(drug_class.full_dose_class)]
+    what = f"{drug_class.title}, ATC {drug.atc}"
+    if drug_class.action == "none":
+        return None
+    if drug_class.rule == "opioid":
+        stopped = ("; written as stopped, it still counts: LDN starts only after the opioid washout"
+                   if _STOPPED & set(words(item)) else "")
+        return Found("opioid", "refuse", f"{label} is {drug.generic}, an opioid ({what}): {drug_class.why}{stopped}")
+    if drug_class.action == "refuse-unless-overridden":
+        return Found(drug_class.rule, drug_class.action,
+                     f"{label} is {drug.generic} ({what}): {drug_class.why}")
+    return Found(drug_class.rule, drug_class.action, f"{label} is {drug.generic}: {drug_class.why}")
+
+
+def _screen_medication(text: str) -> tuple[Found, ...]:
+    """What one medication entry (perhaps a whole list) gives, item by item. Items that are only a
+    strength or a frequency (the "5/325" of "oxycodone/acetaminophen 5/325") are not drugs; an entry with
+    no drug at all is unscreened."""
+    known = vocabulary()
+    items = [(item, words(item)) for item in split_items(text)]
+    drugs = [(item, item_words) for item, item_words in items if not all(map(is_filler, item_words))]
+    if not drugs:
+        return (_unscreened(repr(text)),)
+    found: list[Found] = []
+    for item, item_words in drugs:
+        label = repr(text) if len(items) == 1 else f"{item!r} (in {text!r})"
+        hits = find_names(item_words, known.drugs, known.longest_drug)
+        found += [result for hit in hits if (result := _drug_found(label, item, hit.value)) is not None]
+        misses = near_misses(item_words, known.opioids, hits)
+        found += [Found("opioid", "refuse",
+                        f"{label} is not a name titrate knows, but it is one letter from {miss.value.text!r} "
+                        f"({miss.value.drug.generic}), an opioid: confirm the spelling; if it is not an opioid, "
+                        "write its generic name") for miss in misses]
+        if not hits and not misses:
+            found.append(_unscreened(label))
+    return tuple(found)
+
+
+#: Cached (with its docstring): one plan is screened by several rules, and a patient's list repeats.
+screen_medication = lru_cache(maxsize=4096)(_screen_medication)
+
+
+def _unscreened(label: str) -> Found:
+    return Found("unscreened", "warn",
+                 f"{label} is not a medication titrate knows, so it was not screened; check it for interactions")
+
+
+def _screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
+    """Each item of a condition entry with the group it names; InputError for an item naming none."""
+    known = vocabulary()
+    result = []
+    for item in split_items(text, conditions=True):
+        hits = find_names(words(item), known.conditions, known.longest_condition)
+        if not hits:
+            raise InputError(_unknown_condition(item))
+        result += [(item, hit.value[1]) for hit in hits]
+    return tuple(result)
+
+
+screen_condition = lru_cache(maxsize=1024)(_screen_condition)
+
+
+def _unknown_condition(item: str) -> str:
+    from difflib import get_close_matches  # only to suggest a name for an unknown condition
+
+    known = vocabulary().conditions
+    close = get_close_matches(compact(item), list(known), cutoff=0.75)
+    hint = f"did you mean {known[close[0]][0]!r}? " if close else ""
+    names = ", ".join(sorted({name for name, _ in known.values()}, key=str.casefold))
+    return f"unknown condition {item!r}; {hint}known conditions: {names}"
+
+
+def check_conditions(conditions: tuple[str, ...] | list[str]) -> None:
+    """InputError naming the first condition the vocabulary does not know."""
+    for condition in conditions:
+        screen_condition(condition)
+
+
+def implies_spasticity(conditions: tuple[str, ...]) -> bool:
+    """Whether any condition is a form of spasticity (the spasticity dose limit then applies); an
+    unknown condition is not (it is refused where it is checked)."""
+    for condition in conditions:
+        try:
+            groups = screen_condition(condition)
+        except InputError:
+            continue
+        if any(group.action == "spasticity" for _, group in groups):
+            return True
+    return False
+
+
+def _condition_found(item: str, group: ConditionGroup) -> Found | None:
+    if group.action == "refuse-unless-overridden":
+        return Found(group.rule, group.action,
+                     f"{item!r} is {group.title}: {group.why}")
+    if group.action == "warn":
+        return Found(group.rule, group.action, f"{item}: {group.why}")
+    return None
+
+
+def _all_found(patient: Patient) -> list[Found]:
+    found = [result for medication in patient.medications for result in screen_medication(medication)]
+    found += [result for condition in patient.conditions for item, group in screen_condition(condition)
+              if (result := _condition_found(item, group)) is not None]
+    return found
+
+
+def refusals(patient: Patient, rule: str, overridden: frozenset[str] = frozenset()) -> list[str]:
+    """The screen's refusals of `rule` for `patient`; none when the rule is overridden and allows it."""
+    return [found.message for found in _all_found(patient) if found.rule == rule and found.action in _REFUSALS
+            and not (found.action == "refuse-unless-overridden" and rule in overridden)]
+
+
+def findings(patient: Patient) -> tuple[list[Finding], list[Finding]]:
+    """The warnings and notes the screen gives for `patient` (refusals are the rules' breaches)."""
+    found = _all_found(patient)
+    return ([Finding(f.rule, f.message) for f in found if f.action == "warn"],
+            [Finding(f.rule, f.message) for f in found if f.action == "note"])
+
+
+def patient_words(rule: str) -> str | None:
+    """What the patient's own copy (the calendar) says for a finding of `rule`, in plain words; None
+    for a rule the patient is not told about there."""
+    return vocabulary().patient_words.get(rule)

@@ -1,0 +1,679 @@
+"""The plan as JSON (schema titrate.plan/2): the only serialiser and the only reader of plan files.
+
+A plan file holds the inputs (protocol steps, patient facts, overrides, adjustments, washout, review)
+and what the engine derived from them (days, events, fills). Reading checks the shape (InputError,
+naming the field), rebuilds the plan from its inputs with the same engine, and refuses a file whose days,
+events or fills do not follow from them, naming the first difference: a hand-edited dose, a moved time
+or a changed zone is caught, and every rule is checked again. Today's safety screen runs again too: a
+new finding is added (never hidden), a new refusal refuses the plan; findings the file holds are kept.
+Files of schema titrate.plan/1 are migrated on read. Milligrams are written as decimal strings with two
+places ("1.50"), never as floats.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from titrate.core import rules
+from titrate.core.diff import moved_days
+from titrate.core.engine import build
+from titrate.core.formulations import Formulation, Portion
+from titrate.core.model import (
+    Adjustment,
+    Cancelled,
+    DoseDay,
+    Event,
+    EventKind,
+    Finding,
+    Override,
+    Patient,
+    Phase,
+    Plan,
+    PlanInputs,
+    Protocol,
+    Step,
+    Washout,
+)
+from titrate.core.protocols import Linear, linear
+from titrate.core.record import fields, replace
+from titrate.core.refills import Refill, Supply
+from titrate.core.revise import cancelled_before
+from titrate.core.rules import SPASTICITY_MAX_MG, spasticity_capped
+from titrate.core.wallclock import (
+    Window,
+    check_date_range,
+    format_hhmm,
+    format_instant,
+    format_minutes,
+    format_offset,
+    parse_hhmm,
+    parse_minutes,
+    parse_offset,
+)
+from titrate.errors import InputError
+
+SCHEMA = "titrate.plan/2"
+SCHEMA_V1 = "titrate.plan/1"
+#: A plan file is about 1.5 MB at most (3,660 days); more is not a plan.
+MAX_TEXT = 16 * 1024 * 1024
+
+
+def _mg(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _quantity(value: Decimal) -> str:
+    return f"{value:.1f}"
+
+
+def _window(window: Window) -> dict[str, str]:
+    return {"start": format_minutes(window.start), "end": format_minutes(window.end)}
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _clock(value: time | None) -> str | None:
+    return None if value is None else format_hhmm(value)
+
+
+def inputs_to_dict(inputs: PlanInputs) -> dict[str, Any]:
+    """The inputs as the plan file's `inputs` object: everything a plan is rebuilt from on reading."""
+    formulation = inputs.formulation
+    return {
+        "patient": {
+            "label": inputs.patient.label,
+            "spasticity": inputs.patient.spasticity,
+            "conditions": list(inputs.patient.conditions),
+            "medications": list(inputs.patient.medications),
+        },
+        "protocol": {
+            "name": inputs.protocol.name,
+            "summary": inputs.protocol.summary,
+            "steps": [{"dose_mg": _mg(step.dose_mg), "days": step.days} for step in inputs.protocol.steps],
+        },
+        "start": inputs.start.isoformat(),
+        "end": _day(inputs.end),
+        "target_mg": None if inputs.target_mg is None else _mg(inputs.target_mg),
+        "time_zone": inputs.time_zone,
+        "dose_time": format_hhmm(inputs.dose_time),
+        "formulation": None if formulation is None else _formulation(formulation),
+        "supply": {
+            "supply_days": inputs.supply.supply_days,
+            "lead_days": inputs.supply.lead_days,
+            "shelf_life_days": inputs.supply.shelf_life_days,
+        },
+        "overrides": [{"rule": o.rule, "reason": o.reason} for o in inputs.overrides],
+        "adjustments": [
+            {"kind": a.kind.value, "from": a.effective.isoformat(), "reason": a.reason, "revision": a.revision,
+             "days": a.days, "dose_mg": None if a.dose_mg is None else _mg(a.dose_mg), "time": _clock(a.time)}
+            for a in inputs.adjustments
+        ],
+        "washout": None if inputs.washout is None else {
+            "opioid": inputs.washout.opioid, "last_dose": inputs.washout.last_dose.isoformat(),
+            "days": inputs.washout.days},
+        "review_after_days": inputs.review_after_days,
+        "maintenance_days": inputs.maintenance_days,
+    }
+
+
+def _formulation(formulation: Formulation) -> dict[str, Any]:
+    return {
+        "form": formulation.form,
+        "strengths_mg": [_mg(mg) for mg in formulation.strengths_mg],
+        "concentration_mg": None if formulation.concentration_mg is None else _mg(formulation.concentration_mg),
+        "description": formulation.describe(),
+    }
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as the JSON object of schema titrate.plan/2: its inputs and what the engine derived."""
+    return _plan_dict(plan, [_day_dict(day) for day in plan.days])
+
+
+def _day_dict(day: DoseDay) -> dict[str, Any]:
+    return {
+        "date": day.date.isoformat(),
+        "day": day.day,
+        "dose_mg": _mg(day.dose_mg),
+        "time": format_hhmm(day.time),
+        "window": _window(day.window),
+        "phase": day.phase.value,
+        "cause": day.cause,
+        "amount": day.amount,
+        "dispense": [_portion(portion) for portion in day.dispense],
+        "notes": list(day.notes),
+    }
+
+
+def _plan_dict(plan: Plan, days: Any) -> dict[str, Any]:
+    """plan_to_dict, with `days` as given: dumps writes the days its own faster way."""
+    return {
+        "schema": SCHEMA,
+        "plan_id": plan.plan_id,
+        "revision": plan.revision,
+        "supersedes": plan.supersedes,
+        "generated_at": format_instant(plan.generated_at),
+        "tzdata": plan.tzdata,
+        **({"utc_offsets": [{"from": format_instant(onset), "offset": format_offset(offset)}
+                            for onset, offset in plan.utc_offsets]} if plan.utc_offsets else {}),
+        "inputs": inputs_to_dict(plan.inputs),
+        "target_mg": _mg(plan.target_mg),
+        "window": _window(plan.window),
+        "formulation": _formulation(plan.formulation),
+        "rules_applied": list(plan.rules_applied),
+        "warnings": [{"rule": f.rule, "message": f.message} for f in plan.warnings],
+        "notes": [{"rule": f.rule, "message": f.message} for f in plan.notes],
+        "days": days,
+        "events": [{"key": e.key, "kind": e.kind.value, "date": e.date.isoformat(), "text": e.text}
+                   for e in plan.events],
+        "refills": [
+            {
+                "number": refill.number,
+                "reorder_on": refill.reorder_on.isoformat(),
+                "from": refill.start.isoformat(),
+                "to": refill.end.isoformat(),
+                "quantities": [dict(_portion(portion), text=plan.formulation.quantity_text(portion))
+                               for portion in refill.quantities],
+            }
+            for refill in plan.refills
+        ],
+        "cancelled": [{"key": c.key, "kind": c.kind, "date": c.date.isoformat(), "time": _clock(c.time)}
+                      for c in plan.cancelled],
+    }
+
+
+def _portion(portion: Portion) -> dict[str, str]:
+    return {"mg_per_unit": _mg(portion.mg_per_unit), "quantity": _quantity(portion.quantity)}
+
+
+def dumps(plan: Plan) -> str:
+    """The plan as JSON text, the same bytes for the same plan: what json.dumps(indent=2,
+    ensure_ascii=False) writes (a test compares them), written by _indented because with `indent` json
+    falls back to its pure-Python encoder, which took half of a batch's time."""
+    from json.encoder import encode_basestring  # only when a plan is saved: a table never needs json
+
+    out: list[str] = []
+    _indented(_plan_dict(plan, _Days(plan.days)), "\n", out, encode_basestring)
+    out.append("\n")
+    return "".join(out)
+
+
+class _Days:
+    """A plan's days in a plan_dict that dumps writes: each day's text from a template made once per run
+    of days alike in dose, time, window, amount and the rest (only the date and day number differ)."""
+
+    __slots__ = ("days",)
+
+    def __init__(self, days: tuple[DoseDay, ...]) -> None:
+        self.days = days
+
+    def write(self, newline: str, out: list[str], text: Any) -> None:
+        """The days as _indented writes _day_dict's of them, as a list at `newline`'s depth."""
+        inner = newline + "  "
+        fields = inner + "  "
+        last_shape, rest = None, ""
+        opening = "[" + inner
+        for day in self.days:
+            # alike days come in runs; comparing with the day before is cheaper than hashing their parts
+            shape = (day.dose_mg, day.time, day.window, day.phase, day.cause, day.amount, day.dispense, day.notes)
+            if shape != last_shape:
+                last_shape, rest = shape, _day_rest(day, inner, text)
+            out.append(f'{opening}{{{fields}"date": "{day.date.isoformat()}",{fields}"day": {int.__repr__(day.day)}')
+            out.append(rest)
+            opening = "," + inner
+        out.append(newline + "]" if self.days else "[]")
+
+
+def _day_rest(day: DoseDay, newline: str, text: Any) -> str:
+    """A day's JSON object as _indented writes it at `newline`'s depth, after its date and day number
+    (its first two fields, which the date's digits and a number need no escaping to write)."""
+    written: list[str] = []
+    _indented(_day_dict(day), newline, written, text)
+    whole = "".join(written)
+    head = f'{{{newline}  "date": "{day.date.isoformat()}",{newline}  "day": {int.__repr__(day.day)}'
+    return whole[len(head):]
+
+
+def _indented(value: Any, newline: str, out: list[str], text: Any) -> None:
+    """`value` (dicts with text keys, lists, text, whole numbers, booleans, None) as indented JSON.
+    Text items, most of a plan file, are written in their container's loop: a call each saved."""
+    if isinstance(value, str):
+        out.append(text(value))
+    elif value is None or isinstance(value, bool):
+        out.append("null" if value is None else "true" if value else "false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        opening = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"a plan file's keys are text (got {key!r})")
+            if type(item) is str:
+                out.append(f"{opening}{text(key)}: {text(item)}")
+            else:
+                out.append(f"{opening}{text(key)}: ")
+                _indented(item, inner, out, text)
+            opening = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, _Days):
+        value.write(newline, out, text)
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        opening = "[" + inner
+        for item in value:
+            if type(item) is str:
+                out.append(opening + text(item))
+            else:
+                out.append(opening)
+                _indented(item, inner, out, text)
+            opening = "," + inner
+        out.append(newline + "]")
+    else:
+        raise TypeError(f"a plan file holds no {type(value).__name__} (got {value!r})")
+
+
+def loads(text: str) -> Plan:
+    """A plan from JSON text: InputError if malformed (saying where), RefusedError if it breaks a rule."""
+    if len(text) > MAX_TEXT:
+        raise InputError(f"a plan file is at most {MAX_TEXT // (1024 * 1024)} MiB; this is not a plan")
+    import json
+
+    try:
+        data = json.loads(text, parse_float=_bounded_decimal, parse_int=_small_int, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:
+        raise InputError("not a plan: nested too deeply") from None
+    reader = _Reader(data, "plan")
+    schema = reader.text("schema")
+    if schema == SCHEMA_V1:
+        stored = _v1_plan(reader)
+    elif schema == SCHEMA:
+        stored = _plan(reader)
+    else:
+        raise InputError(f"unknown plan schema {schema!r}; this titrate reads {SCHEMA!r} and {SCHEMA_V1!r}")
+    return _checked(stored)
+
+
+#: The largest whole number a plan holds: a revision, whose calendar SEQUENCE (one less) is a signed
+#: 32-bit integer in RFC 5545.
+MAX_WHOLE = 2**31
+
+
+def _small_int(text: str) -> int:
+    if len(text.lstrip("-")) > 12 or abs(int(text)) > MAX_WHOLE:
+        raise InputError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is too large for a plan "
+                         f"(at most {MAX_WHOLE})")
+    return int(text)
+
+
+def _bounded_decimal(text: str) -> Decimal:
+    """A number with a fraction or an exponent, as plan files hold milligrams: no more digits, and no
+    larger or finer, than any dose or count needs (1e999999999 would take forever to print)."""
+    value = Decimal(text)
+    if len(text) > 24 or not -12 <= value.adjusted() <= 9:
+        raise InputError(f"the number {text[:24]!r} is out of range for a plan")
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise InputError(f"{name} is not a number a plan can hold")
+
+
+def _checked(stored: Plan) -> Plan:
+    """The plan rebuilt from its inputs (today's screen may refuse it), if the file's days, events and
+    fills keep every rule (RefusedError naming the rule and the day) and follow from the inputs
+    (InputError naming the first difference); the file's findings kept and today's added."""
+    rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
+                    revision=stored.revision, supersedes=stored.supersedes,
+                    cancelled=cancelled_before(stored.inputs, generated_at=stored.generated_at))
+    moved = moved_days(stored)
+    warnings = _union(stored.warnings, rebuilt.warnings) + ((_moved_warning(stored, rebuilt, moved),) if moved else ())
+    merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
+                     warnings=warnings, notes=_union(stored.notes, rebuilt.notes))
+    rules.enforce_plan(replace(stored, warnings=merged.warnings, notes=merged.notes))
+    _same(stored, rebuilt, frozenset(moved))
+    return merged
+
+
+def _moved_warning(stored: Plan, rebuilt: Plan, moved: list[date]) -> Finding:
+    """The days whose dose today's zone rules put at another moment than the rules the plan was made with."""
+    shown = ", ".join(str(day) for day in moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+    return Finding("window", f"the time-zone rules for {stored.time_zone} changed since this plan was made (tz "
+                             f"database {stored.tzdata or 'unknown'}, now {rebuilt.tzdata}): the dose on {shown} now "
+                             "falls at another moment; check those days with the patient, or adjust the plan")
+
+
+def _union(kept: tuple[Finding, ...], found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(dict.fromkeys((*kept, *found)))
+
+
+def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> None:
+    """InputError naming the first part of the file that does not follow from its inputs; on the `moved`
+    days (new zone rules) the time and its note may differ, and the rebuilt day is taken."""
+    for name in ("target_mg", "window", "formulation"):
+        if getattr(stored, name) != getattr(rebuilt, name):
+            raise InputError(f"plan.{name} does not follow from the plan's inputs (the file says "
+                             f"{getattr(stored, name)}, its inputs give {getattr(rebuilt, name)})")
+    for what, mine, theirs in (("days", stored.days, rebuilt.days), ("events", stored.events, rebuilt.events),
+                               ("refills", stored.refills, rebuilt.refills),
+                               ("cancelled", stored.cancelled, rebuilt.cancelled)):
+        for index, (a, b) in enumerate(zip(mine, theirs)):
+            if what == "days" and a.date in moved:
+                a = replace(a, time=b.time, notes=b.notes)
+            if a != b:
+                field = next(name for name in fields(a) if getattr(a, name) != getattr(b, name))
+                raise InputError(f"plan.{what}[{index}].{field} does not follow from the plan's inputs: the file "
+                                 f"says {_shown(getattr(a, field))}, its inputs give {_shown(getattr(b, field))}")
+        if len(mine) != len(theirs):
+            raise InputError(f"plan.{what} has {len(mine)} entries; the plan's inputs give {len(theirs)}")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, time):
+        return format_hhmm(value)
+    return str(getattr(value, "value", value))
+
+
+class _Reader:
+    """Typed access into parsed JSON that names the path of whatever is wrong."""
+
+    def __init__(self, value: Any, path: str) -> None:
+        self.value = value
+        self.path = path
+
+    def _field(self, key: str) -> _Reader:
+        if not isinstance(self.value, dict):
+            raise InputError(f"{self.path} must be an object")
+        if key not in self.value:
+            raise InputError(f"{self.path}.{key} is missing")
+        return _Reader(self.value[key], f"{self.path}.{key}")
+
+    def has(self, key: str) -> bool:
+        return isinstance(self.value, dict) and self.value.get(key) is not None
+
+    def text(self, key: str, *, optional: bool = False) -> str | None:
+        field = self._field(key)
+        if field.value is None and optional:
+            return None
+        if not isinstance(field.value, str):
+            raise InputError(f"{field.path} must be text")
+        return field.value
+
+    def whole(self, key: str, *, optional: bool = False) -> int | None:
+        field = self._field(key)
+        if field.value is None and optional:
+            return None
+        if isinstance(field.value, bool) or not isinstance(field.value, int):
+            raise InputError(f"{field.path} must be a whole number")
+        return field.value
+
+    def flag(self, key: str) -> bool:
+        field = self._field(key)
+        if not isinstance(field.value, bool):
+            raise InputError(f"{field.path} must be true or false")
+        return field.value
+
+    def mg(self, key: str, *, optional: bool = False) -> Decimal | None:
+        """A positive amount, as a decimal string or a number; with `optional`, null is None."""
+        field = self._field(key)
+        if field.value is None and optional:
+            return None
+        return field.number()
+
+    def number(self) -> Decimal:
+        """This value as a positive number of at most a few digits."""
+        value = self.value
+        if isinstance(value, str):
+            try:
+                value = Decimal(value.strip()) if len(value) <= 20 else None
+            except InvalidOperation:
+                value = None
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            raise InputError(f"{self.path} must be a number")
+        number = Decimal(value)
+        if not number.is_finite() or number <= 0 or number.adjusted() > 6:
+            raise InputError(f"{self.path} must be more than 0 and less than a million (got {self.value})")
+        return number
+
+    def day(self, key: str, *, optional: bool = False) -> date | None:
+        text = self.text(key, optional=optional)
+        if text is None:
+            return None
+        try:
+            if not text.isascii():
+                raise ValueError
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise InputError(f"{self.path}.{key} must be a date as YYYY-MM-DD (got {text!r})") from None
+        return check_date_range(day, field=f"{self.path}.{key}")
+
+    def clock(self, key: str, *, optional: bool = False) -> time | None:
+        text = self.text(key, optional=optional)
+        return None if text is None else parse_hhmm(text, field=f"{self.path}.{key}")
+
+    def window(self, key: str) -> Window:
+        field = self._field(key)
+        start = parse_minutes(field.text("start"), field=f"{field.path}.start")
+        end = parse_minutes(field.text("end"), field=f"{field.path}.end")
+        try:
+            return Window(start, end)
+        except InputError:
+            raise InputError(f"{field.path} must run forward within one day") from None
+
+    def items(self, key: str) -> list[_Reader]:
+        field = self._field(key)
+        if not isinstance(field.value, list):
+            raise InputError(f"{field.path} must be a list")
+        return [_Reader(item, f"{field.path}[{index}]") for index, item in enumerate(field.value)]
+
+    def obj(self, key: str) -> _Reader:
+        field = self._field(key)
+        if not isinstance(field.value, dict):
+            raise InputError(f"{field.path} must be an object")
+        return field
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = [item.value for item in self.items(key)]
+        if not all(isinstance(value, str) for value in values):
+            raise InputError(f"{self.path}.{key} must be a list of text")
+        return tuple(values)
+
+    def at(self, read: Any) -> Any:
+        """`read()`, with this reader's path before any InputError it raises."""
+        try:
+            return read()
+        except InputError as error:
+            if str(error).startswith(self.path):
+                raise
+            raise InputError(f"{self.path}: {error}") from None
+
+
+def _generated_at(data: _Reader) -> datetime:
+    generated = data.text("generated_at")
+    try:
+        generated_at = datetime.fromisoformat(generated)
+    except ValueError:
+        raise InputError(f"plan.generated_at must be a UTC time such as 2026-01-31T12:00:00Z "
+                         f"(got {generated!r})") from None
+    if generated_at.tzinfo is None:
+        raise InputError(f"plan.generated_at must say its zone, e.g. a trailing Z (got {generated!r})")
+    return generated_at
+
+
+def _utc_offsets(data: _Reader) -> tuple[tuple[datetime, timedelta], ...]:
+    """The zone's UTC offsets by the rules the plan was made with: (UTC instant, offset) in order."""
+    offsets = []
+    for item in data.items("utc_offsets"):
+        text = item.text("from")
+        try:
+            onset = datetime.fromisoformat(text) if text.isascii() else None
+        except ValueError:
+            onset = None
+        if onset is None or onset.utcoffset() != timedelta(0) or (offsets and onset <= offsets[-1][0]):
+            raise InputError(f"{item.path}.from must be a UTC time such as 2026-01-31T12:00:00Z, later than the "
+                             f"one before (got {text!r})")
+        offsets.append((onset.astimezone(timezone.utc), parse_offset(item.text("offset"), field=f"{item.path}.offset")))
+    return tuple(offsets)
+
+
+def _patient(data: _Reader) -> Patient:
+    return data.at(lambda: Patient(label=data.text("label", optional=True), spasticity=data.flag("spasticity"),
+                                   conditions=data.texts("conditions"), medications=data.texts("medications")))
+
+
+def _formulation_of(data: _Reader) -> Formulation:
+    return data.at(lambda: Formulation(data.text("form"), tuple(item.number() for item in data.items("strengths_mg")),
+                                       data.mg("concentration_mg", optional=True)))
+
+
+def _supply(data: _Reader) -> Supply:
+    return data.at(lambda: Supply(data.whole("supply_days"), data.whole("lead_days"), data.whole("shelf_life_days")))
+
+
+def _overrides(data: _Reader) -> tuple[Override, ...]:
+    return tuple(item.at(lambda item=item: Override(item.text("rule"), item.text("reason")))
+                 for item in data.items("overrides"))
+
+
+def _findings(data: _Reader, key: str) -> tuple[Finding, ...]:
+    return tuple(Finding(item.text("rule"), item.text("message")) for item in data.items(key))
+
+
+def _inputs(data: _Reader) -> PlanInputs:
+    protocol = data.obj("protocol")
+    steps = tuple(item.at(lambda item=item: Step(item.mg("dose_mg"), item.whole("days", optional=True)))
+                  for item in protocol.items("steps"))
+    formulation = data.obj("formulation") if data.has("formulation") else None
+    washout = data.obj("washout") if data.has("washout") else None
+    return data.at(lambda: PlanInputs(
+        patient=_patient(data.obj("patient")),
+        protocol=protocol.at(lambda: Protocol(protocol.text("name"), steps, protocol.text("summary"))),
+        start=data.day("start"),
+        time_zone=data.text("time_zone"),
+        dose_time=data.clock("dose_time"),
+        formulation=None if formulation is None else _formulation_of(formulation),
+        supply=_supply(data.obj("supply")),
+        end=data.day("end", optional=True),
+        target_mg=data.mg("target_mg", optional=True),
+        overrides=_overrides(data),
+        adjustments=tuple(item.at(lambda item=item: Adjustment(
+            item.text("kind"), item.day("from"), item.text("reason"), item.whole("revision"),
+            item.whole("days", optional=True), item.mg("dose_mg", optional=True), item.clock("time", optional=True)))
+            for item in data.items("adjustments")),
+        washout=None if washout is None else washout.at(lambda: Washout(
+            washout.text("opioid"), washout.day("last_dose"), washout.whole("days"))),
+        review_after_days=data.whole("review_after_days", optional=True),
+        maintenance_days=data.whole("maintenance_days"),
+    ))
+
+
+def _plan(data: _Reader) -> Plan:
+    inputs = _inputs(data.obj("inputs"))
+    days = []
+    for item in data.items("days"):
+        days.append(item.at(lambda item=item: DoseDay(
+            item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"), _phase(item),
+            item.text("amount"), _portions(item, "dispense"), item.texts("notes"), item.window("window"),
+            item.text("cause"))))
+    return data.at(lambda: Plan(
+        plan_id=data.text("plan_id"),
+        revision=data.whole("revision"),
+        supersedes=data.whole("supersedes", optional=True),
+        generated_at=_generated_at(data),
+        tzdata=data.text("tzdata"),
+        utc_offsets=_utc_offsets(data) if data.has("utc_offsets") else (),
+        inputs=inputs,
+        target_mg=data.mg("target_mg"),
+        window=data.window("window"),
+        formulation=_formulation_of(data.obj("formulation")),
+        days=tuple(days),
+        events=tuple(item.at(lambda item=item: Event(item.text("key"), _enum(item, "kind"), item.day("date"),
+                                                     item.text("text"))) for item in data.items("events")),
+        refills=_refills(data),
+        cancelled=tuple(item.at(lambda item=item: Cancelled(item.text("key"), item.text("kind"), item.day("date"),
+                                                            item.clock("time", optional=True)))
+                        for item in data.items("cancelled")),
+        warnings=_findings(data, "warnings"),
+        notes=_findings(data, "notes"),
+        rules_applied=data.texts("rules_applied"),
+    ))
+
+
+def _phase(item: _Reader) -> Phase:
+    phase = item.text("phase")
+    if phase not in {p.value for p in Phase}:
+        raise InputError(f"{item.path}.phase must be 'titration' or 'maintenance' (got {phase!r})")
+    return Phase(phase)
+
+
+def _enum(item: _Reader, key: str) -> EventKind:
+    kind = item.text(key)
+    if kind not in {k.value for k in EventKind}:
+        raise InputError(f"{item.path}.{key} must be one of {', '.join(k.value for k in EventKind)} (got {kind!r})")
+    return EventKind(kind)
+
+
+def _portions(data: _Reader, key: str) -> tuple[Portion, ...]:
+    return tuple(Portion(item.mg("mg_per_unit"), item.mg("quantity")) for item in data.items(key))
+
+
+def _v1_plan(data: _Reader) -> Plan:
+    """A titrate.plan/1 file as a v2 plan: a linear protocol becomes its steps, the plan's dates become an
+    explicit end (v1's default length differs), and no review is invented. The days are then rebuilt and
+    compared like any plan's."""
+    protocol = data.obj("protocol")
+    schedule = protocol.at(lambda: Linear(protocol.mg("first_dose_mg"), protocol.mg("step_mg"),
+                                          protocol.whole("every_days"), protocol.mg("target_mg")))
+    steps = protocol.at(lambda: linear(protocol.text("name"), schedule, protocol.text("summary")))
+    patient = _patient(data.obj("patient"))
+    target = data.mg("target_mg")
+    day_items = data.items("days")
+    if not day_items:
+        raise InputError("a plan needs at least one day")
+    window = data.window("window")
+    for item in day_items:
+        if item.window("window") != window:
+            raise InputError(f"{item.path}.window differs from the plan's window")
+    stored_days = tuple(item.at(lambda item=item: DoseDay(
+        item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"), _phase(item),
+        item.text("amount"), _portions(item, "dispense"), item.texts("notes"), window))
+        for item in day_items)
+    inputs = data.at(lambda: PlanInputs(
+        patient=patient, protocol=steps, start=stored_days[0].date, time_zone=data.text("time_zone"),
+        dose_time=data.clock("dose_time"), formulation=_formulation_of(data.obj("formulation")),
+        supply=_supply(data.obj("supply")), end=stored_days[-1].date,
+        target_mg=None if target == _v1_default_target(steps, patient, _overrides(data)) else target,
+        overrides=_overrides(data), review_after_days=None))
+    rebuilt = build(inputs, generated_at=_generated_at(data), plan_id=data.text("plan_id"),
+                    revision=data.whole("revision"))
+    if len(stored_days) != len(rebuilt.days):  # a stray day after the last would otherwise cut the plan there
+        raise InputError(f"plan.days has {len(stored_days)} entries; the plan's inputs give {len(rebuilt.days)}")
+    # The file's days (v1 had no cause: the engine's is taken) and fills, for loads() to check like a v2 file's.
+    return replace(rebuilt, days=tuple(replace(mine, cause=theirs.cause) for mine, theirs in zip(stored_days,
+                                                                                                  rebuilt.days)),
+                   refills=_refills(data), warnings=_union(_findings(data, "warnings"), rebuilt.warnings),
+                   notes=_union(_findings(data, "notes"), rebuilt.notes))
+
+
+def _refills(data: _Reader) -> tuple[Refill, ...]:
+    return tuple(Refill(item.whole("number"), item.day("reorder_on"), item.day("from"), item.day("to"),
+                        _portions(item, "quantities")) for item in data.items("refills"))
+
+
+def _v1_default_target(protocol: Protocol, patient: Patient, overrides: tuple[Override, ...]) -> Decimal:
+    capped = spasticity_capped(patient, frozenset(o.rule for o in overrides))
+    return min(protocol.target_mg, SPASTICITY_MAX_MG) if capped else protocol.target_mg
