@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from titrate.web import store as store_module
-from titrate.web.store import SCHEMA_VERSION, Conflict, NotFound, Store, StoreError
+from titrate.web.store import SCHEMA_VERSION, ConflictError, NotFoundError, Store, StoreError
 
 
 def save(store, plan_id="p-1", patient_id=None, label="Ann"):
@@ -75,7 +75,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
 def test_a_taken_plan_id_saves_nothing_not_even_the_new_patient(tmp_path):
     store = Store(tmp_path / "t.db")
     save(store)
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
         save(store, label="Bob")
     assert [p.label for p in store.patients()] == ["Ann"]
 
@@ -84,12 +84,12 @@ def test_a_revision_made_from_a_stale_one_is_a_conflict_and_keeps_the_first(tmp_
     store = Store(tmp_path / "t.db")
     save(store)
     store.add_revision(plan_id="p-1", based_on=1, revision=2, plan_json='{"first": 1}', change="hold", reason="a")
-    with pytest.raises(Conflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         store.add_revision(plan_id="p-1", based_on=1, revision=2, plan_json='{"second": 1}', change="stop",
                            reason="b")
     assert caught.value.latest == 2
     assert [(r.revision, r.plan_json) for r in store.revisions("p-1")] == [(1, "{}"), (2, '{"first": 1}')]
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         store.add_revision(plan_id="nope", based_on=1, revision=2, plan_json="{}", change="hold", reason="")
 
 
@@ -99,5 +99,5 @@ def test_lookups_of_missing_things_raise_not_found(tmp_path):
     for lookup in (lambda: store.patient(7), lambda: store.plan("x"), lambda: store.revisions("x"),
                    lambda: store.revision("p-1", 2), lambda: store.revision("x"),
                    lambda: save(store, "p-2", patient_id=7)):
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             lookup()

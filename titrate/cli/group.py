@@ -10,16 +10,19 @@ from typing import Any
 import click
 
 from titrate.cli.options import check_arguments
-from titrate.errors import InputError, RefusedError
+from titrate.errors import InputError, RefusedError, TitrateError
 from titrate.formats.common import terminal_safe
 from titrate.version import __version__
 
-EXIT_INPUT, EXIT_REFUSED, EXIT_IO = 2, 3, 1
+#: The exit status of a failure outside the error family (a file that cannot be read, an abort); the
+#: family's own statuses are on its classes (`TitrateError.exit_status`).
+EXIT_IO = 1
 
 
 #: Commands kept in their own modules, imported only to run them or to list them (--help): a plan starts
 #: without building their options or importing what they use.
-LAZY_COMMANDS = {"plan": "plan.plan", "protocols": "protocols.protocols", "adjust": "adjust.adjust", "batch": "batch.batch", "diff": "adjust.diff",
+LAZY_COMMANDS = {"plan": "plan.plan", "protocols": "protocols.protocols", "adjust": "adjust.adjust",
+                 "batch": "batch.batch", "diff": "adjust.diff",
                  "explain": "render.explain", "render": "render.render_command", "serve": "serve.serve",
                  "sync": "sync.sync_command"}
 
@@ -59,11 +62,8 @@ class _Cli(click.Group):
             hint = f" (see '{where} --help')" if isinstance(error, click.UsageError) and not isinstance(
                 error, click.BadParameter) else ""
             fail(f"{where}: {error.format_message()}{hint}", error.exit_code)
-        except InputError as error:
-            flag = _FLAGS.get(error.field or "")
-            fail(f"titrate: {flag + ': ' if flag else ''}{error}", EXIT_INPUT)
-        except RefusedError as error:
-            fail(f"titrate: {error}{_refusal_hint(error)}", EXIT_REFUSED)
+        except TitrateError as error:
+            fail(f"titrate: {worded(error)}", error.exit_status)
         except OSError as error:
             fail(f"titrate: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""),
                   EXIT_IO)
@@ -80,6 +80,17 @@ _FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths":
           "hold": "--hold", "for": "--for"}
 
 
+def worded(error: TitrateError) -> str:
+    """An error of the family in this shell's words: the flag that fed the field at fault, and what the
+    clinician can do about a refusal."""
+    if isinstance(error, InputError):
+        flag = _FLAGS.get(error.field or "")
+        return f"{flag + ': ' if flag else ''}{error}"
+    if isinstance(error, RefusedError):
+        return f"{error}{_refusal_hint(error)}"
+    return str(error)
+
+
 def _refusal_hint(error: RefusedError) -> str:
     """What the clinician can do about a refusal, in this shell's words."""
     if error.overridable:
@@ -93,8 +104,6 @@ def _refusal_hint(error: RefusedError) -> str:
 def fail(message: str, status: int) -> None:
     click.echo(terminal_safe(" ".join(message.split())), err=True)
     sys.exit(status)
-
-
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -26,6 +26,7 @@ from caldav.lib import error as dav_error
 
 from titrate.core.model import Plan
 from titrate.core.record import Record
+from titrate.errors import SyncError
 from titrate.formats.ics import PRODID, render_ics
 
 __all__ = ["Action", "Change", "ServerEvent", "Summary", "SyncError", "Wanted", "plan_changes", "sync",
@@ -38,10 +39,6 @@ HASH_PROPERTY = "X-TITRATE-HASH"
 PLAN_PROPERTY = "X-TITRATE-PLAN"
 #: Seconds to wait for the server on each request.
 TIMEOUT = 30
-
-
-class SyncError(Exception):
-    """The server could not be reached, refused the login, or failed a request: one line for the user."""
 
 
 class Action(str, Enum):

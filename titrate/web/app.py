@@ -19,11 +19,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from titrate.core.units import format_mg
-from titrate.errors import InputError, RefusedError
+from titrate.errors import TitrateError
 from titrate.version import __version__
 from titrate.web.deps import Context, context
 from titrate.web.security import MAX_BODY, Guard
-from titrate.web.store import Conflict, NotFound, Store
+from titrate.web.store import Store
 
 __all__ = ["create_app"]
 
@@ -58,24 +58,12 @@ def _reply(request: Request, status: int, body: dict[str, object]) -> Response:
     return context(request).page(request, "error.html", status_code=status, status=status, error=body)
 
 
-async def _input(request: Request, error: Exception) -> Response:
-    assert isinstance(error, InputError)
-    return _reply(request, 400, {"error": "input", "field": error.field, "message": str(error)})
-
-
-async def _refused(request: Request, error: Exception) -> Response:
-    assert isinstance(error, RefusedError)
-    return _reply(request, 422, {"error": "refused", "rule": error.rule, "overridable": error.overridable,
-                                 "message": str(error)})
-
-
-async def _not_found(request: Request, error: Exception) -> Response:
-    return _reply(request, 404, {"error": "not-found", "message": str(error)})
-
-
-async def _conflict(request: Request, error: Exception) -> Response:
-    assert isinstance(error, Conflict)
-    return _reply(request, 409, {"error": "conflict", "latest": error.latest, "message": str(error)})
+async def _titrate_error(request: Request, error: Exception) -> Response:
+    """Every error of the family, from its class: the status, the "error" code and the fields it reports
+    (starlette finds this handler through the class hierarchy)."""
+    assert isinstance(error, TitrateError)
+    fields = {name: getattr(error, name) for name in error.reported}
+    return _reply(request, error.http_status, {"error": error.code, **fields, "message": str(error)})
 
 
 async def _validation(request: Request, error: Exception) -> Response:
@@ -90,5 +78,4 @@ async def _http(request: Request, error: Exception) -> Response:
     return _reply(request, error.status_code, {"error": "http", "message": str(error.detail)})
 
 
-_HANDLERS = {InputError: _input, RefusedError: _refused, NotFound: _not_found, Conflict: _conflict,
-             RequestValidationError: _validation, HTTPException: _http}
+_HANDLERS = {TitrateError: _titrate_error, RequestValidationError: _validation, HTTPException: _http}

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from titrate.core.model import Plan
-from titrate.errors import InputError, RefusedError
+from titrate.errors import ConflictError, InputError, RefusedError
 from titrate.formats.common import days_with_notes, dose_text, facts, finding_entries, refill_text
 from titrate.formats.course import levels
 from titrate.formats.diff import render_diff_text
@@ -25,7 +25,6 @@ from titrate.web import forms, plans
 from titrate.web.chart import dose_chart
 from titrate.web.deps import Context, context
 from titrate.web.security import csrf_ok
-from titrate.web.store import Conflict
 from titrate.web.views import download_formats, download_name
 
 router = APIRouter(include_in_schema=False)
@@ -122,7 +121,7 @@ async def submit_plan(request: Request) -> Response:
         preview = shown(plans.preview(ctx, raw, patient_label=patient.label if patient else None))
     except (InputError, RefusedError) as failure:
         error = forms.error_for(failure)
-    except Conflict as failure:
+    except ConflictError as failure:
         error = forms.FormError("plan_id", str(failure))
     return ctx.page(request, "plan_form.html", status_code=200 if error is None else 422, values=values,
                     patient=patient, sections=forms.SECTIONS, error=error, preview=preview,
@@ -195,7 +194,7 @@ async def adjust(request: Request, plan_id: str) -> Response:
         _, plan = plans.load(ctx, plan_id, based_on or None)
         return _adjust_page(request, ctx, plan, values, error=forms.adjust_error_for(failure, values.get("kind", "")),
                             based_on=plan.revision, status_code=422)
-    except Conflict as conflict:
+    except ConflictError as conflict:
         assert conflict.latest is not None
         latest_row, latest = plans.load(ctx, plan_id)
         meanwhile = render_diff_text(plans.changes_to(ctx, plan_id, based_on, latest))

@@ -63,7 +63,7 @@ def load(context: Context, plan_id: str, revision: int | None = None) -> tuple[R
 def adjust(context: Context, plan_id: str, based_on: int, raw: Mapping[str, str]) -> tuple[Plan, Plan]:
     """Apply the adjustment the raw fields describe (the service's: kind, from, reason, days, to, time,
     target, override) to revision `based_on`, the one the clinician saw, and save the result as the next
-    revision. A Conflict, saving nothing, if another revision was saved since `based_on`."""
+    revision. A ConflictError, saving nothing, if another revision was saved since `based_on`."""
     _, old = load(context, plan_id, based_on)
     new = adjust_plan(old, parse_adjustment(raw), generated_at=context.clock())
     change = new.inputs.adjustments[-1]

@@ -16,8 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from titrate.core.record import Record
+from titrate.errors import ConflictError, NotFoundError, StoreError
 
-__all__ = ["Conflict", "NotFound", "PatientRow", "PlanRow", "RevisionRow", "Store", "StoreError"]
+#: The store's errors belong to the one family (titrate.errors); named here too, for callers of the store.
+__all__ = ["ConflictError", "NotFoundError", "PatientRow", "PlanRow", "RevisionRow", "Store", "StoreError"]
 
 #: Forward migrations: MIGRATIONS[n] takes the schema from version n to n + 1. Never edit one that shipped.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -56,22 +58,6 @@ def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
-
-
-class StoreError(Exception):
-    """The database cannot be used (made by a newer titrate, or not a titrate database)."""
-
-
-class NotFound(LookupError):
-    """No such patient, plan or revision."""
-
-
-class Conflict(Exception):
-    """A save based on a revision that is no longer the latest, or a plan id already taken."""
-
-    def __init__(self, message: str, *, latest: int | None = None) -> None:
-        super().__init__(message)
-        self.latest = latest
 
 
 class PatientRow(Record):
@@ -174,7 +160,7 @@ class Store:
             row = connection.execute("SELECT id, label, created_at FROM patients WHERE id = ?",
                                      (patient_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no patient {patient_id}")
+            raise NotFoundError(f"no patient {patient_id}")
         return PatientRow(**dict(row))
 
     # Plans and revisions --------------------------------------------------------------------------
@@ -195,7 +181,7 @@ class Store:
                    FROM plans pl JOIN revisions r ON r.plan_id = pl.plan_id
                    WHERE pl.plan_id = ? GROUP BY pl.plan_id""", (plan_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no plan {plan_id!r}")
+            raise NotFoundError(f"no plan {plan_id!r}")
         return PlanRow(**dict(row))
 
     def revisions(self, plan_id: str) -> list[RevisionRow]:
@@ -204,7 +190,7 @@ class Store:
             rows = connection.execute("SELECT * FROM revisions WHERE plan_id = ? ORDER BY revision",
                                       (plan_id,)).fetchall()
         if not rows:
-            raise NotFound(f"no plan {plan_id!r}")
+            raise NotFoundError(f"no plan {plan_id!r}")
         return [RevisionRow(**dict(row)) for row in rows]
 
     def revision(self, plan_id: str, revision: int | None = None) -> RevisionRow:
@@ -217,21 +203,21 @@ class Store:
                 row = connection.execute("SELECT * FROM revisions WHERE plan_id = ? AND revision = ?",
                                          (plan_id, revision)).fetchone()
         if row is None:
-            raise NotFound(f"no plan {plan_id!r}" + (f" revision {revision}" if revision is not None else ""))
+            raise NotFoundError(f"no plan {plan_id!r}" + (f" revision {revision}" if revision is not None else ""))
         return RevisionRow(**dict(row))
 
     def create_plan(self, *, patient_id: int | None, label: str, plan_id: str, revision: int,
                     plan_json: str) -> tuple[int, str]:
         """Save a new plan (and a new patient when `patient_id` is None) in one transaction; returns the
-        patient id and plan id. A plan id already in the store is a Conflict: calendars key events by it."""
+        patient id and plan id. A plan id already in the store is a ConflictError: calendars key events by it."""
         with self._transaction() as connection:
             if patient_id is None:
                 patient_id = connection.execute("INSERT INTO patients (label, created_at) VALUES (?, ?)",
                                                 (label, _now())).lastrowid
             elif connection.execute("SELECT 1 FROM patients WHERE id = ?", (patient_id,)).fetchone() is None:
-                raise NotFound(f"no patient {patient_id}")
+                raise NotFoundError(f"no patient {patient_id}")
             if connection.execute("SELECT 1 FROM plans WHERE plan_id = ?", (plan_id,)).fetchone():
-                raise Conflict(f"a plan with id {plan_id!r} is already saved; open it, or give another plan id")
+                raise ConflictError(f"a plan with id {plan_id!r} is already saved; open it, or give another plan id")
             connection.execute("INSERT INTO plans (plan_id, patient_id, created_at) VALUES (?, ?, ?)",
                                (plan_id, patient_id, _now()))
             connection.execute(
@@ -242,14 +228,14 @@ class Store:
 
     def add_revision(self, *, plan_id: str, based_on: int, revision: int, plan_json: str, change: str,
                      reason: str) -> None:
-        """Save a new revision made from revision `based_on`; a Conflict (saving nothing) unless
+        """Save a new revision made from revision `based_on`; a ConflictError (saving nothing) unless
         `based_on` is still the latest, so a second clinician's stale edit never overwrites the first's."""
         with self._transaction() as connection:
             row = connection.execute("SELECT MAX(revision) FROM revisions WHERE plan_id = ?", (plan_id,)).fetchone()
             if row[0] is None:
-                raise NotFound(f"no plan {plan_id!r}")
+                raise NotFoundError(f"no plan {plan_id!r}")
             if row[0] != based_on:
-                raise Conflict(f"plan {plan_id!r} changed while you were editing: revision {row[0]} is now the "
+                raise ConflictError(f"plan {plan_id!r} changed while you were editing: revision {row[0]} is now the "
                                f"latest, and this change was made from revision {based_on}", latest=row[0])
             connection.execute(
                 "INSERT INTO revisions (plan_id, revision, plan_json, change, reason, saved_at) "
