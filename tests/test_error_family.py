@@ -87,8 +87,8 @@ def test_the_cli_exits_with_the_class_status(kind):
 def test_the_web_app_answers_with_the_class_status(kind, tmp_path):
     from fastapi.testclient import TestClient
 
+    from titrate.service.store import Store
     from titrate.web.app import create_app
-    from titrate.web.store import Store
 
     secret = "test-secret-0123456789"
     app = create_app(store=Store(tmp_path / "titrate.db"), secret=secret, allowed_hosts=["testserver"],

@@ -22,7 +22,7 @@ OPEN = {"titrate.errors", "titrate.version"}
 #: The shells reach plans through the service layer alone: never the engine, a revision or the plan file.
 SHELL_FORBIDDEN = {"titrate.core.engine", "titrate.core.revise", "titrate.formats.plan_json"}
 #: The one place a shell may import the other: `titrate serve` starts the web app.
-SHELL_CROSSINGS = {("titrate.cli.serve", "titrate.web.app"), ("titrate.cli.serve", "titrate.web.store")}
+SHELL_CROSSINGS = {("titrate.cli.serve", "titrate.web.app")}
 #: What the core never imports: I/O frameworks, renderers' libraries and the extras.
 CORE_FORBIDDEN = {"click", "icalendar", "jinja2", "fastapi", "starlette", "uvicorn", "weasyprint", "sqlalchemy",
                   "caldav", "httpx", "pydantic"}

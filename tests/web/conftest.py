@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import pytest
 from fastapi.testclient import TestClient
 
+from titrate.service.store import Store
 from titrate.web.app import create_app
-from titrate.web.store import Store
 
 SECRET = "test-secret-0123456789"
 #: The plan form as a clinician fills it in: a patient with an interferon warning and an unknown medication.

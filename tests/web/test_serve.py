@@ -19,7 +19,7 @@ from server import served
 from titrate.cli import cli
 from titrate.cli.serve import allowed_hosts, default_db
 from titrate.service.plans import read_plan
-from titrate.web.store import Store
+from titrate.service.store import Store
 
 INPUTS = {"start": "2026-12-01", "time_zone": "Europe/London", "label": "Ann Lee"}
 

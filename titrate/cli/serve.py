@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from titrate.cli.inputs import zone_or_none
+from titrate.errors import StoreError
 from titrate.service.machine import generated_now
 
 __all__ = ["default_db", "serve"]
@@ -82,10 +83,10 @@ def serve(host: str, port: int, allow_remote: bool, db_path: Path | None, open_b
         import uvicorn
 
         from titrate.web.app import create_app
-        from titrate.web.store import Store, StoreError
     except ImportError as error:
         raise click.ClickException(f"the web app needs its extra: pip install \"titrate[web]\" ({error.name} "
                                    "is missing)") from None
+    from titrate.service.store import Store  # sqlite3 and the store load only to serve
     try:
         store = Store(db_path or default_db())
     except (StoreError, OSError) as error:

@@ -20,10 +20,10 @@ from starlette.exceptions import HTTPException
 
 from titrate.core.units import format_mg
 from titrate.errors import TitrateError
+from titrate.service.store import Store
 from titrate.version import __version__
 from titrate.web.deps import Context, context
 from titrate.web.security import MAX_BODY, Guard
-from titrate.web.store import Store
 
 __all__ = ["create_app"]
 

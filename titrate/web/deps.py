@@ -13,8 +13,8 @@ from fastapi.templating import Jinja2Templates
 
 from titrate.core.record import Record
 from titrate.formats.common import DISCLAIMER
+from titrate.service.store import Store
 from titrate.web.security import csrf_token
-from titrate.web.store import Store
 
 __all__ = ["Context", "ContextDep", "context"]
 

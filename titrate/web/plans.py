@@ -18,8 +18,8 @@ from titrate.service.plans import (
     read_plan,
     write_plan,
 )
+from titrate.service.store import RevisionRow
 from titrate.web.deps import Context
-from titrate.web.store import RevisionRow
 
 __all__ = ["Saved", "adjust", "changes", "load", "preview", "save_new"]
 

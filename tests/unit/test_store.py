@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from titrate.web import store as store_module
-from titrate.web.store import SCHEMA_VERSION, ConflictError, NotFoundError, Store, StoreError
+from titrate.service import store as store_module
+from titrate.service.store import SCHEMA_VERSION, ConflictError, NotFoundError, Store, StoreError
 
 
 def save(store, plan_id="p-1", patient_id=None, label="Ann"):
