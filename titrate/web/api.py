@@ -21,7 +21,7 @@ from titrate.errors import InputError
 from titrate.formats.diff import diff_to_dict
 from titrate.service.plans import PlanRequest, diff_plans, render_plan
 from titrate.web import plans
-from titrate.web.deps import context
+from titrate.web.deps import ContextDep
 from titrate.web.views import download_formats
 
 __all__ = ["router"]
@@ -69,23 +69,22 @@ class PatientInfo(BaseModel):
 
 
 @router.get("/patients", response_model=list[PatientInfo])
-def list_patients(request: Request, q: str = "") -> list[PatientInfo]:
-    store = context(request).store
+def list_patients(ctx: ContextDep, q: str = "") -> list[PatientInfo]:
+    store = ctx.store
     return [PatientInfo(id=row.id, label=row.label, created_at=row.created_at) for row in store.patients(q.strip())]
 
 
 @router.get("/patients/{patient_id}", response_model=PatientInfo)
-def get_patient(request: Request, patient_id: int) -> PatientInfo:
-    store = context(request).store
+def get_patient(ctx: ContextDep, patient_id: int) -> PatientInfo:
+    store = ctx.store
     row = store.patient(patient_id)
     return PatientInfo(id=row.id, label=row.label, created_at=row.created_at,
                        plans=[plan.plan_id for plan in store.plans_of(patient_id)])
 
 
 @router.post("/previews", response_model=Summary, dependencies=[Depends(_json_only)])
-def preview_plan(request: Request, body: PlanInputs) -> Summary:
+def preview_plan(ctx: ContextDep, body: PlanInputs) -> Summary:
     """The plan the inputs make, without saving it."""
-    ctx = context(request)
     label = ctx.store.patient(body.patient_id).label if body.patient_id is not None else None
     plan = plans.preview(ctx, body.inputs, patient_label=label)
     return Summary(patient_id=body.patient_id, plan_id=plan.plan_id, revision=plan.revision,
@@ -93,23 +92,23 @@ def preview_plan(request: Request, body: PlanInputs) -> Summary:
 
 
 @router.post("/plans", status_code=201, response_model=Summary, dependencies=[Depends(_json_only)])
-def create_plan(request: Request, body: PlanInputs) -> Summary:
+def create_plan(ctx: ContextDep, body: PlanInputs) -> Summary:
     """Make a plan from the inputs and save it as revision 1 (or the revision given)."""
-    saved = plans.save_new(context(request), body.inputs, patient_id=body.patient_id)
+    saved = plans.save_new(ctx, body.inputs, patient_id=body.patient_id)
     return Summary(patient_id=saved.patient_id, plan_id=saved.plan.plan_id, revision=saved.plan.revision,
                    plan=json.loads(render_plan(saved.plan, "json").content))
 
 
 @router.get("/plans/{plan_id}/revisions", response_model=list[RevisionInfo])
-def list_revisions(request: Request, plan_id: str) -> list[RevisionInfo]:
+def list_revisions(ctx: ContextDep, plan_id: str) -> list[RevisionInfo]:
     return [RevisionInfo(revision=row.revision, change=row.change, reason=row.reason, saved_at=row.saved_at)
-            for row in context(request).store.revisions(plan_id)]
+            for row in ctx.store.revisions(plan_id)]
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}", responses={200: {"content": {"*/*": {}}}})
-def get_revision(request: Request, plan_id: str, revision: int, format: str = "json") -> Response:
+def get_revision(ctx: ContextDep, plan_id: str, revision: int, format: str = "json") -> Response:
     """One revision, rendered in any format the service offers here (default json)."""
-    _, plan = plans.load(context(request), plan_id, revision)
+    _, plan = plans.load(ctx, plan_id, revision)
     offered = [name for name, _, _ in download_formats()]
     if format not in offered:
         raise InputError(f"unknown format {format!r}; choose one of: {', '.join(offered)}", field="format",
@@ -140,17 +139,17 @@ class Adjusted(BaseModel):
 @router.post("/plans/{plan_id}/adjustments", status_code=201, response_model=Adjusted,
              dependencies=[Depends(_json_only)], responses={409: {"description": "`based_on` is no longer the "
                                                                                  "latest revision; nothing saved"}})
-def adjust_plan(request: Request, plan_id: str, body: AdjustmentInputs) -> Adjusted:
+def adjust_plan(ctx: ContextDep, plan_id: str, body: AdjustmentInputs) -> Adjusted:
     """Save the adjustment as the next revision of the plan."""
-    old, new = plans.adjust(context(request), plan_id, body.based_on, body.adjustment)
+    old, new = plans.adjust(ctx, plan_id, body.based_on, body.adjustment)
     return Adjusted(plan_id=plan_id, revision=new.revision, diff=diff_to_dict(diff_plans(old, new)),
                     plan=json.loads(render_plan(new, "json").content))
 
 
 @router.get("/plans/{plan_id}/diff")
-def diff_revisions(request: Request, plan_id: str, old: int, new: int) -> dict[str, Any]:
+def diff_revisions(ctx: ContextDep, plan_id: str, old: int, new: int) -> dict[str, Any]:
     """What changed between two revisions of the plan, by date and event key."""
-    return diff_to_dict(plans.changes(context(request), plan_id, old, new))
+    return diff_to_dict(plans.changes(ctx, plan_id, old, new))
 
 
 @router.get("/formats")

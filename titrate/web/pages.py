@@ -23,7 +23,7 @@ from titrate.formats.diff import render_diff_text
 from titrate.service.plans import diff_plans, read_plan, render_plan
 from titrate.web import forms, plans
 from titrate.web.chart import dose_chart
-from titrate.web.deps import Context, context
+from titrate.web.deps import Context, ContextDep
 from titrate.web.security import csrf_ok
 from titrate.web.views import download_formats, download_name
 
@@ -57,22 +57,19 @@ async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], d
 
 
 @router.get("/", response_class=HTMLResponse)
-def patient_list(request: Request, q: str = "") -> Response:
-    ctx = context(request)
+def patient_list(request: Request, ctx: ContextDep, q: str = "") -> Response:
     return ctx.page(request, "patients.html", patients=ctx.store.patients(q.strip()), q=q)
 
 
 @router.get("/patients/new", response_class=HTMLResponse)
-def new_patient(request: Request) -> Response:
-    ctx = context(request)
+def new_patient(request: Request, ctx: ContextDep) -> Response:
     return ctx.page(request, "plan_form.html", values=forms.defaults(ctx.default_zone), patient=None,
                     sections=forms.SECTIONS, error=None, preview=None, file_texts={}, fingerprint=None,
                     unseen=False)
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, patient_id: int) -> Response:
-    ctx = context(request)
+def patient_page(request: Request, ctx: ContextDep, patient_id: int) -> Response:
     patient = ctx.store.patient(patient_id)
     saved = ctx.store.plans_of(patient_id)
     latest = plans.load(ctx, saved[0].plan_id)[1] if saved else None
@@ -80,8 +77,7 @@ def patient_page(request: Request, patient_id: int) -> Response:
 
 
 @router.get("/patients/{patient_id}/plans/new", response_class=HTMLResponse)
-def new_plan(request: Request, patient_id: int) -> Response:
-    ctx = context(request)
+def new_plan(request: Request, ctx: ContextDep, patient_id: int) -> Response:
     patient = ctx.store.patient(patient_id)
     saved = ctx.store.plans_of(patient_id)
     values = forms.defaults(ctx.default_zone)
@@ -94,11 +90,10 @@ def new_plan(request: Request, patient_id: int) -> Response:
 
 
 @router.post("/plans", response_class=HTMLResponse)
-async def submit_plan(request: Request) -> Response:
+async def submit_plan(request: Request, ctx: ContextDep) -> Response:
     """Preview (the default) or save the plan the form describes. Only a previewed plan is saved: a save
     whose inputs differ from the preview on screen shows the new preview instead, so a clinician never
     saves a plan they have not seen."""
-    ctx = context(request)
     values, files = await posted_form(request, ctx)
     patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
     error = preview = fingerprint = None
@@ -129,17 +124,16 @@ async def submit_plan(request: Request) -> Response:
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
-def latest_revision(request: Request, plan_id: str) -> Response:
-    return _revision_page(request, plan_id, None)
+def latest_revision(request: Request, ctx: ContextDep, plan_id: str) -> Response:
+    return _revision_page(request, ctx, plan_id, None)
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}", response_class=HTMLResponse)
-def revision_page(request: Request, plan_id: str, revision: int) -> Response:
-    return _revision_page(request, plan_id, revision)
+def revision_page(request: Request, ctx: ContextDep, plan_id: str, revision: int) -> Response:
+    return _revision_page(request, ctx, plan_id, revision)
 
 
-def _revision_page(request: Request, plan_id: str, revision: int | None) -> Response:
-    ctx = context(request)
+def _revision_page(request: Request, ctx: Context, plan_id: str, revision: int | None) -> Response:
     row, plan = plans.load(ctx, plan_id, revision)
     saved = ctx.store.plan(plan_id)
     changed = (render_diff_text(plans.changes_to(ctx, plan_id, plan.supersedes, plan))
@@ -149,8 +143,7 @@ def _revision_page(request: Request, plan_id: str, revision: int | None) -> Resp
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}/files/{fmt}")
-def download(request: Request, plan_id: str, revision: int, fmt: str) -> Response:
-    ctx = context(request)
+def download(ctx: ContextDep, plan_id: str, revision: int, fmt: str) -> Response:
     _, plan = plans.load(ctx, plan_id, revision)
     offered = {name: extension for name, _, extension in download_formats()}
     if fmt not in offered:
@@ -162,8 +155,7 @@ def download(request: Request, plan_id: str, revision: int, fmt: str) -> Respons
 
 
 @router.get("/plans/{plan_id}/history", response_class=HTMLResponse)
-def history(request: Request, plan_id: str) -> Response:
-    ctx = context(request)
+def history(request: Request, ctx: ContextDep, plan_id: str) -> Response:
     saved = ctx.store.plan(plan_id)
     rows = ctx.store.revisions(plan_id)
     loaded = {row.revision: read_plan(row.plan_json) for row in rows}
@@ -175,17 +167,15 @@ def history(request: Request, plan_id: str) -> Response:
 
 
 @router.get("/plans/{plan_id}/adjust", response_class=HTMLResponse)
-def adjust_form(request: Request, plan_id: str) -> Response:
-    ctx = context(request)
+def adjust_form(request: Request, ctx: ContextDep, plan_id: str) -> Response:
     row, plan = plans.load(ctx, plan_id)
     return _adjust_page(request, ctx, plan, {"kind": "hold"}, error=None, based_on=row.revision)
 
 
 @router.post("/plans/{plan_id}/adjust", response_class=HTMLResponse)
-async def adjust(request: Request, plan_id: str) -> Response:
+async def adjust(request: Request, ctx: ContextDep, plan_id: str) -> Response:
     """Save the adjustment as the next revision, or show the form again with what the clinician typed: beside
     the field at fault, or, when someone saved a revision meanwhile (409), with what they changed."""
-    ctx = context(request)
     values, _ = await posted_form(request, ctx)
     based_on = int(values["based_on"]) if values.get("based_on", "").isdigit() else 0
     try:
