@@ -68,42 +68,76 @@ class Guard:
         self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The steps in order, each answering on its own: refuse a wrong Host, an unannounced or oversized
+        body, another site's write; swap a first visit's token for the cookie; refuse a request without the
+        secret; serve the rest."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         send = _with_headers(send)
         headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
         path: str = scope["path"]
-        if headers.get("host", "").lower() not in self.allowed_hosts:
-            await _refuse(send, path, 400, "unknown host: open the address that 'titrate serve' printed")
+        method: str = scope["method"]
+        refusal = (self._host_refusal(headers) or self._body_refusal(method, headers)
+                   or self._origin_refusal(method, headers))
+        if refusal is not None:
+            await _refuse(send, path, *refusal)
             return
-        length = headers.get("content-length")
-        if scope["method"] in ("POST", "PUT", "PATCH"):
-            if length is None or not length.isdigit():
-                await _refuse(send, path, 411, "a request body needs a Content-Length")
-                return
-            if int(length) > self.max_body:
-                await _refuse(send, path, 413, f"the request is larger than {self.max_body} bytes")
-                return
-        origin = headers.get("origin")
-        # Under Referrer-Policy no-referrer browsers send "Origin: null" for our own forms, so only a named
-        # other site is refused here; the CSRF token guards the rest.
-        if (scope["method"] != "GET" and origin not in (None, "null")
-                and urlsplit(origin).netloc.lower() not in self.allowed_hosts):
-            await _refuse(send, path, 403, "a request from another site is refused")
-            return
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        token = next((value for key, value in query if key == "token"), None)
-        if token is not None and scope["method"] == "GET" and self._is_secret(token):
-            rest = urlencode([(key, value) for key, value in query if key != "token"])
-            here = "/" + quote(path.lstrip("/"))  # never "//host": that would redirect off-site
-            await _redirect(send, here + (f"?{rest}" if rest else ""),
-                            f"{self.cookie}={self.secret}; HttpOnly; SameSite=Strict; Path=/")
+        location = self._token_swap(method, path, scope.get("query_string", b""))
+        if location is not None:
+            await _redirect(send, location, f"{self.cookie}={self.secret}; HttpOnly; SameSite=Strict; Path=/")
             return
         if not self._authorised(headers):
             await _refuse(send, path, 403, "this titrate app needs its secret: open the full address that "
                                             "'titrate serve' printed (it ends in ?token=...)")
             return
+        await self._serve(scope, receive, send)
+
+    def _host_refusal(self, headers: dict[str, str]) -> tuple[int, str] | None:
+        """Refuse a Host not on the allow-list, before anything else: a page elsewhere that points a DNS name
+        at 127.0.0.1 (DNS rebinding) sends that name as its Host."""
+        if headers.get("host", "").lower() not in self.allowed_hosts:
+            return 400, "unknown host: open the address that 'titrate serve' printed"
+        return None
+
+    def _body_refusal(self, method: str, headers: dict[str, str]) -> tuple[int, str] | None:
+        """Refuse a write whose body is unannounced or over the cap before reading any of it, so a huge
+        upload costs the server nothing (`_capped` holds a client to what it announced)."""
+        if method not in ("POST", "PUT", "PATCH"):
+            return None
+        length = headers.get("content-length")
+        if length is None or not length.isdigit():
+            return 411, "a request body needs a Content-Length"
+        if int(length) > self.max_body:
+            return 413, f"the request is larger than {self.max_body} bytes"
+        return None
+
+    def _origin_refusal(self, method: str, headers: dict[str, str]) -> tuple[int, str] | None:
+        """Refuse a write that names another site as its Origin (cross-site request forgery). Under
+        Referrer-Policy no-referrer browsers send "Origin: null" for our own forms, so only a named other
+        site is refused here; the CSRF token guards the rest."""
+        origin = headers.get("origin")
+        if (method != "GET" and origin not in (None, "null")
+                and urlsplit(origin).netloc.lower() not in self.allowed_hosts):
+            return 403, "a request from another site is refused"
+        return None
+
+    def _token_swap(self, method: str, path: str, query_string: bytes) -> str | None:
+        """Where to send a first visit that carries the secret as `?token=`: the same page without the
+        token (so it leaves the address bar and the history), which the caller pairs with the cookie.
+        None when the request carries no right token."""
+        query = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        token = next((value for key, value in query if key == "token"), None)
+        if token is None or method != "GET" or not self._is_secret(token):
+            return None
+        rest = urlencode([(key, value) for key, value in query if key != "token"])
+        here = "/" + quote(path.lstrip("/"))  # never "//host": that would redirect off-site
+        return here + (f"?{rest}" if rest else "")
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Hand an admitted request to the app, its body capped; an unexpected error is logged with its
+        traceback and answered with a plain 500 (unless the response had already started), so a client never
+        sees a stack trace."""
         started = False
 
         async def tracked(message: Message) -> None:
@@ -113,9 +147,10 @@ class Guard:
         try:
             await self.app(scope, _capped(receive, self.max_body), tracked)
         except Exception:  # the log has the traceback; the client never sees it
-            log.exception("unexpected error on %s %s", scope["method"], path)
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
             if not started:
-                await _refuse(send, path, 500, "titrate hit an unexpected error; the server's log has the details")
+                await _refuse(send, scope["path"], 500,
+                              "titrate hit an unexpected error; the server's log has the details")
 
     def _is_secret(self, candidate: str) -> bool:
         return hmac.compare_digest(candidate.encode(), self.secret.encode())
