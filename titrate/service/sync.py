@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from enum import Enum
+from typing import Any, Protocol
 
 import caldav
 import icalendar
@@ -39,6 +40,31 @@ HASH_PROPERTY = "X-TITRATE-HASH"
 PLAN_PROPERTY = "X-TITRATE-PLAN"
 #: Seconds to wait for the server on each request.
 TIMEOUT = 30
+
+
+# What titrate uses of caldav's objects. caldav's own annotations cannot say it (its exports load lazily and
+# its methods answer "a list, or a coroutine" for its sync and async clients), so mypy reads caldav as
+# untyped (pyproject.toml) and these protocols state the contract this module relies on.
+class _Resource(Protocol):
+    """A calendar object on the server."""
+
+    data: str
+
+    def delete(self) -> None: ...
+
+    def save(self, *, raw_data: bytes, precondition: str) -> object: ...
+
+
+class _Calendar(Protocol):
+    """A calendar (collection) on the server."""
+
+    url: object
+
+    def get_display_name(self) -> str | None: ...
+
+    def events(self) -> list[_Resource]: ...
+
+    def add_event(self, ical: str, *, increase_seqno: bool) -> object: ...
 
 
 class Action(str, Enum):
@@ -63,7 +89,7 @@ class ServerEvent(Record):
     uid: str
     sequence: int
     fingerprint: str | None
-    resource: object  # the caldav object, to update or delete it in place
+    resource: _Resource  # the caldav object, to update or delete it in place
 
 
 class Change(Record):
@@ -98,7 +124,8 @@ def wanted_objects(plan: Plan, *, alarm_minutes: int | None = 0) -> tuple[list[W
     showing STATUS:CANCELLED."""
     calendar = icalendar.Calendar.from_ical(render_ics(plan, alarm_minutes=alarm_minutes))
     timezones = calendar.walk("VTIMEZONE")
-    wanted, cancelled = [], {}
+    wanted: list[Wanted] = []
+    cancelled: dict[str, str] = {}
     for event in calendar.walk("VEVENT"):
         uid, what = str(event["UID"]), _what(event)
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -117,7 +144,7 @@ def wanted_objects(plan: Plan, *, alarm_minutes: int | None = 0) -> tuple[list[W
     return wanted, cancelled
 
 
-def _what(event: icalendar.Event) -> str:
+def _what(event: icalendar.cal.Component) -> str:
     start = event.decoded("DTSTART")
     return f"{start.isoformat()[:16].replace('T', ' ')} {event.get('SUMMARY', '')}"
 
@@ -134,7 +161,8 @@ def plan_changes(plan: Plan, wanted: Iterable[Wanted], cancelled: dict[str, str]
     """What makes the server equal to the plan, and how many of its events are already right. Only
     objects of this plan are ever touched (`found` holds only those)."""
     on_server = {event.uid: event for event in found if is_ours(plan, event.uid)}
-    changes, unchanged = [], 0
+    changes: list[Change] = []
+    unchanged = 0
     for item in wanted:
         there = on_server.pop(item.uid, None)
         if there is None:
@@ -157,7 +185,8 @@ def _object_text(item: Wanted, sequence: int, plan_id: str) -> bytes:
     event.add("sequence", sequence)
     event.add(HASH_PROPERTY, item.fingerprint)
     event.add(PLAN_PROPERTY, plan_id)
-    return item.component.to_ical()
+    text: bytes = item.component.to_ical()
+    return text
 
 
 def sync(plan: Plan, url: str, user: str, password: str, *, dry_run: bool = False,
@@ -168,13 +197,13 @@ def sync(plan: Plan, url: str, user: str, password: str, *, dry_run: bool = Fals
     wanted, cancelled = wanted_objects(plan, alarm_minutes=alarm_minutes)
     try:
         with caldav.DAVClient(url=url, username=user, password=password, timeout=TIMEOUT) as client:
-            calendar = _calendar(client, url, _calendar_name(plan), create=not dry_run)
+            calendar = _calendar(client.principal(), url, _calendar_name(plan), create=not dry_run)
             found = [] if calendar is None else _our_events(plan, calendar)
             changes, unchanged = plan_changes(plan, wanted, cancelled, found)
             counts = {action: 0 for action in Action}
             for change in changes:
                 on_change(change)
-                if not dry_run:
+                if calendar is not None and not dry_run:  # not None: made unless in a dry run
                     _apply(calendar, change, plan.plan_id)
                 counts[change.action] += 1
     except dav_error.AuthorizationError:
@@ -200,22 +229,24 @@ def _calendar_name(plan: Plan) -> str:
     return "LDN plan" + (f": {plan.patient.label}" if plan.patient.label else f" {plan.plan_id}")
 
 
-def _calendar(client: caldav.DAVClient, url: str, name: str, *, create: bool):
+def _calendar(principal: Any, url: str, name: str, *, create: bool) -> _Calendar | None:
     """The calendar at `url` itself, else the user's calendar called `name`, else a new one (None in a
-    dry run, which creates nothing)."""
-    principal = client.principal()
-    calendars = principal.calendars()
+    dry run, which creates nothing). `principal` is caldav's, untyped."""
+    calendars: list[_Calendar] = principal.calendars()
     for calendar in calendars:
         if str(calendar.url).rstrip("/") == url.rstrip("/"):
             return calendar
     for calendar in calendars:
         if calendar.get_display_name() == name:
             return calendar
-    return principal.make_calendar(name=name) if create else None
+    if not create:
+        return None
+    made: _Calendar = principal.make_calendar(name=name)
+    return made
 
 
-def _our_events(plan: Plan, calendar) -> list[ServerEvent]:
-    found = []
+def _our_events(plan: Plan, calendar: _Calendar) -> list[ServerEvent]:
+    found: list[ServerEvent] = []
     for resource in calendar.events():
         parsed = icalendar.Calendar.from_ical(resource.data)
         events = parsed.walk("VEVENT")
@@ -229,13 +260,17 @@ def _our_events(plan: Plan, calendar) -> list[ServerEvent]:
     return found
 
 
-def _apply(calendar, change: Change, plan_id: str) -> None:
+def _apply(calendar: _Calendar, change: Change, plan_id: str) -> None:
+    # plan_changes gives a create its wanted object, a delete the object found, an update both
     if change.action is Action.DELETE:
+        assert change.found is not None
         change.found.resource.delete()
     elif change.action is Action.CREATE:
+        assert change.wanted is not None
         calendar.add_event(_object_text(change.wanted, change.wanted.sequence, plan_id).decode("utf-8"),
                            increase_seqno=False)
     else:
+        assert change.wanted is not None and change.found is not None
         # as written (raw_data, so the library bumps no SEQUENCE), and only over the version we read
         # (If-Match: a change on the server meanwhile fails this write; the next run sees it)
         sequence = max(change.wanted.sequence, change.found.sequence + 1)
