@@ -4,6 +4,7 @@ every failure to one line on stderr and an exit status, in one place."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -50,7 +51,8 @@ class _Cli(click.Group):
             typed = getattr(error, "command_name", None)  # click's NoSuchCommand
             if typed is None:
                 raise
-            raise type(error)(typed, possibilities=self.list_commands(ctx), ctx=ctx) from None
+            no_such_command: Callable[..., click.UsageError] = type(error)  # (name, possibilities, ctx)
+            raise no_such_command(typed, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -58,7 +60,8 @@ class _Cli(click.Group):
             check_arguments(sys.argv[1:] if args is None else args)
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as error:
-            where = error.ctx.command_path if getattr(error, "ctx", None) else "titrate"
+            failed_in = getattr(error, "ctx", None)  # a UsageError's; a ClickException has none
+            where = failed_in.command_path if failed_in else "titrate"
             hint = f" (see '{where} --help')" if isinstance(error, click.UsageError) and not isinstance(
                 error, click.BadParameter) else ""
             fail(f"{where}: {error.format_message()}{hint}", error.exit_code)

@@ -16,7 +16,8 @@ from titrate.errors import InputError
 from titrate.service.plans import parse_date
 
 
-class _CoreType(click.ParamType):
+# type-arg: ParamType takes a type argument only in recent click; the click>=8.1 this supports cannot be subscripted
+class _CoreType(click.ParamType):  # type: ignore[type-arg]
     """A click type that reads its value with one of the core's parsers (InputError -> exit 2)."""
 
     def parse(self, text: str) -> Any:

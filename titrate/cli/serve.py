@@ -55,7 +55,7 @@ def allowed_hosts(host: str, port: int) -> list[str]:
         machine = socket.gethostname()
         names |= {machine, socket.getfqdn(machine)}
         try:
-            names |= {info[4][0] for info in socket.getaddrinfo(machine, None)}
+            names |= {str(info[4][0]) for info in socket.getaddrinfo(machine, None)}
         except OSError:
             pass  # a machine whose own name does not resolve is reached by its address
     bracketed = {f"[{name}]" if ":" in name and not name.startswith("[") else name for name in names}

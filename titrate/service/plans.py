@@ -120,10 +120,10 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
 
 def _protocol(request: PlanRequest) -> Protocol:
     """The custom step list of a protocol file, or a built-in protocol, tuned."""
-    tuning = {"first_dose_mg": request.first_dose, "step_mg": request.step, "every_days": request.every}
     if request.protocol_file_text is None:
-        return tune(request.protocol, **tuning)
-    if any(value is not None for value in tuning.values()):
+        return tune(request.protocol, first_dose_mg=request.first_dose, step_mg=request.step,
+                    every_days=request.every)
+    if any(value is not None for value in (request.first_dose, request.step, request.every)):
         raise InputError("a protocol file lists its own steps: edit the file instead of tuning it",
                          field="protocol_file")
     return parse_protocol_file(request.protocol_file_text)
@@ -204,13 +204,10 @@ def _items(value: str | Sequence[str]) -> list[str]:
 
 
 def _parse_field(name: str, text: str | None, items: list[str] | None) -> Any:
-    if name in ("conditions", "medications"):
-        return tuple(items)
-    if name == "strengths":
-        return tuple(parse_mg(item, field="a capsule strength") for item in items)
-    if name == "overrides":
-        return tuple(_override(item) for item in items)
+    if items is not None:  # a list field (parse_request splits those)
+        return _parse_items(name, items)
     assert text is not None
+
     if name in ("start", "until", "last_opioid_dose"):
         return parse_date(text, field=name)
     if name in ("target", "first_dose", "step", "concentration"):
@@ -227,6 +224,14 @@ def _parse_field(name: str, text: str | None, items: list[str] | None) -> Any:
             raise InputError(f"{name.replace('_', ' ')} must be yes or no (got {text!r})")
         return _FLAG_WORDS[text.casefold()]
     return text  # protocol, form, label, plan_id, opioid, file texts: checked where they are used
+
+
+def _parse_items(name: str, items: list[str]) -> tuple[Any, ...]:
+    if name == "strengths":
+        return tuple(parse_mg(item, field="a capsule strength") for item in items)
+    if name == "overrides":
+        return tuple(_override(item) for item in items)
+    return tuple(items)  # conditions, medications
 
 
 def _override(item: str) -> tuple[str, str]:
