@@ -14,7 +14,7 @@ from titrate.errors import InputError
 from titrate.formats.html import render_html
 
 if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
 
 __all__ = ["render_pdf", "no_fetching", "PAPER_SIZES", "INSTALL_HINT"]
 
@@ -29,7 +29,7 @@ def render_pdf(plan: Plan, *, paper: str = "a4") -> bytes:
         raise InputError(f"paper must be one of {', '.join(PAPER_SIZES)} (got {paper!r})", field="paper",
                          value=paper)
     try:
-        import weasyprint
+        import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
     except ImportError:
         raise InputError(INSTALL_HINT, field="format", value="pdf") from None
     except OSError as error:  # WeasyPrint is installed but cannot load Pango or its other system libraries
@@ -40,7 +40,8 @@ def render_pdf(plan: Plan, *, paper: str = "a4") -> bytes:
     page = weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher)
     document = weasyprint.HTML(string=render_html(plan), url_fetcher=fetcher, base_url=None)
     # The file identifier is a hash of the content, so it is reproducible too.
-    return document.write_pdf(stylesheets=[page], pdf_identifier=True)
+    pdf: bytes = document.write_pdf(stylesheets=[page], pdf_identifier=True)
+    return pdf
 
 
 def no_fetching() -> URLFetcher:
