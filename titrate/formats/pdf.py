@@ -16,22 +16,20 @@ from titrate.formats.html import render_html
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
 
-__all__ = ["render_pdf", "no_fetching", "PAPER_SIZES", "INSTALL_HINT"]
+__all__ = ["render_pdf", "no_fetching", "PAPER_SIZES"]
 
-INSTALL_HINT = 'the pdf format needs WeasyPrint: pip install "titrate[pdf]"'
 #: CSS page sizes; the handout's layout fits both, so only the page box changes.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def render_pdf(plan: Plan, *, paper: str = "a4") -> bytes:
-    """The handout as PDF bytes on `paper` ("a4" or "letter"), or InputError when WeasyPrint is missing."""
+    """The handout as PDF bytes on `paper` ("a4" or "letter"); InputError when WeasyPrint cannot start (and
+    ImportError where it is not installed: the format registry checks that before calling)."""
     if paper not in PAPER_SIZES:
         raise InputError(f"paper must be one of {', '.join(PAPER_SIZES)} (got {paper!r})", field="paper",
                          value=paper)
-    try:
+    try:  # where WeasyPrint is not installed, titrate.formats.render says how to install it
         import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
-    except ImportError:
-        raise InputError(INSTALL_HINT, field="format", value="pdf") from None
     except OSError as error:  # WeasyPrint is installed but cannot load Pango or its other system libraries
         raise InputError(f"WeasyPrint cannot start ({error}); install its system libraries (Pango): see "
                          "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html",
