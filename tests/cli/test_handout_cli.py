@@ -44,7 +44,7 @@ def test_pdf_without_weasyprint_exits_2_saying_how_to_install_it(tmp_path):
     done = probe(*BASE, "--format", "pdf", "-o", str(tmp_path / "ann.pdf"),
                  setup="sys.modules['weasyprint'] = None\n")
     message, report = done.stderr.decode().strip().splitlines()
-    assert message == 'titrate: the pdf format needs WeasyPrint: pip install "titrate[pdf]"'
+    assert message == "titrate: the pdf format needs WeasyPrint: pip install 'titrate[pdf]'"
     assert report.startswith("2 ") and done.stdout == b"" and not (tmp_path / "ann.pdf").exists()
 
 

@@ -11,7 +11,7 @@ from ics_reading import parse
 
 from titrate.core.record import fields
 from titrate.core.rules import OVERRIDABLE
-from titrate.formats import FORMATS, Format
+from titrate.formats import FORMATS
 from titrate.service.plans import PlanRequest, read_plan
 from titrate.web import forms
 from titrate.web.views import download_formats
@@ -259,6 +259,9 @@ def test_every_format_the_service_renders_is_offered():
 
     offered = [name for name, _, _ in download_formats()]
     assert offered == [name for name in FORMATS if name != "pdf" or importable("weasyprint")]
+    # the list is the registry's, labels and all: only a format whose extra is missing is left out
+    assert download_formats() == [(name, spec.about, spec.extension) for name, spec in FORMATS.items()
+                                  if spec.extra is None or importable(spec.extra.module)]
     assert {"ics", "html", "fhir", "json", "csv", "md"} <= set(offered)
 
 
@@ -266,8 +269,6 @@ def test_pdf_is_offered_only_where_weasyprint_imports(monkeypatch):
     from titrate.web import views
 
     assert views.importable("no_such_module_here") is False and views.importable("json") is True
-    monkeypatch.setitem(FORMATS, "pdf", Format("titrate.formats.pdf", "render_pdf", "a printable handout",
-                                               "application/pdf", "pdf"))
     for works in (False, True):
         monkeypatch.setattr(views, "importable", lambda module, works=works: module == "weasyprint" and works)
         assert ("pdf" in [name for name, _, _ in download_formats()]) == works

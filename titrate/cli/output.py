@@ -1,32 +1,84 @@
-"""Where a command's result goes: the renderer's options from the output flags, then standard output or a
-file written atomically, never over an existing one without --force."""
+"""Where a command's result goes: the format (from --format, or from -o FILE's extension), the writer's
+options from the output flags (both read from the format registry), then standard output or a file written
+atomically, never over an existing one without --force."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
 from titrate.cli.options import PathType
-from titrate.formats import FORMATS
+from titrate.formats import DEFAULT, FORMATS, Option, fits, format_of_file
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 
-def render_options(fmt: str, alarm_minutes: int | None, no_alarm: bool, paper: str | None) -> dict[str, Any]:
-    """The options the chosen renderer takes; calendar or paper options with another format are a mistake."""
-    if paper is not None and fmt != "pdf":
-        raise click.UsageError("--paper applies only to --format pdf")
-    if fmt == "pdf":
-        return {"paper": paper or "a4"}
-    if fmt != "ics":
-        if alarm_minutes is not None or no_alarm:
-            raise click.UsageError("--alarm-minutes and --no-alarm apply only to --format ics")
-        return {}
-    if alarm_minutes is not None and no_alarm:
-        raise click.UsageError("--alarm-minutes and --no-alarm contradict each other; give one")
-    return {"alarm_minutes": None if no_alarm else (alarm_minutes or 0)}
+class Output(NamedTuple):
+    """What the output flags ask for: the format, its writer's options, and where to write (None: stdout)."""
+
+    fmt: str
+    options: dict[str, Any]
+    path: Path | None
+    force: bool
+
+    def refuse_clobber(self) -> None:
+        refuse_clobber(self.path, self.force)
+
+    def emit(self, content: str | bytes) -> None:
+        emit(content, self.path, self.force)
+
+
+def _options() -> dict[str, tuple[Option, list[str]]]:
+    """Every option a writer takes, once, with the formats that take it, in the registry's order."""
+    found: dict[str, tuple[Option, list[str]]] = {}
+    for name, spec in FORMATS.items():
+        for option in spec.options:
+            found.setdefault(option.name, (option, []))[1].append(name)
+    return found
+
+
+def _flag(option: Option) -> str:
+    return "--" + option.name.replace("_", "-")
+
+
+def _off_flag(option: Option) -> str:
+    return f"--no-{option.off}"
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    """--format as given, else the format -o FILE's extension names, else table; UsageError (exit 2) when
+    --format and FILE's extension disagree, rather than write one format under another's name."""
+    named = None if output is None else format_of_file(output.name)
+    if fmt is None:
+        return named or DEFAULT
+    if output is not None and named is not None and not fits(fmt, output.name):
+        raise click.UsageError(f"--format {fmt} does not match -o {output.name}, whose extension names the "
+                               f"{named} format; give one of them, or a .{FORMATS[fmt].extension} file")
+    return fmt
+
+
+def render_options(fmt: str, given: dict[str, Any]) -> dict[str, Any]:
+    """The options format `fmt`'s writer takes, from the flags `given` (None or False: not given); a flag
+    for another format's option, or an option both set and turned off, is a UsageError."""
+    chosen: dict[str, Any] = {}
+    for name, (option, owners) in _options().items():
+        value = given.get(name)
+        off = bool(option.off) and bool(given.get(f"no_{option.off}"))
+        flags = [_flag(option), *([_off_flag(option)] if option.off else [])]
+        if fmt not in owners:
+            if value is not None or off:
+                verb = "applies" if len(flags) == 1 else "apply"
+                raise click.UsageError(f"{' and '.join(flags)} {verb} only to "
+                                       f"{' or '.join(f'--format {owner}' for owner in owners)}")
+            continue
+        if value is not None and off:
+            raise click.UsageError(f"{' and '.join(flags)} contradict each other; give one")
+        chosen[name] = None if off else (option.default if value is None else value)
+    return chosen
 
 
 def emit(content: str | bytes, output: Path | None, force: bool) -> None:
@@ -47,14 +99,34 @@ def refuse_clobber(output: Path | None, force: bool) -> None:
         refuse_clobber(output)
 
 
-def output_options(command: Any) -> Any:
-    command = click.option("--paper", type=click.Choice(["a4", "letter"]),
-                           help="pdf: the paper size [default: a4].")(command)
-    command = click.option("--no-alarm", is_flag=True, help="ics: leave the reminders out.")(command)
-    command = click.option("--alarm-minutes", type=click.IntRange(0, 1440), metavar="N",
-                           help="ics: remind N minutes before each dose [default: 0, at the dose time].")(command)
-    command = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")(command)
-    command = click.option("-o", "--output", type=PathType(dir_okay=False), metavar="FILE",
-                           help="Write to FILE (atomically) instead of standard output.")(command)
-    return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
-                        help="Output format.")(command)
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--format, -o/--output, --force and every writer option in the registry, handed to `command` as one
+    `out: Output` argument, the format chosen and the options checked before the command runs."""
+    options = _options()
+    names = {*options, *(f"no_{option.off}" for option, _ in options.values() if option.off)}
+
+    @functools.wraps(command)
+    def with_output(**params: Any) -> Any:
+        given = {name: params.pop(name) for name in list(params) if name in names}
+        path, force = params.pop("output"), params.pop("force")
+        fmt = choose_format(params.pop("fmt"), path)
+        return command(out=Output(fmt, render_options(fmt, given), path, force), **params)
+
+    decorated: Callable[..., Any] = with_output
+    for option, owners in reversed(options.values()):
+        label = ", ".join(owners)
+        if option.off:
+            decorated = click.option(_off_flag(option), f"no_{option.off}", is_flag=True,
+                                     help=f"{label}: {option.off_help}")(decorated)
+        kind = click.Choice(option.choices) if option.choices else (
+            click.IntRange(*option.bounds) if option.bounds else None)
+        decorated = click.option(_flag(option), option.name, type=kind, metavar=option.metavar,
+                                 help=f"{label}: {option.help}")(decorated)
+    decorated = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")(decorated)
+    decorated = click.option("-o", "--output", type=PathType(dir_okay=False), metavar="FILE",
+                             help="Write to FILE (atomically) instead of standard output. Without --format, "
+                                  "FILE's extension picks the format (.json, .ics, .fhir.json, ...).")(decorated)
+    return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
+                        help="Output format [default: the one FILE's extension names, else table]: "
+                             + ", ".join(f"{name} ({spec.about})" for name, spec in FORMATS.items())
+                             + ".")(decorated)

@@ -10,11 +10,13 @@ from click.core import ParameterSource
 
 from titrate.cli.inputs import build_from_inputs, plan_inputs, read_plan
 from titrate.cli.options import PathType
-from titrate.cli.output import emit, output_options, refuse_clobber, render_options
+from titrate.cli.output import emit, output_options
 from titrate.formats import render
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from titrate.cli.output import Output
 
 
 @click.command()
@@ -36,9 +38,7 @@ def explain(plan_file: Path | None, **inputs: Any) -> None:
 @click.command(name="render")
 @click.argument("plan_file", type=PathType(dir_okay=False), metavar="PLAN.json")
 @output_options
-def render_command(plan_file: Path, fmt: str, output: Path | None, force: bool, alarm_minutes: int | None,
-                   no_alarm: bool, paper: str | None) -> None:
+def render_command(plan_file: Path, out: Output) -> None:
     """Render a plan file (JSON) in any format."""
-    options = render_options(fmt, alarm_minutes, no_alarm, paper)
-    refuse_clobber(output, force)
-    emit(render(read_plan(plan_file), fmt, **options), output, force)
+    out.refuse_clobber()
+    out.emit(render(read_plan(plan_file), out.fmt, **out.options))

@@ -37,6 +37,14 @@ def _event(event: Event | None) -> str:
     return "none" if event is None else f"{event.date}"
 
 
+def _changed(change: EventChange) -> Event:
+    """The event a change is about: as it is now, or as it was if removed."""
+    event = change.after or change.before
+    if event is None:
+        raise ValueError("an event change has the event before it, after it, or both")
+    return event
+
+
 def render_diff_text(plan_diff: PlanDiff) -> str:
     """What changed, for a person: the adjustments with their reasons, then days and events."""
     lines = [f"Plan {plan_diff.plan_id}: revision {plan_diff.old_revision} -> revision {plan_diff.new_revision}"]
@@ -58,7 +66,7 @@ def render_diff_text(plan_diff: PlanDiff) -> str:
     if plan_diff.events:
         lines += ["", "Events:"]
         for change in plan_diff.events:
-            kind = (change.after or change.before).kind.value
+            kind = _changed(change).kind.value
             if change.before is None:
                 lines.append(f"  {kind} added on {_event(change.after)}")
             elif change.after is None:
@@ -75,7 +83,7 @@ def diff_to_dict(plan_diff: PlanDiff) -> dict[str, Any]:
                                            "cause": value.cause}
 
     def event(value: EventChange) -> dict[str, Any]:
-        item = value.after or value.before
+        item = _changed(value)
         return {"key": item.key, "kind": item.kind.value,
                 "before": None if value.before is None else value.before.date.isoformat(),
                 "after": None if value.after is None else value.after.date.isoformat()}

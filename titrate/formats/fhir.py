@@ -100,7 +100,8 @@ def _medication(plan: Plan) -> dict[str, Any]:
     naltrexone = {"coding": [{"system": RXNORM, "code": NALTREXONE_RXCUI, "display": "naltrexone"}],
                   "text": "naltrexone"}
     ingredient: dict[str, Any] = {"itemCodeableConcept": naltrexone, "isActive": True}
-    strengths = formulation.strengths_mg or (formulation.concentration_mg,)
+    concentration = formulation.concentration_mg
+    strengths = formulation.strengths_mg or (() if concentration is None else (concentration,))
     if len(strengths) == 1:  # capsules of several strengths have no one strength; the text names them
         code, unit = UNITS[formulation.form]
         ingredient["strength"] = {"numerator": _mg_quantity(strengths[0]),

@@ -170,10 +170,13 @@ def _change_text(adjustment: Adjustment) -> str:
     if adjustment.kind == AdjustmentKind.STEP_BACK:
         lower = f"a lower dose, {_mg(adjustment.dose_mg)}," if adjustment.dose_mg else "one step lower"
         return f"{when}: {lower} for {adjustment.days} days, then up again step by step."
-    if adjustment.kind == AdjustmentKind.RETIME:
+    # Adjustment requires a retime's time and a target's dose; one without it is never worded as a stop.
+    if adjustment.kind == AdjustmentKind.RETIME and adjustment.time is not None:
         return f"{when}: take your dose at {format_hhmm(adjustment.time)}."
-    if adjustment.kind == AdjustmentKind.TARGET:
+    if adjustment.kind == AdjustmentKind.TARGET and adjustment.dose_mg is not None:
         return f"{when}: your target dose is now {_mg(adjustment.dose_mg)}."
+    if adjustment.kind != AdjustmentKind.STOP:
+        raise ValueError(f"a {adjustment.kind.value} adjustment without its value: {adjustment!r}")
     return f"{when}: stop taking LDN (your last dose is the day before)."
 
 
@@ -289,10 +292,9 @@ def _dates_section(plan: Plan) -> list[str]:
         if event.kind in EVENT_WORDS:
             lead, words = EVENT_WORDS[event.kind]
             items.append((event.date, f"<li><strong>{lead} {_long_date(event.date)}:</strong> {words}</li>"))
-    items = [item for _, item in sorted(items, key=lambda pair: pair[0])]
     return ['<section id="dates">', "<h2>Dates to remember</h2>",
             "<p>The pharmacy makes LDN to order, so order each fill by its date.</p>",
-            "<ul>", *items, "</ul>", "</section>"]
+            "<ul>", *(item for _, item in sorted(items, key=lambda pair: pair[0])), "</ul>", "</section>"]
 
 
 def _how_section(plan: Plan) -> list[str]:

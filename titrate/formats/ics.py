@@ -93,8 +93,8 @@ def _calendar(plan: Plan, alarm_minutes: int | None, dose_events: DoseEvents) ->
     calendar.add("x-wr-caldesc", vText(DISCLAIMER))
     dates = [plan.start, plan.end, *(item.date for item in plan.cancelled if item.time is not None)]
     calendar.add_component(vtimezone(zone, calendar_tzid(plan.time_zone), min(dates), max(dates)))
-    for event in dose_events(plan, zone, patient_lines(plan), alarm_minutes):
-        calendar.add_component(event)
+    for dose in dose_events(plan, zone, patient_lines(plan), alarm_minutes):
+        calendar.add_component(dose)
     for event in plan.events:
         calendar.add_component(_all_day_event(plan, event, zone, alarm_minutes))
     for item in plan.cancelled:

@@ -14,24 +14,22 @@ from titrate.errors import InputError
 from titrate.formats.html import render_html
 
 if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
 
-__all__ = ["render_pdf", "no_fetching", "PAPER_SIZES", "INSTALL_HINT"]
+__all__ = ["render_pdf", "no_fetching", "PAPER_SIZES"]
 
-INSTALL_HINT = 'the pdf format needs WeasyPrint: pip install "titrate[pdf]"'
 #: CSS page sizes; the handout's layout fits both, so only the page box changes.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def render_pdf(plan: Plan, *, paper: str = "a4") -> bytes:
-    """The handout as PDF bytes on `paper` ("a4" or "letter"), or InputError when WeasyPrint is missing."""
+    """The handout as PDF bytes on `paper` ("a4" or "letter"); InputError when WeasyPrint cannot start (and
+    ImportError where it is not installed: the format registry checks that before calling)."""
     if paper not in PAPER_SIZES:
         raise InputError(f"paper must be one of {', '.join(PAPER_SIZES)} (got {paper!r})", field="paper",
                          value=paper)
-    try:
-        import weasyprint
-    except ImportError:
-        raise InputError(INSTALL_HINT, field="format", value="pdf") from None
+    try:  # where WeasyPrint is not installed, titrate.formats.render says how to install it
+        import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
     except OSError as error:  # WeasyPrint is installed but cannot load Pango or its other system libraries
         raise InputError(f"WeasyPrint cannot start ({error}); install its system libraries (Pango): see "
                          "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html",
@@ -40,7 +38,8 @@ def render_pdf(plan: Plan, *, paper: str = "a4") -> bytes:
     page = weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher)
     document = weasyprint.HTML(string=render_html(plan), url_fetcher=fetcher, base_url=None)
     # The file identifier is a hash of the content, so it is reproducible too.
-    return document.write_pdf(stylesheets=[page], pdf_identifier=True)
+    pdf: bytes = document.write_pdf(stylesheets=[page], pdf_identifier=True)
+    return pdf
 
 
 def no_fetching() -> URLFetcher:

@@ -12,9 +12,11 @@ places ("1.50"), never as floats.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from enum import Enum
+from typing import Any, Literal, TypeVar, overload
 
 from titrate.core import rules
 from titrate.core.diff import moved_days
@@ -22,6 +24,7 @@ from titrate.core.engine import build
 from titrate.core.formulations import Formulation, Portion
 from titrate.core.model import (
     Adjustment,
+    AdjustmentKind,
     Cancelled,
     DoseDay,
     Event,
@@ -58,6 +61,9 @@ SCHEMA = "titrate.plan/2"
 SCHEMA_V1 = "titrate.plan/1"
 #: A plan file is about 1.5 MB at most (3,660 days); more is not a plan.
 MAX_TEXT = 16 * 1024 * 1024
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Enum)
 
 
 def _mg(value: Decimal) -> str:
@@ -370,7 +376,7 @@ def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> 
                                ("refills", stored.refills, rebuilt.refills),
                                ("cancelled", stored.cancelled, rebuilt.cancelled)):
         for index, (a, b) in enumerate(zip(mine, theirs)):
-            if what == "days" and a.date in moved:
+            if isinstance(a, DoseDay) and isinstance(b, DoseDay) and a.date in moved:
                 a = replace(a, time=b.time, notes=b.notes)
             if a != b:
                 field = next(name for name in fields(a) if getattr(a, name) != getattr(b, name))
@@ -405,6 +411,12 @@ class _Reader:
     def has(self, key: str) -> bool:
         return isinstance(self.value, dict) and self.value.get(key) is not None
 
+    @overload
+    def text(self, key: str, *, optional: Literal[False] = ...) -> str: ...
+
+    @overload
+    def text(self, key: str, *, optional: bool) -> str | None: ...
+
     def text(self, key: str, *, optional: bool = False) -> str | None:
         field = self._field(key)
         if field.value is None and optional:
@@ -412,6 +424,12 @@ class _Reader:
         if not isinstance(field.value, str):
             raise InputError(f"{field.path} must be text")
         return field.value
+
+    @overload
+    def whole(self, key: str, *, optional: Literal[False] = ...) -> int: ...
+
+    @overload
+    def whole(self, key: str, *, optional: bool) -> int | None: ...
 
     def whole(self, key: str, *, optional: bool = False) -> int | None:
         field = self._field(key)
@@ -426,6 +444,12 @@ class _Reader:
         if not isinstance(field.value, bool):
             raise InputError(f"{field.path} must be true or false")
         return field.value
+
+    @overload
+    def mg(self, key: str, *, optional: Literal[False] = ...) -> Decimal: ...
+
+    @overload
+    def mg(self, key: str, *, optional: bool) -> Decimal | None: ...
 
     def mg(self, key: str, *, optional: bool = False) -> Decimal | None:
         """A positive amount, as a decimal string or a number; with `optional`, null is None."""
@@ -449,6 +473,12 @@ class _Reader:
             raise InputError(f"{self.path} must be more than 0 and less than a million (got {self.value})")
         return number
 
+    @overload
+    def day(self, key: str, *, optional: Literal[False] = ...) -> date: ...
+
+    @overload
+    def day(self, key: str, *, optional: bool) -> date | None: ...
+
     def day(self, key: str, *, optional: bool = False) -> date | None:
         text = self.text(key, optional=optional)
         if text is None:
@@ -460,6 +490,12 @@ class _Reader:
         except ValueError:
             raise InputError(f"{self.path}.{key} must be a date as YYYY-MM-DD (got {text!r})") from None
         return check_date_range(day, field=f"{self.path}.{key}")
+
+    @overload
+    def clock(self, key: str, *, optional: Literal[False] = ...) -> time: ...
+
+    @overload
+    def clock(self, key: str, *, optional: bool) -> time | None: ...
 
     def clock(self, key: str, *, optional: bool = False) -> time | None:
         text = self.text(key, optional=optional)
@@ -492,7 +528,7 @@ class _Reader:
             raise InputError(f"{self.path}.{key} must be a list of text")
         return tuple(values)
 
-    def at(self, read: Any) -> Any:
+    def at(self, read: Callable[[], T]) -> T:
         """`read()`, with this reader's path before any InputError it raises."""
         try:
             return read()
@@ -516,7 +552,7 @@ def _generated_at(data: _Reader) -> datetime:
 
 def _utc_offsets(data: _Reader) -> tuple[tuple[datetime, timedelta], ...]:
     """The zone's UTC offsets by the rules the plan was made with: (UTC instant, offset) in order."""
-    offsets = []
+    offsets: list[tuple[datetime, timedelta]] = []
     for item in data.items("utc_offsets"):
         text = item.text("from")
         try:
@@ -545,7 +581,7 @@ def _supply(data: _Reader) -> Supply:
 
 
 def _overrides(data: _Reader) -> tuple[Override, ...]:
-    return tuple(item.at(lambda item=item: Override(item.text("rule"), item.text("reason")))
+    return tuple(item.at(lambda: Override(item.text("rule"), item.text("reason")))
                  for item in data.items("overrides"))
 
 
@@ -555,7 +591,7 @@ def _findings(data: _Reader, key: str) -> tuple[Finding, ...]:
 
 def _inputs(data: _Reader) -> PlanInputs:
     protocol = data.obj("protocol")
-    steps = tuple(item.at(lambda item=item: Step(item.mg("dose_mg"), item.whole("days", optional=True)))
+    steps = tuple(item.at(lambda: Step(item.mg("dose_mg"), item.whole("days", optional=True)))
                   for item in protocol.items("steps"))
     formulation = data.obj("formulation") if data.has("formulation") else None
     washout = data.obj("washout") if data.has("washout") else None
@@ -570,8 +606,8 @@ def _inputs(data: _Reader) -> PlanInputs:
         end=data.day("end", optional=True),
         target_mg=data.mg("target_mg", optional=True),
         overrides=_overrides(data),
-        adjustments=tuple(item.at(lambda item=item: Adjustment(
-            item.text("kind"), item.day("from"), item.text("reason"), item.whole("revision"),
+        adjustments=tuple(item.at(lambda: Adjustment(
+            _enum(item, "kind", AdjustmentKind), item.day("from"), item.text("reason"), item.whole("revision"),
             item.whole("days", optional=True), item.mg("dose_mg", optional=True), item.clock("time", optional=True)))
             for item in data.items("adjustments")),
         washout=None if washout is None else washout.at(lambda: Washout(
@@ -585,7 +621,7 @@ def _plan(data: _Reader) -> Plan:
     inputs = _inputs(data.obj("inputs"))
     days = []
     for item in data.items("days"):
-        days.append(item.at(lambda item=item: DoseDay(
+        days.append(item.at(lambda: DoseDay(
             item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"), _phase(item),
             item.text("amount"), _portions(item, "dispense"), item.texts("notes"), item.window("window"),
             item.text("cause"))))
@@ -601,10 +637,10 @@ def _plan(data: _Reader) -> Plan:
         window=data.window("window"),
         formulation=_formulation_of(data.obj("formulation")),
         days=tuple(days),
-        events=tuple(item.at(lambda item=item: Event(item.text("key"), _enum(item, "kind"), item.day("date"),
+        events=tuple(item.at(lambda: Event(item.text("key"), _enum(item, "kind", EventKind), item.day("date"),
                                                      item.text("text"))) for item in data.items("events")),
         refills=_refills(data),
-        cancelled=tuple(item.at(lambda item=item: Cancelled(item.text("key"), item.text("kind"), item.day("date"),
+        cancelled=tuple(item.at(lambda: Cancelled(item.text("key"), item.text("kind"), item.day("date"),
                                                             item.clock("time", optional=True)))
                         for item in data.items("cancelled")),
         warnings=_findings(data, "warnings"),
@@ -620,11 +656,11 @@ def _phase(item: _Reader) -> Phase:
     return Phase(phase)
 
 
-def _enum(item: _Reader, key: str) -> EventKind:
+def _enum(item: _Reader, key: str, kinds: type[K]) -> K:
     kind = item.text(key)
-    if kind not in {k.value for k in EventKind}:
-        raise InputError(f"{item.path}.{key} must be one of {', '.join(k.value for k in EventKind)} (got {kind!r})")
-    return EventKind(kind)
+    if kind not in {k.value for k in kinds}:
+        raise InputError(f"{item.path}.{key} must be one of {', '.join(k.value for k in kinds)} (got {kind!r})")
+    return kinds(kind)
 
 
 def _portions(data: _Reader, key: str) -> tuple[Portion, ...]:
@@ -648,7 +684,7 @@ def _v1_plan(data: _Reader) -> Plan:
     for item in day_items:
         if item.window("window") != window:
             raise InputError(f"{item.path}.window differs from the plan's window")
-    stored_days = tuple(item.at(lambda item=item: DoseDay(
+    stored_days = tuple(item.at(lambda: DoseDay(
         item.day("date"), item.whole("day"), item.mg("dose_mg"), item.clock("time"), _phase(item),
         item.text("amount"), _portions(item, "dispense"), item.texts("notes"), window))
         for item in day_items)

@@ -221,7 +221,8 @@ def fold(line: str) -> str:
             start = end
         parts.append(line[start:])
         return "\r\n ".join(parts)
-    parts, current, size = [], [], 0
+    parts, size = [], 0
+    current: list[str] = []
     for char in line:
         width = len(char.encode("utf-8"))
         if current and size + width > _FOLD_AT:

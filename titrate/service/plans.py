@@ -355,11 +355,10 @@ class Rendered(Record):
 
 
 def render_plan(plan: Plan, fmt: str, **options: Any) -> Rendered:
-    """The plan in format `fmt` (see titrate.formats.FORMATS), as bytes for a file or a response."""
+    """The plan in format `fmt` with the options it takes (see titrate.formats.FORMATS), as bytes for a file
+    or a response, with the format's media type and extension; InputError for an unknown format or option."""
     from titrate.formats import FORMATS, render  # renderers load on first use, never with the core
 
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}", field="format", value=fmt)
     content = render(plan, fmt, **options)
     spec = FORMATS[fmt]
     return Rendered(content.encode("utf-8") if isinstance(content, str) else content, spec.media_type,

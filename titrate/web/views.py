@@ -10,17 +10,14 @@ from importlib import import_module
 __all__ = ["download_formats", "download_name"]
 
 
-#: Formats whose renderer needs an optional package, and that package.
-_NEEDS = {"pdf": "weasyprint"}
-
-
 def download_formats() -> list[tuple[str, str, str]]:
-    """(name, about, extension) of every format the service renders here; pdf only where WeasyPrint is
-    installed. Read from the renderer registry, so a new format appears without touching the app."""
+    """(name, about, extension) of every format the service renders here: one whose extra is missing (pdf
+    without WeasyPrint) is left out. Read from the format registry, so a new format appears without
+    touching the app."""
     from titrate.formats import FORMATS
 
     return [(name, spec.about, spec.extension) for name, spec in FORMATS.items()
-            if name not in _NEEDS or importable(_NEEDS[name])]
+            if spec.extra is None or importable(spec.extra.module)]
 
 
 @cache
