@@ -20,9 +20,15 @@ class DayChange(Record):
     before: DoseDay | None
     after: DoseDay | None
 
+    def __post_init__(self) -> None:
+        if self.before is None and self.after is None:
+            raise InputError("a changed day is there before or after the change")
+
     @property
     def date(self) -> date:
-        return (self.after or self.before).date
+        day = self.after or self.before
+        assert day is not None  # __post_init__
+        return day.date
 
 
 class EventChange(Record):
@@ -31,9 +37,15 @@ class EventChange(Record):
     before: Event | None
     after: Event | None
 
+    def __post_init__(self) -> None:
+        if self.before is None and self.after is None:
+            raise InputError("a changed event is there before or after the change")
+
     @property
     def key(self) -> str:
-        return (self.after or self.before).key
+        event = self.after or self.before
+        assert event is not None  # __post_init__
+        return event.key
 
 
 class PlanDiff(Record):

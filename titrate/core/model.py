@@ -154,6 +154,14 @@ ADJUSTMENT_NEEDS = {
 _ADJUSTMENT_MAY = {**ADJUSTMENT_NEEDS, AdjustmentKind.STEP_BACK: {"days", "dose_mg"}}
 
 
+def adjustment_kind(value: object) -> AdjustmentKind:
+    """`value` (a kind or its name, "hold") as an AdjustmentKind, or InputError naming the kinds."""
+    if not isinstance(value, str) or value not in {kind.value for kind in AdjustmentKind}:
+        raise InputError(f"an adjustment is one of {', '.join(k.value for k in AdjustmentKind)} "
+                         f"(got {value!r})", field="kind", value=value)
+    return AdjustmentKind(value)
+
+
 class Adjustment(Record):
     """A change from `effective` on, with the clinician's reason; `revision` is the one it made."""
 
@@ -166,10 +174,7 @@ class Adjustment(Record):
     time: time | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in {kind.value for kind in AdjustmentKind}:
-            raise InputError(f"an adjustment is one of {', '.join(k.value for k in AdjustmentKind)} "
-                             f"(got {self.kind!r})", field="kind", value=self.kind)
-        object.__setattr__(self, "kind", AdjustmentKind(self.kind))
+        object.__setattr__(self, "kind", adjustment_kind(self.kind))
         if self.time is not None:
             object.__setattr__(self, "time", self.time.replace(fold=0))
         if not self.reason.strip():
@@ -187,15 +192,23 @@ class Adjustment(Record):
             raise InputError(f"a dose time is an hour and a minute (got {self.time})", field="time")
 
     def describe(self) -> str:
-        what = {
-            AdjustmentKind.HOLD: lambda: f"hold the dose {self.days} days longer",
-            AdjustmentKind.STEP_BACK: lambda: (f"step back to {format_mg(self.dose_mg)} mg" if self.dose_mg
-                                               else "step back one level") + f" for {self.days} days",
-            AdjustmentKind.RETIME: lambda: f"take the dose at {self.time.hour:02d}:{self.time.minute:02d}",
-            AdjustmentKind.TARGET: lambda: f"settle at {format_mg(self.dose_mg)} mg",
-            AdjustmentKind.STOP: lambda: "stop (the last dose is the day before)",
-        }[self.kind]()
-        return f"from {self.effective}: {what}"
+        return f"from {self.effective}: {self._change()}"
+
+    def _change(self) -> str:
+        """The change in words; __post_init__ has made sure each kind has the values it needs."""
+        kind, dose, at = self.kind, self.dose_mg, self.time
+        if kind is AdjustmentKind.HOLD:
+            return f"hold the dose {self.days} days longer"
+        if kind is AdjustmentKind.STEP_BACK:
+            lower = f"step back to {format_mg(dose)} mg" if dose is not None else "step back one level"
+            return f"{lower} for {self.days} days"
+        if kind is AdjustmentKind.RETIME and at is not None:
+            return f"take the dose at {at.hour:02d}:{at.minute:02d}"
+        if kind is AdjustmentKind.TARGET and dose is not None:
+            return f"settle at {format_mg(dose)} mg"
+        if kind is AdjustmentKind.STOP:
+            return "stop (the last dose is the day before)"
+        raise InputError(f"a {kind.value} without the value it needs", field="kind")
 
 
 class Washout(Record):

@@ -10,7 +10,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from titrate.core.engine import build
-from titrate.core.model import Adjustment, AdjustmentKind, Cancelled, Finding, Override, Plan, PlanInputs
+from titrate.core.model import (
+    Adjustment,
+    AdjustmentKind,
+    Cancelled,
+    Finding,
+    Override,
+    Plan,
+    PlanInputs,
+    adjustment_kind,
+)
 from titrate.core.record import replace
 from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
@@ -24,7 +33,7 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
     """Revision N+1 of `plan` with one adjustment from `effective` on; `overrides` are rules the
     adjustment goes past (a morning dose: window), each with its reason. InputError for a malformed
     adjustment, RefusedError naming the rule the new revision would break."""
-    adjustment = Adjustment(kind, effective, reason, plan.revision + 1, days, dose_mg, time)
+    adjustment = Adjustment(adjustment_kind(kind), effective, reason, plan.revision + 1, days, dose_mg, time)
     if not plan.start <= effective <= plan.end:
         raise InputError(f"an adjustment takes effect between the plan's first and last days, {plan.start} and "
                          f"{plan.end} (got {effective})", field="from", value=effective)
