@@ -10,7 +10,7 @@ import pytest
 
 from titrate.core.diff import diff
 from titrate.core.engine import build_plan
-from titrate.core.model import EventKind, Override, Patient, Protocol, Step, Washout
+from titrate.core.model import AdjustmentKind, EventKind, Override, Patient, Protocol, Step, Washout
 from titrate.core.protocols import PROTOCOLS, parse_protocol_file
 from titrate.core.revise import adjust
 from titrate.errors import InputError, RefusedError
@@ -290,3 +290,20 @@ def test_a_step_back_shorter_than_a_week_is_refused_because_the_dose_rises_after
         adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=6)
     assert refused.value.rule == "gradual" and "at least 7 days (got 6)" in refused.value.detail
     assert adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=7).revision == 2
+
+
+def test_a_step_back_during_the_wait_before_a_higher_target_resumes_a_full_week_at_the_level():
+    # `titrate plan --start 2027-01-04`, then `titrate adjust --from 2027-01-20` with --target 3, --target 4.5
+    # and --step-back --for 7: the wait at 3 mg before climbing to 4.5 mg was resumed as a step that never
+    # ended, and building the plan crashed (int + None). Resumed, the level is held the 7-day minimum again.
+    from titrate.service.plans import AdjustmentRequest, PlanRequest, adjust_plan, make_plan, read_plan, write_plan
+
+    made = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    plan = make_plan(PlanRequest(start=date(2027, 1, 4), time_zone="Etc/UTC"), generated_at=made)
+    on = date(2027, 1, 20)
+    for kind, values in (("target", {"dose_mg": Decimal(3)}), ("target", {"dose_mg": Decimal("4.5")}),
+                         ("step-back", {"days": 7})):
+        plan = adjust_plan(plan, AdjustmentRequest(AdjustmentKind(kind), on, "why", **values), generated_at=made)
+    # 1.5 mg a week (one level down from 3 mg), 3 mg a week again, then 4.5 mg
+    assert doses(plan, date(2027, 1, 18), date(2027, 2, 4)) == ["3"] * 2 + ["1.5"] * 7 + ["3"] * 7 + ["4.5"] * 2
+    assert plan.revision == 4 and read_plan(write_plan(plan)) == plan

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from titrate.core import rules, screen
@@ -71,13 +71,16 @@ def derive_plan_id(label: str | None, start: date) -> str:
 def sha256_hex(data: bytes) -> str:
     """SHA-256 by CPython's own implementation (what hashlib falls back to), imported alone: hashlib
     loads OpenSSL, about 4 ms of every command's start-up for this one id. The digest is the same."""
-    try:
-        from _sha256 import sha256  # CPython 3.11
-    except ImportError:
+    if TYPE_CHECKING:
+        from hashlib import sha256  # what the private modules below implement, as typeshed knows it
+    else:
         try:
-            from _sha2 import sha256  # CPython 3.12 and later
+            from _sha256 import sha256  # CPython 3.11
         except ImportError:
-            from hashlib import sha256
+            try:
+                from _sha2 import sha256  # CPython 3.12 and later
+            except ImportError:
+                from hashlib import sha256
     return sha256(data).hexdigest()
 
 
@@ -147,9 +150,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     doses = _expand(segments, count)
     levels = sorted({dose for dose, _ in doses})
     formulation = inputs.formulation or default_capsules(levels)
-    rules.enforce_formulation(formulation, levels)
     # What the patient measures is worked out once per dose, not once per day.
-    portions = {dose: formulation.measure(dose) for dose in levels}
+    portions = rules.enforce_formulation(formulation, levels)
     amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
     overridden = inputs.overridden
     windows = {wanted: _window(wanted, overridden) for _, wanted in times}
@@ -157,7 +159,8 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
         wanted = _in_force(times, index)
-        at, clock_notes = wanted, ()
+        at: time = wanted
+        clock_notes: tuple[str, ...] = ()
         if not ordinary_day(day, zone):  # the clocks may skip or repeat the dose time that night
             clock = dose_clock(day, wanted, zone)
             at, clock_notes = clock.time, (clock.note,) if clock.note else ()
@@ -230,14 +233,14 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
             raise InputError(f"an adjustment from {adjustment.effective} is before the start {inputs.start}",
                              field="from")
         if adjustment.kind is AdjustmentKind.RETIME:
-            times.append((offset, adjustment.time))
+            times.append((offset, _needed(adjustment, "time", adjustment.time)))
         elif adjustment.kind is AdjustmentKind.STOP:
             if offset == 0:
                 raise InputError("a stop on the first day leaves no dose; give a later date", field="from")
             stop, stopped_on = offset, adjustment.effective
         else:
             if adjustment.kind is AdjustmentKind.TARGET:
-                targets.append((offset, adjustment.dose_mg))
+                targets.append((offset, _needed(adjustment, "dose_mg", adjustment.dose_mg)))
             head, tail = _split(segments, offset)
             segments = head + _rewrite(adjustment, head, tail, protocol)
     return segments, times, targets, stop
@@ -245,7 +248,8 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
 
 def _split(segments: list[_Segment], offset: int) -> tuple[list[_Segment], list[_Segment]]:
     """The segments before day `offset` and from it on; the last segment is open-ended, so one splits."""
-    head, position = [], 0
+    head: list[_Segment] = []
+    position = 0
     for index, segment in enumerate(segments):
         if segment.days is None or position + segment.days > offset:
             cut = offset - position
@@ -269,25 +273,49 @@ def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
         if lower >= current.dose:
             raise InputError(f"a step back goes below the current {format_mg(current.dose)} mg "
                              f"(got {format_mg(lower)} mg)", field="to")
-        if adjustment.days < rules.HOLD_MIN_DAYS:  # the dose rises again after it (rule: gradual)
+        days = _needed(adjustment, "days", adjustment.days)
+        if days < rules.HOLD_MIN_DAYS:  # the dose rises again after it (rule: gradual)
             raise RefusedError("gradual", f"a step back lasts at least {rules.HOLD_MIN_DAYS} days (got "
-                                          f"{adjustment.days}): the dose then rises again, and each level is held "
+                                          f"{days}): the dose then rises again, and each level is held "
                                           f"at least {rules.HOLD_MIN_DAYS} days")
         # Climb back level by level, each held the 7-day minimum (rule: gradual), then take up the
         # interrupted step again from its beginning.
         back = [_Segment(level, rules.HOLD_MIN_DAYS, "resume", rules.HOLD_MIN_DAYS)
                 for level in _levels_between(protocol, lower, current.dose)]
-        return [_Segment(lower, adjustment.days, cause, adjustment.days), *back,
+        return [_Segment(lower, days, cause, days), *back,
                 replace(current, days=current.full, cause="resume"), *tail[1:]]
     # target: settle lower at once, or climb to it at the protocol's pace: the step in progress runs out
     # first (one held to the end, until the level has had its 7 days: rule gradual), then level by level
-    target = adjustment.dose_mg
+    target = _needed(adjustment, "dose_mg", adjustment.dose_mg)
     if target <= current.dose:
         return [_Segment(target, None, cause, None)]
-    wait = current.days if current.days is not None else max(rules.HOLD_MIN_DAYS - _held(head, current.dose), 0)
     climbing = [_Segment(level, hold_days(protocol), cause, hold_days(protocol))
                 for level in _levels_between(protocol, current.dose, target)]
-    return [*([replace(current, days=wait)] if wait else []), *climbing, _Segment(target, None, cause, None)]
+    return [*_wait_before_climbing(head, current), *climbing, _Segment(target, None, cause, None)]
+
+
+def _wait_before_climbing(head: list[_Segment], current: _Segment) -> list[_Segment]:
+    """The rest of the step in progress before a climb to a higher target: all of it, or for a step held
+    to the end, what the level still lacks of its 7 days (rule: gradual). A step back during that wait
+    resumes it from its beginning, and a level come back to is held the 7 days again: its `full` length."""
+    if current.days is not None:
+        return [current]
+    wait = max(rules.HOLD_MIN_DAYS - _held(head, current.dose), 0)
+    return [replace(current, days=wait, full=rules.HOLD_MIN_DAYS)] if wait else []
+
+
+def _needed(adjustment: Adjustment, name: str, value: T | None) -> T:
+    """A value the adjustment's kind needs (Adjustment checks, when it is built, that it is given)."""
+    if value is None:
+        raise InputError(f"a {adjustment.kind.value} needs {name}", field=name)
+    return value
+
+
+def _length(segment: _Segment) -> int:
+    """The days of a segment before the last, the only one held to the end."""
+    if segment.days is None:
+        raise AssertionError(f"a segment before the last is held to the end: {segment}")
+    return segment.days
 
 
 def _held(head: list[_Segment], dose: Decimal) -> int:
@@ -296,7 +324,7 @@ def _held(head: list[_Segment], dose: Decimal) -> int:
     for segment in reversed(head):
         if segment.dose != dose:
             break
-        held += segment.days
+        held += _length(segment)
     return held
 
 
@@ -327,7 +355,7 @@ def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None, z
         final = len(segments) - 1
         while final > 0 and segments[final - 1].dose == segments[-1].dose:
             final -= 1
-        count = sum(segment.days for segment in segments[:final]) + inputs.maintenance_days
+        count = sum(_length(segment) for segment in segments[:final]) + inputs.maintenance_days
     if stop is not None:
         count = min(count, stop)
     if not 1 <= count <= MAX_DAYS:
