@@ -8,7 +8,7 @@ from typing import Any
 
 from titrate.core.model import Adjustment, DoseDay, Event, Plan
 from titrate.core.record import Record
-from titrate.core.wallclock import date_exists, dose_clock, first_instant, load_zone
+from titrate.core.wallclock import date_exists, dose_clock, first_instant
 from titrate.errors import InputError
 
 __all__ = ["DayChange", "EventChange", "PlanDiff", "diff", "moved_days"]
@@ -104,7 +104,7 @@ def moved_days(plan: Plan) -> list[date]:
     or another instant than the rules the plan was made with (its `utc_offsets`; none recorded: [])."""
     if not plan.utc_offsets:
         return []
-    zone = load_zone(plan.time_zone)
+    zone = plan.zone
     moved = []
     for day in plan.days:
         local = datetime.combine(day.date, day.time)

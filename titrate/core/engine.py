@@ -44,7 +44,6 @@ from titrate.core.wallclock import (
     date_exists,
     day_index,
     dose_clock,
-    load_zone,
     local_dates,
     nth_date,
     ordinary_day,
@@ -93,7 +92,7 @@ class _Segment(Record):
     full: int | None
 
 
-def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: str, generated_at: datetime,
+def build_plan(protocol: Protocol, patient: Patient, start: date, *, zone: ZoneInfo, generated_at: datetime,
                dose_time: time = DEFAULT_DOSE_TIME, target_mg: Decimal | None = None, until: date | None = None,
                days: int | None = None, plan_id: str | None = None, revision: int = 1,
                overrides: tuple[Override, ...] = (), formulation: Formulation | None = None,
@@ -102,15 +101,16 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     """A first plan from a protocol, a patient and a start date: the library's short way to build().
 
     Give `until` (the last day) or `days`, or neither for the titration plus `maintenance_days` at the
-    target. `formulation` None takes one capsule of each dose the plan uses.
+    target. `formulation` None takes one capsule of each dose the plan uses. `zone` is the patient's
+    time zone, resolved from its name once by the caller (wallclock.load_zone).
     """
-    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply,
-                        last_day(start, days, until, time_zone), target_mg, overrides, (), washout,
+    inputs = PlanInputs(patient, protocol, start, zone, dose_time, formulation, supply,
+                        last_day(start, days, until, zone), target_mg, overrides, (), washout,
                         review_after_days, maintenance_days)
     return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)
 
 
-def last_day(start: date, days: int | None, until: date | None, time_zone: str) -> date | None:
+def last_day(start: date, days: int | None, until: date | None, zone: ZoneInfo) -> date | None:
     """The plan's last day from a length in days or an end date (None: the default length). Days are the
     zone's real dates: a date it skipped is no day."""
     if days is not None and until is not None:
@@ -121,7 +121,7 @@ def last_day(start: date, days: int | None, until: date | None, time_zone: str) 
         raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
     if (date.max - start).days <= days:
         raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-    return nth_date(start, days, load_zone(time_zone))
+    return nth_date(start, days, zone)
 
 
 def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = None, revision: int = 1,
@@ -131,7 +131,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     `cancelled` are the days and events earlier revisions had that this one does not (see revise.py).
     """
     inputs = replace(inputs, patient=screen.with_implied_spasticity(inputs.patient))
-    zone = load_zone(inputs.time_zone)
+    zone = inputs.zone
     dose_time = inputs.dose_time
     if dose_time.tzinfo is not None or dose_time.second or dose_time.microsecond:
         raise InputError(f"the dose time is a wall-clock hour and minute, with no zone or seconds (got {dose_time})",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from titrate.core.formulations import Formulation, Portion
 from titrate.core.record import Record
 from titrate.core.refills import Refill, Supply
 from titrate.core.units import format_mg
-from titrate.core.wallclock import EVENING_WINDOW, Window, load_zone, local_dates
+from titrate.core.wallclock import EVENING_WINDOW, Window, local_dates
 from titrate.errors import InputError
 
 #: Ten years: no step, hold or step-back is longer; a larger number is a typo.
@@ -235,14 +236,16 @@ class Washout(Record):
 class PlanInputs(Record):
     """What a plan is built from: a revision is the previous inputs plus one adjustment, rebuilt.
 
-    `end` None runs the plan through the titration and `maintenance_days` at the target; `target_mg`
-    None takes the protocol's (capped for spasticity); `review_after_days` None plans no review.
+    `zone` is the patient's time zone, resolved once from its IANA name by whoever took the request
+    (wallclock.load_zone): the core never looks a zone up by name; the plan file keeps the name
+    (`time_zone`). `end` None runs the plan through the titration and `maintenance_days` at the target;
+    `target_mg` None takes the protocol's (capped for spasticity); `review_after_days` None plans no review.
     """
 
     patient: Patient
     protocol: Protocol
     start: date
-    time_zone: str
+    zone: ZoneInfo
     dose_time: time
     formulation: Formulation | None = None  # None: one capsule of each dose the plan takes
     supply: Supply = Supply()
@@ -255,6 +258,8 @@ class PlanInputs(Record):
     maintenance_days: int = 90
 
     def __post_init__(self) -> None:
+        if not isinstance(self.zone, ZoneInfo):
+            raise InputError(f"a plan's time zone is a ZoneInfo (got {self.zone!r})", field="time_zone")
         # A wall-clock time that happens twice (clocks going back) is the first, as RFC 5545 reads it.
         object.__setattr__(self, "dose_time", self.dose_time.replace(fold=0))
         if self.end is not None and self.end < self.start:
@@ -265,6 +270,11 @@ class PlanInputs(Record):
                 raise InputError(f"{name.replace('_', ' ')} must be 1 to {MAX_STEP_DAYS} (got {value!r})", field=name)
         if self.target_mg is not None:
             positive_mg(self.target_mg, "the target")
+
+    @property
+    def time_zone(self) -> str:
+        """The zone's IANA name, as the plan file keeps it."""
+        return self.zone.key
 
     @property
     def overridden(self) -> frozenset[str]:
@@ -354,7 +364,7 @@ class Plan(Record):
         if not is_plan_id(self.plan_id):
             raise InputError(f"a plan id is 1-64 letters, digits, '.', '_' or '-', starting with a letter "
                              f"or digit (got {self.plan_id!r})", field="plan_id")
-        zone = load_zone(self.time_zone)
+        zone = self.inputs.zone
         if not self.days:
             raise InputError("a plan needs at least one day")
         if isinstance(self.revision, bool) or not 1 <= self.revision <= MAX_REVISION:
@@ -391,6 +401,10 @@ class Plan(Record):
     @property
     def time_zone(self) -> str:
         return self.inputs.time_zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.inputs.zone
 
     @property
     def dose_time(self) -> time:

@@ -21,7 +21,6 @@ from titrate.core.model import (
     adjustment_kind,
 )
 from titrate.core.record import replace
-from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 
 __all__ = ["adjust", "cancelled_before"]
@@ -54,7 +53,7 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
 def _fills_already_ordered(old: Plan, new: Plan) -> tuple[Finding, ...]:
     """A warning for each fill that was due to be ordered before the revision was made and now holds
     other doses: the pharmacy may have made it as the old revision planned (rule: supply)."""
-    made_on = new.generated_at.astimezone(load_zone(new.time_zone)).date()
+    made_on = new.generated_at.astimezone(new.zone).date()
     planned = {refill.start: refill for refill in old.refills}
     warnings = []
     for refill in new.refills:

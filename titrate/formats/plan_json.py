@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from titrate.core import rules
 from titrate.core.diff import moved_days
@@ -48,6 +49,7 @@ from titrate.core.wallclock import (
     format_instant,
     format_minutes,
     format_offset,
+    load_zone,
     parse_hhmm,
     parse_minutes,
     parse_offset,
@@ -465,6 +467,12 @@ class _Reader:
         text = self.text(key, optional=optional)
         return None if text is None else parse_hhmm(text, field=f"{self.path}.{key}")
 
+    def zone(self, key: str) -> ZoneInfo:
+        """The zone the file names at `key`, resolved here, once: the plan carries it from then on."""
+        name = self.text(key)
+        assert name is not None  # text() gives None only when optional
+        return load_zone(name)
+
     def window(self, key: str) -> Window:
         field = self._field(key)
         start = parse_minutes(field.text("start"), field=f"{field.path}.start")
@@ -563,7 +571,7 @@ def _inputs(data: _Reader) -> PlanInputs:
         patient=_patient(data.obj("patient")),
         protocol=protocol.at(lambda: Protocol(protocol.text("name"), steps, protocol.text("summary"))),
         start=data.day("start"),
-        time_zone=data.text("time_zone"),
+        zone=data.zone("time_zone"),
         dose_time=data.clock("dose_time"),
         formulation=None if formulation is None else _formulation_of(formulation),
         supply=_supply(data.obj("supply")),
@@ -653,7 +661,7 @@ def _v1_plan(data: _Reader) -> Plan:
         item.text("amount"), _portions(item, "dispense"), item.texts("notes"), window))
         for item in day_items)
     inputs = data.at(lambda: PlanInputs(
-        patient=patient, protocol=steps, start=stored_days[0].date, time_zone=data.text("time_zone"),
+        patient=patient, protocol=steps, start=stored_days[0].date, zone=data.zone("time_zone"),
         dose_time=data.clock("dose_time"), formulation=_formulation_of(data.obj("formulation")),
         supply=_supply(data.obj("supply")), end=stored_days[-1].date,
         target_mg=None if target == _v1_default_target(steps, patient, _overrides(data)) else target,
