@@ -131,32 +131,59 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     `cancelled` are the days and events earlier revisions had that this one does not (see revise.py).
     """
     inputs = replace(inputs, patient=screen.with_implied_spasticity(inputs.patient))
-    zone = inputs.zone
+    protocol, notes = _checked_request(inputs)
+    segments, times, targets, stop = _schedule(protocol, inputs, inputs.zone)
+    doses = _expand(segments, _day_count(inputs, segments, stop, inputs.zone))
+    formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
+    plan_days = _dose_days(inputs, doses, times, targets, formulation)
+    final_target = segments[-1].dose
+    warnings, screen_notes = screen.findings(inputs.patient)
+    notes += screen_notes + _day_notes(inputs, plan_days, final_target)
+    refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
+    warnings += _late_first_fill(inputs, refills, generated_at)
+    events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
+    notes += event_notes
+    plan = Plan(
+        plan_id=plan_id if plan_id is not None else derive_plan_id(inputs.patient.label, inputs.start),
+        revision=revision, generated_at=generated_at, inputs=inputs, target_mg=final_target,
+        window=_window(inputs.dose_time, inputs.overridden), formulation=formulation, days=tuple(plan_days),
+        refills=refills, events=events, warnings=tuple(warnings), notes=tuple(notes),
+        cancelled=_still_cancelled(cancelled, plan_days, events), supersedes=supersedes,
+        tzdata=tz_version(), utc_offsets=record_offsets(inputs.zone, inputs.start, plan_days[-1].date),
+        rules_applied=tuple(rule.id for rule in rules.RULES),
+    )
+    rules.enforce_plan(plan)
+    return plan
+
+
+def _checked_request(inputs: PlanInputs) -> tuple[Protocol, list[Finding]]:
+    """The steps to plan and the notes on why, once the request itself keeps the rules: each step is
+    checked before any day is made, so a bad step is named even in a short plan."""
     dose_time = inputs.dose_time
     if dose_time.tzinfo is not None or dose_time.second or dose_time.microsecond:
         raise InputError(f"the dose time is a wall-clock hour and minute, with no zone or seconds (got {dose_time})",
                          field="dose_time")
     rules.check_overrides(inputs.overrides)
     protocol, target, notes = _planned_protocol(inputs)
-    # Each step is checked before any day is made, so a bad step is named even in a short plan.
     rules.enforce_request(rules.Request(inputs.protocol, protocol, target, inputs.target_mg is not None,
                                         inputs.patient, dose_time, inputs.formulation, inputs.overridden,
                                         inputs.start, inputs.washout, inputs.adjustments))
-    if not date_exists(inputs.start, zone):
-        raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
-    segments, times, targets, stop = _schedule(protocol, inputs, zone)
-    final_target = segments[-1].dose
-    count = _day_count(inputs, segments, stop, zone)
-    doses = _expand(segments, count)
+    if not date_exists(inputs.start, inputs.zone):
+        raise InputError(f"{inputs.start} is not a date in {inputs.zone.key}: the zone skipped it", field="start")
+    return protocol, notes
+
+
+def _dose_days(inputs: PlanInputs, doses: list[tuple[Decimal, str]], times: list[tuple[int, time]],
+               targets: list[tuple[int, Decimal]], formulation: Formulation) -> list[DoseDay]:
+    """One DoseDay per dose, on the zone's real dates (a date it skipped is no day and counts toward no
+    step: wallclock.local_dates), at the dose time in force, moved only where the clocks change that night.
+    What the patient measures, and each window, is worked out once per value, not once per day."""
+    zone = inputs.zone
     levels = sorted({dose for dose, _ in doses})
-    formulation = inputs.formulation or default_capsules(levels)
-    # What the patient measures is worked out once per dose, not once per day.
     portions = rules.enforce_formulation(formulation, levels)
     amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
-    overridden = inputs.overridden
-    windows = {wanted: _window(wanted, overridden) for _, wanted in times}
+    windows = {wanted: _window(wanted, inputs.overridden) for _, wanted in times}
     plan_days = []
-    # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
         wanted = _in_force(times, index)
         at: time = wanted
@@ -167,36 +194,40 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
         plan_days.append(DoseDay(
             day, index + 1, dose, at, Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
             amounts[dose], portions[dose], clock_notes, windows[wanted], cause))
-    warnings, screen_notes = screen.findings(inputs.patient)
-    notes += screen_notes
-    notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
-                                f"has no dose on it") for gap in skipped_dates(inputs.start, plan_days[-1].date, zone)]
-    if plan_days[-1].dose_mg < final_target:
-        notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
-                                        f"the target of {format_mg(final_target)} mg"))
+    return plan_days
+
+
+def _day_notes(inputs: PlanInputs, days: list[DoseDay], target: Decimal) -> list[Finding]:
+    """What a reader of the days should be told: dates the zone skipped, a plan that ends below its
+    target (rule: gradual), and each revision with its reason."""
+    zone = inputs.zone
+    notes = [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
+                               f"has no dose on it") for gap in skipped_dates(inputs.start, days[-1].date, zone)]
+    if days[-1].dose_mg < target:
+        notes.append(Finding("gradual", f"the plan ends at {format_mg(days[-1].dose_mg)} mg, before "
+                                        f"the target of {format_mg(target)} mg"))
     notes += [Finding("revision", f"revision {a.revision}, {a.describe()}: {a.reason}") for a in inputs.adjustments]
-    refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
-    made_on = generated_at.astimezone(zone).date()
-    # a revision made once the plan has begun has its own check of fills already ordered (revise.py)
+    return notes
+
+
+def _late_first_fill(inputs: PlanInputs, refills: tuple[Refill, ...], generated_at: datetime) -> list[Finding]:
+    """A warning when the first fill should already have been ordered (rule: supply). A revision made once
+    the plan has begun has its own check of fills already ordered (revise.py)."""
+    made_on = generated_at.astimezone(inputs.zone).date()
     if refills[0].reorder_on < made_on and (not inputs.adjustments or made_on <= inputs.start):
-        warnings.append(Finding("supply", f"the first fill should be ordered by {refills[0].reorder_on}, "
-                                          f"{inputs.supply.lead_days} days before the start, and it is {made_on}: "
-                                          f"the start on {inputs.start} may have to wait for the pharmacy"))
-    events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
-    notes += event_notes
-    # what earlier revisions had and this one still has is not cancelled
-    live = {day.key for day in plan_days} | {event.key for event in events} if cancelled else set()
-    plan = Plan(
-        plan_id=plan_id if plan_id is not None else derive_plan_id(inputs.patient.label, inputs.start),
-        revision=revision, generated_at=generated_at, inputs=inputs, target_mg=final_target,
-        window=_window(dose_time, inputs.overridden), formulation=formulation, days=tuple(plan_days),
-        refills=refills, events=events, warnings=tuple(warnings), notes=tuple(notes),
-        cancelled=tuple(item for item in cancelled if item.key not in live), supersedes=supersedes,
-        tzdata=tz_version(), utc_offsets=record_offsets(zone, inputs.start, plan_days[-1].date),
-        rules_applied=tuple(rule.id for rule in rules.RULES),
-    )
-    rules.enforce_plan(plan)
-    return plan
+        return [Finding("supply", f"the first fill should be ordered by {refills[0].reorder_on}, "
+                                  f"{inputs.supply.lead_days} days before the start, and it is {made_on}: "
+                                  f"the start on {inputs.start} may have to wait for the pharmacy")]
+    return []
+
+
+def _still_cancelled(cancelled: tuple[Cancelled, ...], days: list[DoseDay],
+                     events: tuple[Event, ...]) -> tuple[Cancelled, ...]:
+    """What earlier revisions had and this one does not: a day or event this one still has is live."""
+    if not cancelled:
+        return ()
+    live = {day.key for day in days} | {event.key for event in events}
+    return tuple(item for item in cancelled if item.key not in live)
 
 
 def _planned_protocol(inputs: PlanInputs) -> tuple[Protocol, Decimal, list[Finding]]:
