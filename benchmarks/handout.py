@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from titrate.core.engine import build_plan
 from titrate.core.model import Patient
 from titrate.core.protocols import PROTOCOLS
+from titrate.core.wallclock import load_zone
 from titrate.formats import render
 
 GOALS = {"html": 0.200, "pdf": 2.0, "fhir": 0.200}
@@ -29,7 +30,7 @@ def timed(action, runs: int, clock=time.perf_counter) -> list[float]:
 
 def main() -> None:
     plan = build_plan(PROTOCOLS["gentle"], Patient(label="Benchmark"), date(2027, 1, 1),
-                      time_zone="America/New_York", generated_at=datetime(2026, 12, 1, tzinfo=timezone.utc),
+                      zone=load_zone("America/New_York"), generated_at=datetime(2026, 12, 1, tzinfo=timezone.utc),
                       days=180)
     for fmt in ("md", "html", "fhir", "pdf"):
         render(plan, fmt)  # warm: import the renderer (and WeasyPrint) once

@@ -18,6 +18,7 @@ from titrate.core.model import Patient, Protocol, Step
 from titrate.core.protocols import Linear, linear
 from titrate.core.record import replace
 from titrate.core.revise import adjust
+from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 
 #: Whole local days that a zone skipped (Samoa crossed the date line): no dose time exists on them.
@@ -132,7 +133,7 @@ def adjusted_plans(draw: st.DrawFn):
     start, zone, length = draw(start_dates), draw(st.sampled_from(FIXED_ZONES)), draw(st.integers(1, 120))
     assume(avoids_skipped_days(zone, start, length))
     made = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    plan = build_plan(protocol, patient, start, time_zone=zone, days=length, dose_time=draw(dose_times),
+    plan = build_plan(protocol, patient, start, zone=load_zone(zone), days=length, dose_time=draw(dose_times),
                       generated_at=made)
     for _ in range(draw(st.integers(0, 3))):
         try:
@@ -205,7 +206,7 @@ def medication_lists_with_an_opioid(draw: st.DrawFn) -> str:
 def clock_changes(draw: st.DrawFn) -> tuple[str, date, time]:
     """(zone, date, wall time) near a clock change of the zone: the time is inside the hour the change
     repeats or skips, or next to it, so it lands inside the dose window or outside it."""
-    from titrate.core.wallclock import load_zone, observances
+    from titrate.core.wallclock import observances
 
     zone = draw(st.one_of(st.sampled_from(HARD_ZONES), zones))
     year = draw(st.integers(2000, 2040))

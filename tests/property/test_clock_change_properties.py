@@ -38,7 +38,7 @@ UTC = re.compile(r"^(DTSTART|DTEND):(\d{8}T\d{6})Z\r$", flags=re.M)
 def plan_around(zone, day, wall):
     overrides = () if EVENING_WINDOW.contains(wall) else (Override("window", "morning dose for sleep"),)
     start = day - timedelta(days=2)
-    return build_plan(PROTOCOLS["classic"], Patient(), start, time_zone=zone, generated_at=GENERATED,
+    return build_plan(PROTOCOLS["classic"], Patient(), start, zone=load_zone(zone), generated_at=GENERATED,
                       dose_time=wall, days=5, overrides=overrides) if date_exists(start, load_zone(zone)) else None
 
 

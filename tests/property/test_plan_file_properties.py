@@ -13,12 +13,13 @@ from titrate.core.engine import build_plan
 from titrate.core.model import Override, Patient
 from titrate.core.protocols import PROTOCOLS
 from titrate.core.revise import adjust
+from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 from titrate.formats import plan_json as plan_io
 
 GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
 _FIRST = build_plan(PROTOCOLS["classic"], Patient(label="Ann", medications=("Avonex",)), date(2026, 12, 1),
-                    time_zone="Europe/London", generated_at=GENERATED)
+                    zone=load_zone("Europe/London"), generated_at=GENERATED)
 _BACK = adjust(_FIRST, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=21)
 _MORNING = adjust(_BACK, "retime", date(2027, 2, 1), "dreams", generated_at=GENERATED, time=time(8),
                   overrides=(Override("window", "dreams"),))

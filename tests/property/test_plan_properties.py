@@ -15,7 +15,7 @@ from titrate.core.engine import build_plan
 from titrate.core.model import Patient, Phase
 from titrate.core.protocols import PROTOCOLS, linear
 from titrate.core.record import replace
-from titrate.core.wallclock import EVENING_WINDOW
+from titrate.core.wallclock import EVENING_WINDOW, load_zone
 from titrate.errors import RefusedError
 from titrate.formats import plan_json as plan_io
 
@@ -27,7 +27,7 @@ def plans(draw: st.DrawFn):
     protocol, patient = draw(protocols()), draw(patients)
     start, zone, days = draw(start_dates), draw(zones), draw(st.integers(1, 150))
     assume(avoids_skipped_days(zone, start, days))
-    return build_plan(protocol, patient, start, time_zone=zone, generated_at=GENERATED,
+    return build_plan(protocol, patient, start, zone=load_zone(zone), generated_at=GENERATED,
                       dose_time=draw(dose_times), days=days)
 
 
@@ -88,7 +88,7 @@ def test_json_round_trip_gives_the_same_plan(plan):
 @given(protocols(), patients, start_dates, st.integers(-400, 400), st.integers(1, 120), dose_times)
 def test_moving_the_start_moves_only_the_dates(protocol, patient, start, shift, days, dose_time):
     moved_start = start + timedelta(days=shift)
-    kwargs = dict(time_zone="UTC", generated_at=GENERATED, dose_time=dose_time, days=days, plan_id="p1")
+    kwargs = dict(zone=load_zone("UTC"), generated_at=GENERATED, dose_time=dose_time, days=days, plan_id="p1")
     plan = build_plan(protocol, patient, start, **kwargs)
     moved = build_plan(protocol, patient, moved_start, **kwargs)
     assert [replace(day, date=day.date + timedelta(days=shift)) for day in plan.days] == list(moved.days)
@@ -97,7 +97,7 @@ def test_moving_the_start_moves_only_the_dates(protocol, patient, start, shift, 
 @given(protocols(), patients, start_dates, zones, dose_times)
 def test_default_length_is_the_titration_plus_90_days_at_target(protocol, patient, start, zone, dose_time):
     assume(avoids_skipped_days(zone, start, 800))
-    plan = build_plan(protocol, patient, start, time_zone=zone, generated_at=GENERATED, dose_time=dose_time)
+    plan = build_plan(protocol, patient, start, zone=load_zone(zone), generated_at=GENERATED, dose_time=dose_time)
     # the plan ends with exactly 90 days in a row at the target (response is judged after 2-3 months)
     run = len(plan.days) - next((i + 1 for i in range(len(plan.days) - 1, -1, -1)
                                  if plan.days[i].dose_mg != plan.target_mg), 0)
@@ -114,21 +114,21 @@ def test_every_plan_ends_with_a_review_no_later_than_the_day_after_it(plan):  # 
 def test_a_first_dose_above_1_5_mg_is_refused(schedule, first, start):
     with pytest.raises(RefusedError) as refused:
         build_plan(linear("drawn", replace(schedule, first_dose_mg=first, target_mg=Decimal("4.5"))), Patient(),
-                   start, time_zone="UTC", generated_at=GENERATED)
+                   start, zone=load_zone("UTC"), generated_at=GENERATED)
     assert refused.value.rule_id == "start"
 
 
 @given(protocols(), hundredths("4.51", "50"), start_dates)
 def test_a_target_above_the_ceiling_is_refused(protocol, target, start):
     with pytest.raises(RefusedError) as refused:
-        build_plan(protocol, Patient(), start, time_zone="UTC", generated_at=GENERATED, target_mg=target)
+        build_plan(protocol, Patient(), start, zone=load_zone("UTC"), generated_at=GENERATED, target_mg=target)
     assert refused.value.rule_id == "ceiling"
 
 
 @given(protocols(), hundredths("3.01", "4.5"), start_dates)
 def test_spasticity_with_an_explicit_target_above_3_mg_is_refused(protocol, target, start):
     with pytest.raises(RefusedError) as refused:
-        build_plan(protocol, Patient(spasticity=True), start, time_zone="UTC", generated_at=GENERATED,
+        build_plan(protocol, Patient(spasticity=True), start, zone=load_zone("UTC"), generated_at=GENERATED,
                    target_mg=target)
     assert refused.value.rule_id == "spasticity"
 
@@ -140,7 +140,7 @@ def test_big_steps_or_short_levels_are_refused(schedule, step_and_days, start):
     bad = linear("drawn", replace(schedule, first_dose_mg=Decimal("0.5"), step_mg=step, every_days=every,
                                   target_mg=Decimal("4.5")))
     with pytest.raises(RefusedError) as refused:
-        build_plan(bad, Patient(), start, time_zone="UTC", generated_at=GENERATED, days=1)
+        build_plan(bad, Patient(), start, zone=load_zone("UTC"), generated_at=GENERATED, days=1)
     assert refused.value.rule_id == "gradual"
     assert "step 1 (0.5 mg for" in refused.value.detail or "step 2 (" in refused.value.detail
 
@@ -149,6 +149,6 @@ def test_big_steps_or_short_levels_are_refused(schedule, step_and_days, start):
 def test_a_dose_time_outside_the_window_is_refused(dose_time, zone):
     with pytest.raises(RefusedError) as refused:
         build_plan(PROTOCOLS["classic"], Patient(), date(2030, 1, 1),
-                   time_zone=zone, generated_at=GENERATED, dose_time=dose_time)
+                   zone=load_zone(zone), generated_at=GENERATED, dose_time=dose_time)
     assert refused.value.rule_id == "window"
 

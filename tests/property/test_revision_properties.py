@@ -17,7 +17,7 @@ from titrate.core.diff import diff
 from titrate.core.engine import build_plan
 from titrate.core.protocols import parse_protocol_file, protocol_file_text
 from titrate.core.revise import adjust
-from titrate.core.wallclock import EVENING_WINDOW
+from titrate.core.wallclock import EVENING_WINDOW, load_zone
 from titrate.errors import InputError, RefusedError
 from titrate.formats import plan_json as plan_io
 from titrate.formats import render
@@ -33,7 +33,7 @@ def courses(draw: st.DrawFn):
     start = draw(st.dates(date(2020, 1, 1), date(2035, 12, 31)))
     zone = draw(st.sampled_from(ZONES))
     assume(avoids_skipped_days(zone, start, 800))
-    plan = build_plan(draw(protocols()), draw(patients), start, time_zone=zone, generated_at=GENERATED,
+    plan = build_plan(draw(protocols()), draw(patients), start, zone=load_zone(zone), generated_at=GENERATED,
                       days=draw(st.none() | st.integers(20, 200)))
     revisions = [plan]
     for _ in range(draw(st.integers(1, 4))):

@@ -29,6 +29,7 @@ from titrate.core.engine import build_plan
 from titrate.core.model import Override, Patient
 from titrate.core.protocols import PROTOCOLS
 from titrate.core.screen import patient_words, refusals, screen_medication
+from titrate.core.wallclock import load_zone
 from titrate.errors import RefusedError
 from titrate.formats import render
 from titrate.formats.markdown import markdown_safe
@@ -66,7 +67,7 @@ def test_any_patient_with_an_opioid_is_refused_whatever_else_holds(protocol, ent
                                                                    spasticity, chosen, start):
     patient = Patient(label="p", spasticity=spasticity, conditions=tuple(conditions), medications=(*others, entry))
     with pytest.raises(RefusedError) as refused:
-        build_plan(protocol, patient, start, time_zone="UTC", generated_at=GENERATED, overrides=tuple(chosen))
+        build_plan(protocol, patient, start, zone=load_zone("UTC"), generated_at=GENERATED, overrides=tuple(chosen))
     assert refused.value.rule_id == "opioid"
     assert "an opioid" in str(refused.value)
 
@@ -77,7 +78,7 @@ def test_any_patient_with_an_opioid_is_refused_whatever_else_holds(protocol, ent
        start_dates, zones, dose_times)
 def test_spasticity_caps_every_dose_at_3_mg_unless_overridden(protocol, fact, chosen, start, zone, dose_time):
     assume(avoids_skipped_days(zone, start, 200))
-    plan = build_plan(protocol, Patient(**fact), start, time_zone=zone, generated_at=GENERATED,
+    plan = build_plan(protocol, Patient(**fact), start, zone=load_zone(zone), generated_at=GENERATED,
                       dose_time=dose_time, overrides=tuple(chosen))
     if "spasticity" in plan.overridden:
         assert plan.target_mg == protocol.target_mg
@@ -88,7 +89,7 @@ def test_spasticity_caps_every_dose_at_3_mg_unless_overridden(protocol, fact, ch
 @given(medications, st.lists(st.sampled_from(CONDITIONS), max_size=2))
 def test_an_unknown_medication_always_yields_a_warning(names, conditions):
     plan = build_plan(CLASSIC, Patient(medications=tuple(names), conditions=tuple(conditions)), START,
-                      time_zone="UTC", generated_at=GENERATED, days=7)
+                      zone=load_zone("UTC"), generated_at=GENERATED, days=7)
     for name in plan.patient.medications:
         if all(found.rule == "unscreened" for found in screen_medication(name)):
             assert any(f.rule == "unscreened" and repr(name) in f.message for f in plan.warnings)
@@ -100,7 +101,7 @@ def test_every_finding_reaches_each_reader_in_their_words(names, conditions, cho
     carries the warnings; the patient's calendar carries plain words, never an override's reason."""
     dose_time = time(8) if any(o.rule == "window" for o in chosen) else time(22)
     plan = build_plan(CLASSIC, Patient(label="x", medications=tuple(names), conditions=tuple(conditions)),
-                      START, time_zone="Europe/London", generated_at=GENERATED, days=3,
+                      START, zone=load_zone("Europe/London"), generated_at=GENERATED, days=3,
                       dose_time=dose_time, overrides=tuple(chosen))
     lines = ([f"Warning ({f.rule}): {f.message}" for f in plan.warnings]
              + [f"Override ({o.rule}): {o.reason}" for o in plan.overrides]

@@ -17,6 +17,7 @@ from titrate.core.engine import build_plan
 from titrate.core.formulations import Formulation
 from titrate.core.model import Patient
 from titrate.core.refills import Supply
+from titrate.core.wallclock import load_zone
 from titrate.errors import RefusedError
 
 GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -50,7 +51,7 @@ def measurable_formulations(draw: st.DrawFn, doses) -> Formulation | None:
 def plans(draw: st.DrawFn):
     protocol = draw(protocols())
     formulation = draw(measurable_formulations(list(protocol.levels())))
-    return build_plan(protocol, Patient(), draw(start_dates), time_zone="UTC", generated_at=GENERATED,
+    return build_plan(protocol, Patient(), draw(start_dates), zone=load_zone("UTC"), generated_at=GENERATED,
                       days=draw(st.integers(1, 200)), formulation=formulation, supply=draw(supplies))
 
 
@@ -60,7 +61,7 @@ def test_strengths_that_cannot_make_a_dose_are_refused_with_one_that_would(proto
     chosen = Formulation("capsule", tuple(strengths))
     assume(any(chosen.measure(dose) is None for dose in levels))
     with pytest.raises(RefusedError) as refused:
-        build_plan(protocol, Patient(), start, time_zone="UTC", generated_at=GENERATED, formulation=chosen)
+        build_plan(protocol, Patient(), start, zone=load_zone("UTC"), generated_at=GENERATED, formulation=chosen)
     assert refused.value.rule_id == "amount"
     suggested = Decimal(re.search(r"adding (\S+) mg capsules", str(refused.value)).group(1))
     fixed = Formulation("capsule", (*strengths, suggested))

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_golden import HOSTILE_LABEL, PLANS
 
+from titrate.core.wallclock import load_zone
 from titrate.formats import render
 from titrate.formats.csv_format import spreadsheet_safe
 from titrate.formats.markdown import markdown_safe
@@ -65,7 +66,7 @@ def test_any_label_renders_in_every_format_and_reads_back_from_csv_and_json(labe
     from titrate.core.protocols import PROTOCOLS
     from titrate.formats import FORMATS
 
-    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
+    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), zone=load_zone("UTC"),
                       generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), days=2)
     # The PDF is the handout's HTML drawn by WeasyPrint, too slow for every example: test_pdf.py covers it.
     rendered = {fmt: render(plan, fmt) for fmt in FORMATS if fmt != "pdf"}

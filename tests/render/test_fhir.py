@@ -18,6 +18,7 @@ from titrate.core.model import Override, Patient, Washout
 from titrate.core.protocols import PROTOCOLS
 from titrate.core.record import replace
 from titrate.core.revise import adjust
+from titrate.core.wallclock import load_zone
 from titrate.formats import render
 
 UCUM = "http://unitsofmeasure.org"
@@ -88,7 +89,7 @@ def test_the_daily_maximum_is_4_5_mg_or_3_mg_with_spasticity_unless_overridden()
 
     assert maxima(PLANS["classic-london"]) == {4.5}
     assert maxima(PLANS["nuuk-hostile"]) == {3}
-    overridden = build_plan(PROTOCOLS["classic"], Patient(spasticity=True), date(2026, 12, 1), time_zone="UTC",
+    overridden = build_plan(PROTOCOLS["classic"], Patient(spasticity=True), date(2026, 12, 1), zone=load_zone("UTC"),
                             generated_at=GENERATED, days=3, overrides=(Override("spasticity", "neurologist agrees"),))
     assert maxima(overridden) == {4.5}
 
@@ -109,7 +110,7 @@ def test_the_contained_medication_is_compounded_naltrexone_with_its_strength():
 
 
 def test_drops_are_sublingual_and_measured_per_drop():
-    plan = build_plan(PROTOCOLS["gentle"], Patient(), date(2026, 12, 1), time_zone="UTC", generated_at=GENERATED,
+    plan = build_plan(PROTOCOLS["gentle"], Patient(), date(2026, 12, 1), zone=load_zone("UTC"), generated_at=GENERATED,
                       days=8, formulation=Formulation("drops", concentration_mg=Decimal("0.5")))
     request = request_of(plan)
     assert request["contained"][0]["ingredient"][0]["strength"]["denominator"]["code"] == "[drp]"
@@ -137,8 +138,8 @@ def test_warnings_overrides_notes_washout_review_and_adjustments_are_notes():
         "Note (glatiramer): 'Copaxone' is glatiramer: no conflict with LDN is known"]
     assert notes[-1] == ("Note (review): the plan ends before 60 days at the target of 4.5 mg: review with the "
                          "clinician on 2027-04-29, the day after the last dose")
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 10), time_zone="UTC", generated_at=GENERATED,
-                      washout=Washout("tramadol", date(2026, 12, 1), 9))
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 10), zone=load_zone("UTC"),
+                      generated_at=GENERATED, washout=Washout("tramadol", date(2026, 12, 1), 9))
     revised = adjust(plan, "step-back", date(2027, 1, 20), "flare of fatigue", generated_at=GENERATED, days=14)
     notes = [note["text"] for note in request_of(revised)["note"]]
     assert "Note (washout): last opioid dose (tramadol) on 2026-12-01; the earliest safe start is 2026-12-10, 9 " \

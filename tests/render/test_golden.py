@@ -17,6 +17,7 @@ from titrate.core.formulations import Formulation
 from titrate.core.model import Override, Patient
 from titrate.core.protocols import PROTOCOLS
 from titrate.core.refills import Supply
+from titrate.core.wallclock import load_zone
 from titrate.formats import render
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -25,15 +26,15 @@ HOSTILE_LABEL = '=HYPERLINK("http://x") | *Ann* <b>O\'Neil</b>, "Jr"\nline two'
 
 PLANS = {
     "classic-london": build_plan(PROTOCOLS["classic"], Patient(label="Jane Doe"), date(2026, 12, 1),
-                                 time_zone="Europe/London", generated_at=GENERATED),
+                                 zone=load_zone("Europe/London"), generated_at=GENERATED),
     "nuuk-hostile": build_plan(PROTOCOLS["gentle"], Patient(label=HOSTILE_LABEL, spasticity=True),
-                               date(2026, 3, 20), time_zone="America/Nuuk", dose_time=time(23, 30),
+                               date(2026, 3, 20), zone=load_zone("America/Nuuk"), dose_time=time(23, 30),
                                generated_at=GENERATED, days=16),
     "berlin-morning-overrides": build_plan(
         PROTOCOLS["classic"],
         Patient(label="K. Müller", conditions=("Hepatitis C", "multiple sclerosis"),
                 medications=("Rebif", "Copaxone", "=1+1 | *magnesium*")),
-        date(2027, 3, 20), time_zone="Europe/Berlin", dose_time=time(8, 0), generated_at=GENERATED, days=40,
+        date(2027, 3, 20), zone=load_zone("Europe/Berlin"), dose_time=time(8, 0), generated_at=GENERATED, days=40,
         formulation=Formulation("liquid", concentration_mg=Decimal("1")), supply=Supply(supply_days=30, lead_days=10,
                                                                                         shelf_life_days=14),
         overrides=(Override("liver", "hepatologist agrees; LFTs normal, 2027-03-01"),
@@ -64,8 +65,8 @@ def _course():
     """A short course: a step back after a flare, then a stop, so the calendar cancels the dropped days."""
     from titrate.core.revise import adjust
 
-    first = build_plan(PROTOCOLS["classic"], Patient(label="Jane Doe"), date(2026, 12, 1), time_zone="Europe/London",
-                       generated_at=GENERATED, days=40)
+    first = build_plan(PROTOCOLS["classic"], Patient(label="Jane Doe"), date(2026, 12, 1),
+                       zone=load_zone("Europe/London"), generated_at=GENERATED, days=40)
     back = adjust(first, "step-back", date(2026, 12, 20), "flare: leg stiffness", generated_at=GENERATED, days=7)
     return back, adjust(back, "stop", date(2027, 1, 5), "patient's choice", generated_at=GENERATED)
 

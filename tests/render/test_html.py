@@ -20,6 +20,7 @@ from titrate.core.model import Patient
 from titrate.core.protocols import PROTOCOLS
 from titrate.core.record import replace
 from titrate.core.revise import adjust
+from titrate.core.wallclock import load_zone
 from titrate.formats import render
 
 
@@ -190,7 +191,7 @@ def test_the_hostile_label_is_text_and_made_no_markup():
 @pytest.mark.parametrize("label", ["</title><script>alert(1)</script>", "<!--", "]]><svg onload=alert(1)>",
                                    "a\x00b\x0bc\x1bd", "&amp; &lt;"])
 def test_labels_that_look_like_markup_stay_text(label):
-    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
+    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), zone=load_zone("UTC"),
                       generated_at=GENERATED, days=3)
     document = parse(render(plan, "html"))
     assert document.find(".//script") is None
@@ -218,7 +219,7 @@ def test_the_print_rules_number_pages_and_keep_rows_whole():
 
 
 def test_a_long_plan_has_a_row_for_every_day():
-    plan = build_plan(PROTOCOLS["gentle"], Patient(label="Long"), date(2027, 1, 1), time_zone="America/Chicago",
+    plan = build_plan(PROTOCOLS["gentle"], Patient(label="Long"), date(2027, 1, 1), zone=load_zone("America/Chicago"),
                       generated_at=datetime(2026, 12, 1, tzinfo=timezone.utc), days=400,
                       formulation=Formulation("drops", concentration_mg=Decimal("0.5")))
     document = parse(render(plan, "html"))
@@ -244,7 +245,7 @@ def test_the_chart_draws_a_step_back_and_the_climb_after_it():
 
 
 def test_a_ten_year_chart_keeps_its_date_labels_few():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 1, 1), time_zone="UTC", generated_at=GENERATED,
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 1, 1), zone=load_zone("UTC"), generated_at=GENERATED,
                       days=3660)
     svg = chart_of(plan)
     months = [t.text for t in svg.iter(f"{SVG}text") if t.text[:3] in ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -253,7 +254,7 @@ def test_a_ten_year_chart_keeps_its_date_labels_few():
 
 
 def test_a_short_chart_has_weekly_date_labels():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="UTC", generated_at=GENERATED,
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), zone=load_zone("UTC"), generated_at=GENERATED,
                       days=20)
     labels = [t.text for t in chart_of(plan).iter(f"{SVG}text")]
     # from the first order date to the review, the day after the last dose
@@ -271,7 +272,7 @@ def test_the_review_keeps_its_chart_label_when_a_reorder_date_is_close():
 def test_a_washout_gives_the_opioid_free_date_and_a_stop_its_last_day():
     from titrate.core.model import Washout
 
-    plan = build_plan(PROTOCOLS["classic"], Patient(label="W"), date(2026, 12, 10), time_zone="Europe/London",
+    plan = build_plan(PROTOCOLS["classic"], Patient(label="W"), date(2026, 12, 10), zone=load_zone("Europe/London"),
                       generated_at=GENERATED, washout=Washout("tramadol", date(2026, 12, 1), 9))
     stopped = adjust(plan, "stop", date(2027, 1, 20), "moving abroad", generated_at=GENERATED)
     document = parse(render(stopped, "html"))
@@ -291,7 +292,7 @@ def test_a_washout_gives_the_opioid_free_date_and_a_stop_its_last_day():
 
 @given(st.text(max_size=60))
 def test_any_label_reads_back_as_the_same_text_and_makes_no_element(label):
-    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
+    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), zone=load_zone("UTC"),
                       generated_at=GENERATED, days=2)
     document = parse(render(plan, "html"))
     expected = "".join(" " if unicodedata.category(char) == "Cc" and char not in "\t\n" else char for char in label)
@@ -305,7 +306,7 @@ def test_any_label_reads_back_as_the_same_text_and_makes_no_element(label):
 
 
 def test_a_date_the_zone_skipped_is_no_day_of_its_level():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 20), time_zone="Pacific/Apia",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 20), zone=load_zone("Pacific/Apia"),
                       generated_at=GENERATED, days=20)  # Samoa skipped 30 December 2011
     rows = [[text_of(cell) for cell in row.findall("td")]
             for row in section(parse(render(plan, "html")), "steps").findall(".//tbody/tr")]

@@ -128,7 +128,7 @@ def test_hostile_label_is_escaped_and_reads_back_whole():
 
 def test_lines_fold_at_75_octets_without_splitting_a_character():
     label = "Zoë Ångström-Øverby 山田太郎 " * 6
-    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), time_zone="UTC",
+    plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), zone=load_zone("UTC"),
                       generated_at=GENERATED, days=2)
     data = render(plan, "ics").encode("utf-8")
     for line in data.split(b"\r\n"):
@@ -139,7 +139,7 @@ def test_lines_fold_at_75_octets_without_splitting_a_character():
 
 def test_control_characters_in_a_label_do_not_break_the_file():
     plan = build_plan(PROTOCOLS["classic"], Patient(label="A\x07B\r\nC;D,E\\F"), date(2026, 12, 1),
-                      time_zone="UTC", generated_at=GENERATED, days=2)
+                      zone=load_zone("UTC"), generated_at=GENERATED, days=2)
     assert calendar_names(parse(render(plan, "ics"))) == "LDN plan: A B\nC;D,E\\F"
 
 
@@ -180,9 +180,9 @@ def test_same_plan_same_bytes_and_dtstamp_from_the_plan():
 
 
 def test_a_revised_plan_keeps_uids_and_raises_the_sequence():
-    first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2026, 12, 1), time_zone="UTC",
+    first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2026, 12, 1), zone=load_zone("UTC"),
                        generated_at=GENERATED)
-    revised = build_plan(PROTOCOLS["gentle"], Patient(label="Ann"), date(2026, 12, 1), time_zone="UTC",
+    revised = build_plan(PROTOCOLS["gentle"], Patient(label="Ann"), date(2026, 12, 1), zone=load_zone("UTC"),
                          generated_at=GENERATED + timedelta(days=3), revision=2)
     old = {event.uid: event for event in parse(render(first, "ics")).events}
     new = {event.uid: event for event in parse(render(revised, "ics")).events}
@@ -192,7 +192,7 @@ def test_a_revised_plan_keeps_uids_and_raises_the_sequence():
 
 
 def test_vtimezone_agrees_with_icalendars_own_reading_of_it():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 3, 1), time_zone="America/New_York",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 3, 1), zone=load_zone("America/New_York"),
                       generated_at=GENERATED, days=300)
     from_file = tzinfo_from_icalendar_vtimezone(render(plan, "ics"), plan.time_zone)
     zone = ZoneInfo(plan.time_zone)
@@ -217,7 +217,7 @@ dst_season_starts = st.builds(date, st.integers(2000, 2100), st.sampled_from([2,
 @example(PROTOCOLS["gentle"], False, "Pacific/Apia", date(2011, 12, 20), 30, time(21, 30))
 def test_calendar_occurrences_equal_the_plan_in_any_zone(protocol, spasticity, zone, start, days, dose_time):
     assume(date_exists(start, load_zone(zone)))  # a plan across a skipped date leaves it out
-    plan = build_plan(protocol, Patient(spasticity=spasticity), start, time_zone=zone, generated_at=GENERATED,
+    plan = build_plan(protocol, Patient(spasticity=spasticity), start, zone=load_zone(zone), generated_at=GENERATED,
                       dose_time=dose_time, days=days)
     assert_calendar_matches_plan(plan, render(plan, "ics"))
 
@@ -228,7 +228,7 @@ def test_a_phone_that_imports_each_revision_keeps_exactly_the_newest_doses_acros
     from titrate.core.revise import adjust
 
     # London's clocks go forward on 2027-03-28; the plan steps back over it, then stops before its end.
-    first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 2, 1), time_zone="Europe/London",
+    first = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 2, 1), zone=load_zone("Europe/London"),
                        generated_at=GENERATED, days=90)
     back = adjust(first, "step-back", date(2027, 3, 20), "flare", generated_at=GENERATED, days=14)
     stopped = adjust(back, "stop", date(2027, 4, 10), "no benefit", generated_at=GENERATED)

@@ -32,8 +32,8 @@ SUMMARY = re.compile(r"(\d+) created, (\d+) updated, (\d+) deleted, (\d+) unchan
 
 
 def revisions(label):
-    first = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 3, 28), time_zone="America/Santiago",
-                       generated_at=GENERATED, days=30, dose_time=time(23, 0))
+    first = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 3, 28),
+                       zone=load_zone("America/Santiago"), generated_at=GENERATED, days=30, dose_time=time(23, 0))
     retimed = adjust(first, "retime", date(2026, 4, 3), "sleeps better later", generated_at=GENERATED,
                      time=time(23, 30))
     stepped = adjust(retimed, "step-back", date(2026, 4, 13), "headaches", generated_at=GENERATED, days=7)
@@ -235,7 +235,7 @@ def test_sync_warns_of_days_that_newer_zone_rules_move(account, tmp_path):
 
     server, user, password = account
     plan = build_plan(PROTOCOLS["classic"], Patient(label="Jo Casablanca"), date(2026, 9, 17),
-                      time_zone="Africa/Casablanca", generated_at=GENERATED, days=5)
+                      zone=load_zone("Africa/Casablanca"), generated_at=GENERATED, days=5)
     # as made with tzdata 2025b, which kept Morocco at UTC+1 through the autumn of 2026
     older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 15, tzinfo=timezone.utc),
                                                         timedelta(hours=1)),))
@@ -249,7 +249,7 @@ def test_sync_warns_of_days_that_newer_zone_rules_move(account, tmp_path):
 def test_a_plan_never_touches_another_plans_events_in_the_same_calendar(account, tmp_path):
     server, user, password = account
     make = lambda plan_id, days: build_plan(  # noqa: E731
-        PROTOCOLS["classic"], Patient(label="Kim Shared"), date(2026, 5, 1), time_zone="America/Santiago",
+        PROTOCOLS["classic"], Patient(label="Kim Shared"), date(2026, 5, 1), zone=load_zone("America/Santiago"),
         generated_at=GENERATED, days=days, plan_id=plan_id)
     other, mine = make("kim-2", 3), make("kim", 4)  # "kim-2-..." UIDs start with "kim-"
     for name, plan in (("other.json", other), ("mine.json", mine)):

@@ -10,15 +10,15 @@ from hypothesis import strategies as st
 from titrate.core.engine import build_plan, derive_plan_id, sha256_hex
 from titrate.core.model import Patient, Phase, is_plan_id
 from titrate.core.protocols import PROTOCOLS, tune
+from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 
 GENERATED = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
 START = date(2026, 12, 1)
 
 
-def plan(protocol="classic", patient=Patient(), **kwargs):
-    kwargs.setdefault("time_zone", "Europe/London")
-    return build_plan(PROTOCOLS[protocol], patient, START, generated_at=GENERATED, **kwargs)
+def plan(protocol="classic", patient=Patient(), time_zone="Europe/London", **kwargs):
+    return build_plan(PROTOCOLS[protocol], patient, START, zone=load_zone(time_zone), generated_at=GENERATED, **kwargs)
 
 
 def doses(built):
@@ -72,7 +72,7 @@ def test_a_target_below_the_first_dose_starts_at_the_target():
 
 def test_a_step_that_overshoots_the_target_stops_at_it():
     tuned = tune("classic", step_mg=Decimal("1"))
-    built = build_plan(tuned, Patient(), START, time_zone="UTC", generated_at=GENERATED)
+    built = build_plan(tuned, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED)
     assert sorted({str(day.dose_mg) for day in built.days}) == ["1.5", "2.5", "3.5", "4.5"]
     assert "customised" in tuned.summary
 
@@ -119,7 +119,7 @@ def test_the_plan_ids_sha256_is_sha256_whichever_implementation_loads(data, monk
 
 
 def test_dose_time_is_kept_as_local_wall_clock_across_the_spring_change():
-    built = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 3, 20), time_zone="Europe/Berlin",
+    built = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 3, 20), zone=load_zone("Europe/Berlin"),
                        generated_at=GENERATED, dose_time=time(21, 30), days=20)
     assert {day.time for day in built.days} == {time(21, 30)}
     assert built.time_zone == "Europe/Berlin"
@@ -127,7 +127,7 @@ def test_dose_time_is_kept_as_local_wall_clock_across_the_spring_change():
 
 def test_an_ambiguous_dose_time_is_the_first_of_the_two():
     # America/Santiago went back from 24:00 to 23:00 on 2000-03-11: 23:00 happened twice.
-    built = build_plan(PROTOCOLS["classic"], Patient(), date(2000, 3, 10), time_zone="America/Santiago",
+    built = build_plan(PROTOCOLS["classic"], Patient(), date(2000, 3, 10), zone=load_zone("America/Santiago"),
                        generated_at=GENERATED, dose_time=time(23, 0, fold=1), days=3)
     assert all(day.time.fold == 0 for day in built.days) and built.dose_time.fold == 0
 

@@ -11,12 +11,13 @@ from titrate.core.engine import build_plan
 from titrate.core.model import Override, Patient
 from titrate.core.protocols import PROTOCOLS
 from titrate.core.revise import adjust
+from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 from titrate.formats import plan_json as plan_io
 
 GENERATED = datetime(2026, 11, 25, tzinfo=timezone.utc)
 PLAN = build_plan(PROTOCOLS["gentle"], Patient(label="Ann", spasticity=True), date(2026, 12, 1),
-                  time_zone="Australia/Sydney", generated_at=GENERATED)
+                  zone=load_zone("Australia/Sydney"), generated_at=GENERATED)
 DATA = json.loads(plan_io.dumps(PLAN))
 V1 = Path(__file__).parent / "plans_v1"
 

@@ -10,15 +10,17 @@ import pytest
 
 from titrate.core.diff import diff
 from titrate.core.engine import build_plan
-from titrate.core.model import EventKind, Override, Patient, Protocol, Step, Washout
+from titrate.core.model import AdjustmentKind, EventKind, Override, Patient, Protocol, Step, Washout
 from titrate.core.protocols import PROTOCOLS, parse_protocol_file
 from titrate.core.revise import adjust
+from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 
 GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
 START = date(2026, 12, 1)
 # classic: 1.5 mg days 1-14 (Dec 1-14), 3 mg days 15-28 (Dec 15-28), 4.5 mg from day 29 (Dec 29), 90 days there
-PLAN = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, time_zone="Europe/London", generated_at=GENERATED)
+PLAN = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, zone=load_zone("Europe/London"),
+                  generated_at=GENERATED)
 
 
 def doses(plan, first, last):
@@ -70,7 +72,7 @@ def test_target_settles_lower_at_once_or_climbs_higher_within_the_rules():
     with pytest.raises(RefusedError) as refused:
         adjust(PLAN, "target", date(2027, 1, 10), "more", generated_at=GENERATED, dose_mg=Decimal("6"))
     assert refused.value.rule == "ceiling"
-    spastic = build_plan(PROTOCOLS["classic"], Patient(spasticity=True), START, time_zone="UTC",
+    spastic = build_plan(PROTOCOLS["classic"], Patient(spasticity=True), START, zone=load_zone("UTC"),
                          generated_at=GENERATED)
     with pytest.raises(RefusedError) as refused:
         adjust(spastic, "target", date(2027, 1, 10), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
@@ -153,18 +155,18 @@ def test_diff_matches_days_by_date_and_events_by_key():
         ("review", date(2027, 2, 27), date(2027, 3, 6)), ("reorder-20270331", None, date(2027, 3, 24))]
     assert diff(held, held).empty
     with pytest.raises(InputError, match="two different plans"):
-        diff(PLAN, build_plan(PROTOCOLS["classic"], Patient(label="Bo"), START, time_zone="UTC",
+        diff(PLAN, build_plan(PROTOCOLS["classic"], Patient(label="Bo"), START, zone=load_zone("UTC"),
                               generated_at=GENERATED))
 
 
 def test_washout_sets_the_earliest_start_and_an_event():
     washout = Washout("tramadol", date(2026, 11, 20), 10)
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 11, 30), time_zone="UTC", generated_at=GENERATED,
-                      washout=washout)
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 11, 30), zone=load_zone("UTC"),
+                      generated_at=GENERATED, washout=washout)
     assert [(e.key, e.date) for e in plan.events if e.kind.value == "washout-end"] == [("washout-end",
                                                                                          date(2026, 11, 30))]
     with pytest.raises(RefusedError) as refused:
-        build_plan(PROTOCOLS["classic"], Patient(), date(2026, 11, 29), time_zone="UTC", generated_at=GENERATED,
+        build_plan(PROTOCOLS["classic"], Patient(), date(2026, 11, 29), zone=load_zone("UTC"), generated_at=GENERATED,
                    washout=washout)
     assert refused.value.rule == "washout" and "2026-11-30" in refused.value.detail
     for days in (6, 15):
@@ -174,10 +176,10 @@ def test_washout_sets_the_earliest_start_and_an_event():
 
 def test_review_defaults_to_60_days_at_target_or_the_day_after_a_short_plan():
     assert PLAN.event(EventKind.REVIEW).date == date(2027, 2, 27)
-    short = build_plan(PROTOCOLS["classic"], Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40)
+    short = build_plan(PROTOCOLS["classic"], Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED, days=40)
     review = [e for e in short.events if e.kind.value == "review"]
     assert [e.date for e in review] == [date(2027, 1, 10)]  # the day after day 40
-    none = build_plan(PROTOCOLS["classic"], Patient(), START, time_zone="UTC", generated_at=GENERATED,
+    none = build_plan(PROTOCOLS["classic"], Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED,
                       review_after_days=None)
     assert not [e for e in none.events if e.kind.value == "review"]
 
@@ -185,7 +187,7 @@ def test_review_defaults_to_60_days_at_target_or_the_day_after_a_short_plan():
 def test_a_custom_step_list_is_checked_step_by_step():
     uneven = parse_protocol_file('name = "slow"\nnote = "uneven"\n[[steps]]\ndose_mg = 1.5\ndays = 10\n'
                                  '[[steps]]\ndose_mg = 3\ndays = 21\n[[steps]]\ndose_mg = 4.5\n')
-    plan = build_plan(uneven, Patient(), START, time_zone="UTC", generated_at=GENERATED)
+    plan = build_plan(uneven, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED)
     assert doses(plan, date(2026, 12, 10), date(2026, 12, 11)) == ["1.5", "3"]
     assert doses(plan, date(2026, 12, 31), date(2027, 1, 1)) == ["3", "4.5"]
     for text, rule, says in [
@@ -196,7 +198,7 @@ def test_a_custom_step_list_is_checked_step_by_step():
          'days = 7\n[[steps]]\ndose_mg = 6\n', "ceiling", "step 4 (6 mg"),
     ]:
         with pytest.raises(RefusedError) as refused:
-            build_plan(parse_protocol_file(text), Patient(), START, time_zone="UTC", generated_at=GENERATED)
+            build_plan(parse_protocol_file(text), Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED)
         assert refused.value.rule == rule and says in refused.value.detail
 
 
@@ -216,7 +218,7 @@ def test_a_malformed_protocol_file_is_bad_input(text, says):
 
 def test_an_adjustment_after_a_date_the_zone_skipped_starts_on_its_own_date():
     # Samoa skipped 2011-12-30: day 10 of a plan from Dec 20 is Dec 31, and a hold from Jan 5 starts on Jan 5
-    apia = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 20), time_zone="Pacific/Apia",
+    apia = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 20), zone=load_zone("Pacific/Apia"),
                       generated_at=GENERATED, days=40)
     held = adjust(apia, "hold", date(2012, 1, 5), "travel", generated_at=GENERATED, days=7)
     assert [d.cause for d in held.days if d.date in (date(2012, 1, 4), date(2012, 1, 5))] == ["step 2", "hold"]
@@ -229,7 +231,7 @@ def test_an_adjustment_after_a_date_the_zone_skipped_starts_on_its_own_date():
 ])
 def test_a_target_adjustment_is_refused_above_the_limit_even_when_the_plan_ends_before_it(patient, target, rule):
     # 20 days: the climb the new target starts (3 mg for 14 days) outlasts the plan, so no day breaks the rule
-    short = build_plan(PROTOCOLS["classic"], patient, START, time_zone="Europe/London", generated_at=GENERATED,
+    short = build_plan(PROTOCOLS["classic"], patient, START, zone=load_zone("Europe/London"), generated_at=GENERATED,
                        days=20)
     with pytest.raises(RefusedError) as refused:
         adjust(short, "target", date(2026, 12, 10), "more", generated_at=GENERATED, dose_mg=target)
@@ -248,7 +250,7 @@ def test_the_review_counts_60_days_from_when_the_target_in_force_was_last_reache
 
 
 def test_a_higher_target_climbs_at_the_protocols_pace_from_where_the_patient_is():
-    settled = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, time_zone="Europe/London",
+    settled = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, zone=load_zone("Europe/London"),
                          generated_at=GENERATED, target_mg=Decimal("3"))  # 1.5 mg Dec 1-14, 3 mg from Dec 15
     # two days into 3 mg: stay there for its 7-day minimum (Dec 15-21), then 4.5 mg
     after_a_rise = adjust(settled, "target", date(2026, 12, 17), "more", generated_at=GENERATED,
@@ -277,10 +279,11 @@ def test_a_revision_warns_about_fills_already_ordered_that_now_hold_other_doses(
 
 def test_a_higher_target_climbs_at_the_same_pace_whether_planned_or_adjusted():
     flat = Protocol("flat", (Step(Decimal("1.5"), None),), "1.5 mg from then on")
-    planned = build_plan(flat, Patient(), START, time_zone="UTC", generated_at=GENERATED, target_mg=Decimal("4.5"))
+    planned = build_plan(flat, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED,
+                         target_mg=Decimal("4.5"))
     assert doses(planned, date(2026, 12, 14), date(2026, 12, 29)) == ["1.5"] + ["3"] * 14 + ["4.5"]
     # the same climb as an adjustment from Dec 21: 3 mg for as long as planning holds it, then 4.5 mg
-    adjusted = adjust(build_plan(flat, Patient(), START, time_zone="UTC", generated_at=GENERATED), "target",
+    adjusted = adjust(build_plan(flat, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED), "target",
                       date(2026, 12, 21), "more", generated_at=GENERATED, dose_mg=Decimal("4.5"))
     assert doses(adjusted, date(2026, 12, 20), date(2027, 1, 4)) == ["1.5"] + ["3"] * 14 + ["4.5"]
 
@@ -290,3 +293,20 @@ def test_a_step_back_shorter_than_a_week_is_refused_because_the_dose_rises_after
         adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=6)
     assert refused.value.rule == "gradual" and "at least 7 days (got 6)" in refused.value.detail
     assert adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=7).revision == 2
+
+
+def test_a_step_back_during_the_wait_before_a_higher_target_resumes_a_full_week_at_the_level():
+    # `titrate plan --start 2027-01-04`, then `titrate adjust --from 2027-01-20` with --target 3, --target 4.5
+    # and --step-back --for 7: the wait at 3 mg before climbing to 4.5 mg was resumed as a step that never
+    # ended, and building the plan crashed (int + None). Resumed, the level is held the 7-day minimum again.
+    from titrate.service.plans import AdjustmentRequest, PlanRequest, adjust_plan, make_plan, read_plan, write_plan
+
+    made = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    plan = make_plan(PlanRequest(start=date(2027, 1, 4), time_zone="Etc/UTC"), generated_at=made)
+    on = date(2027, 1, 20)
+    for kind, values in (("target", {"dose_mg": Decimal(3)}), ("target", {"dose_mg": Decimal("4.5")}),
+                         ("step-back", {"days": 7})):
+        plan = adjust_plan(plan, AdjustmentRequest(AdjustmentKind(kind), on, "why", **values), generated_at=made)
+    # 1.5 mg a week (one level down from 3 mg), 3 mg a week again, then 4.5 mg
+    assert doses(plan, date(2027, 1, 18), date(2027, 2, 4)) == ["3"] * 2 + ["1.5"] * 7 + ["3"] * 7 + ["4.5"] * 2
+    assert plan.revision == 4 and read_plan(write_plan(plan)) == plan

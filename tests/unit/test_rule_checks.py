@@ -41,12 +41,12 @@ from titrate.core.rules import (
     enforce_plan,
     enforce_request,
 )
-from titrate.core.wallclock import EVENING_WINDOW, Window
+from titrate.core.wallclock import EVENING_WINDOW, Window, load_zone
 from titrate.errors import InputError, RefusedError
 
 GENERATED = datetime(2026, 11, 25, tzinfo=timezone.utc)
 START = date(2026, 12, 1)
-PLAN = build_plan(PROTOCOLS["classic"], Patient(), START, time_zone="UTC", generated_at=GENERATED)
+PLAN = build_plan(PROTOCOLS["classic"], Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED)
 CLASSIC = PROTOCOLS["classic"]
 MG = Decimal
 
@@ -259,7 +259,7 @@ def test_amount_refuses_a_text_that_does_not_say_what_is_dispensed():
 
 
 def test_amount_measures_liquids_against_their_concentration():
-    liquid = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, days=20,
+    liquid = build_plan(CLASSIC, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED, days=20,
                         formulation=Formulation("liquid", concentration_mg=MG("1")))
     assert breaches("amount", liquid) == []
     days = list(liquid.days)
@@ -314,7 +314,7 @@ def test_supply_refuses_fills_that_stop_before_the_plan_does():
 def test_supply_names_the_supply_for_a_liquid_whose_shelf_life_is_longer():
     from titrate.core.refills import Supply
 
-    liquid = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40,
+    liquid = build_plan(CLASSIC, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED, days=40,
                         formulation=Formulation("liquid", concentration_mg=MG("1")),
                         supply=Supply(supply_days=14, lead_days=7, shelf_life_days=30))
     days = [(d.date, d.dispense) for d in liquid.days[:15]]
@@ -327,7 +327,7 @@ def test_supply_names_the_supply_for_a_liquid_whose_shelf_life_is_longer():
 def test_supply_names_the_shelf_life_of_a_liquid():
     from titrate.core.refills import Supply
 
-    liquid = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, days=40,
+    liquid = build_plan(CLASSIC, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED, days=40,
                         formulation=Formulation("liquid", concentration_mg=MG("1")),
                         supply=Supply(supply_days=30, lead_days=7, shelf_life_days=14))
     assert breaches("supply", liquid) == []
@@ -346,7 +346,7 @@ def test_washout_refuses_a_start_before_the_opioid_free_days_are_over():
     assert request_breaches("washout", washout=washout, start=START - timedelta(days=1)) == [
         "the start 2026-11-30 is 1 days too early: the last dose of tramadol was on 2026-11-24, so the earliest safe "
         "start is 2026-12-01 (7 days opioid-free)"]
-    planned = build_plan(CLASSIC, Patient(), START, time_zone="UTC", generated_at=GENERATED, washout=washout)
+    planned = build_plan(CLASSIC, Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED, washout=washout)
     assert breaches("washout", planned) == []
     without_event = replace(planned, events=tuple(e for e in planned.events if e.kind != EventKind.WASHOUT_END))
     assert breaches("washout", without_event) == ["the plan has no 'opioid-free from' event on 2026-12-01"]
@@ -440,7 +440,7 @@ def test_overridable_screen_refusals_lift_only_with_their_own_override():
 ])
 def test_a_warning_or_note_removed_from_a_plan_by_hand_is_refused(medication, condition, rule):
     facts = {"medications": (medication,)} if medication else {"conditions": (condition,)}
-    plan = build_plan(CLASSIC, Patient(**facts), START, time_zone="UTC", generated_at=GENERATED, days=30)
+    plan = build_plan(CLASSIC, Patient(**facts), START, zone=load_zone("UTC"), generated_at=GENERATED, days=30)
     assert breaches(rule, plan) == []
     stripped = replace(plan, warnings=tuple(f for f in plan.warnings if f.rule != rule),
                        notes=tuple(f for f in plan.notes if f.rule != rule))

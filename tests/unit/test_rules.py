@@ -11,10 +11,10 @@ from titrate.core.protocols import PROTOCOLS
 from titrate.core.record import replace
 from titrate.core.refills import plan_refills
 from titrate.core.rules import RULES, enforce_plan
-from titrate.core.wallclock import Window
+from titrate.core.wallclock import Window, load_zone
 from titrate.errors import RefusedError
 
-PLAN = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="UTC",
+PLAN = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), zone=load_zone("UTC"),
                   generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
 
 

@@ -50,7 +50,7 @@ def test_no_name_opens_a_file_outside_tzdatas_zones(name):
 
 
 def test_a_plan_records_the_tz_database_version_in_json_and_explain():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), time_zone="Europe/London",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), zone=load_zone("Europe/London"),
                       generated_at=GENERATED, days=5)
     assert plan.tzdata == tzdata.IANA_VERSION
     assert f'"tzdata": "{tzdata.IANA_VERSION}"' in dumps(plan)
@@ -58,14 +58,14 @@ def test_a_plan_records_the_tz_database_version_in_json_and_explain():
 
 
 def test_a_plan_made_with_the_same_rules_has_no_moved_days():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 9, 1), time_zone="Africa/Casablanca",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 9, 1), zone=load_zone("Africa/Casablanca"),
                       generated_at=GENERATED, days=60)
     assert moved_days(loads(dumps(plan))) == []
 
 
 def test_a_plan_made_with_older_rules_names_the_days_the_new_rules_move():
     # As titrate with tzdata 2025b would have recorded it: Casablanca at +01:00 all autumn.
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 9, 15), time_zone="Africa/Casablanca",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 9, 15), zone=load_zone("Africa/Casablanca"),
                       generated_at=GENERATED, days=10)
     older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 13, tzinfo=timezone.utc),
                                                         timedelta(hours=1)),))
@@ -78,7 +78,7 @@ def test_a_plan_made_with_older_rules_names_the_days_the_new_rules_move():
 
 
 def test_a_plan_without_recorded_offsets_moves_nothing():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 9, 15), time_zone="Africa/Casablanca",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 9, 15), zone=load_zone("Africa/Casablanca"),
                       generated_at=GENERATED, days=10)
     assert moved_days(replace(plan, utc_offsets=())) == []
 
@@ -98,7 +98,7 @@ def test_apia_skipped_2011_12_30():
 
 
 def test_a_plan_across_apias_missing_day_skips_it_with_a_note_and_counts_real_days():
-    plan = build_plan(PROTOCOLS["gentle"], Patient(), date(2011, 12, 24), time_zone="Pacific/Apia",
+    plan = build_plan(PROTOCOLS["gentle"], Patient(), date(2011, 12, 24), zone=load_zone("Pacific/Apia"),
                       generated_at=GENERATED, days=14)
     dates = [day.date for day in plan.days]
     assert date(2011, 12, 30) not in dates and len(dates) == 14 and dates[-1] == date(2012, 1, 7)
@@ -111,19 +111,19 @@ def test_a_plan_across_apias_missing_day_skips_it_with_a_note_and_counts_real_da
 
 
 def test_an_end_date_across_the_missing_day_counts_only_real_days():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 29), time_zone="Pacific/Apia",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 29), zone=load_zone("Pacific/Apia"),
                       generated_at=GENERATED, until=date(2012, 1, 2))
     assert [day.date.day for day in plan.days] == [29, 31, 1, 2]
 
 
 def test_a_start_on_the_missing_day_is_bad_input():
     with pytest.raises(InputError, match="2011-12-30 is not a date in Pacific/Apia"):
-        build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 30), time_zone="Pacific/Apia",
+        build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 30), zone=load_zone("Pacific/Apia"),
                    generated_at=GENERATED, days=3)
 
 
 def test_a_plan_file_that_lists_the_missing_day_is_refused():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 28), time_zone="Pacific/Apia",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2011, 12, 28), zone=load_zone("Pacific/Apia"),
                       generated_at=GENERATED, days=3)
     text = dumps(plan).replace("2011-12-31", "2011-12-30")
     with pytest.raises(InputError):
@@ -143,7 +143,7 @@ def test_santiagos_repeated_hour_keeps_the_dose_at_its_first_occurrence_with_a_n
 
 
 def test_the_repeated_hour_dose_is_one_utc_event_in_the_calendar():
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 4, 2), time_zone="America/Santiago",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 4, 2), zone=load_zone("America/Santiago"),
                       generated_at=GENERATED, days=5, dose_time=time(23, 30))
     text = render(plan, "ics")
     assert "DTSTART:20260405T023000Z\r\nDTEND:20260405T040000Z\r\n" in text
@@ -154,7 +154,7 @@ def test_the_repeated_hour_dose_is_one_utc_event_in_the_calendar():
 def test_all_day_reminders_ring_at_nine_in_the_plans_zone_as_an_absolute_time():
     from ics_reading import parse
 
-    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 1, 10), time_zone="Australia/Sydney",
+    plan = build_plan(PROTOCOLS["classic"], Patient(), date(2027, 1, 10), zone=load_zone("Australia/Sydney"),
                       generated_at=GENERATED, days=40)
     text = render(plan, "ics")
     all_day = [event for event in parse(text).events if not isinstance(event.dtstart, datetime)]

@@ -8,7 +8,7 @@ from typing import Any
 
 from titrate.core.model import Adjustment, DoseDay, Event, Plan
 from titrate.core.record import Record
-from titrate.core.wallclock import date_exists, dose_clock, first_instant, load_zone
+from titrate.core.wallclock import date_exists, dose_clock, first_instant
 from titrate.errors import InputError
 
 __all__ = ["DayChange", "EventChange", "PlanDiff", "diff", "moved_days"]
@@ -20,9 +20,15 @@ class DayChange(Record):
     before: DoseDay | None
     after: DoseDay | None
 
+    def __post_init__(self) -> None:
+        if self.before is None and self.after is None:
+            raise InputError("a changed day is there before or after the change")
+
     @property
     def date(self) -> date:
-        return (self.after or self.before).date
+        day = self.after or self.before
+        assert day is not None  # __post_init__
+        return day.date
 
 
 class EventChange(Record):
@@ -31,9 +37,15 @@ class EventChange(Record):
     before: Event | None
     after: Event | None
 
+    def __post_init__(self) -> None:
+        if self.before is None and self.after is None:
+            raise InputError("a changed event is there before or after the change")
+
     @property
     def key(self) -> str:
-        return (self.after or self.before).key
+        event = self.after or self.before
+        assert event is not None  # __post_init__
+        return event.key
 
 
 class PlanDiff(Record):
@@ -92,7 +104,7 @@ def moved_days(plan: Plan) -> list[date]:
     or another instant than the rules the plan was made with (its `utc_offsets`; none recorded: [])."""
     if not plan.utc_offsets:
         return []
-    zone = load_zone(plan.time_zone)
+    zone = plan.zone
     moved = []
     for day in plan.days:
         local = datetime.combine(day.date, day.time)

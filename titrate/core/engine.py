@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from titrate.core import rules, screen
@@ -44,7 +44,6 @@ from titrate.core.wallclock import (
     date_exists,
     day_index,
     dose_clock,
-    load_zone,
     local_dates,
     nth_date,
     ordinary_day,
@@ -71,13 +70,16 @@ def derive_plan_id(label: str | None, start: date) -> str:
 def sha256_hex(data: bytes) -> str:
     """SHA-256 by CPython's own implementation (what hashlib falls back to), imported alone: hashlib
     loads OpenSSL, about 4 ms of every command's start-up for this one id. The digest is the same."""
-    try:
-        from _sha256 import sha256  # CPython 3.11
-    except ImportError:
+    if TYPE_CHECKING:
+        from hashlib import sha256  # what the private modules below implement, as typeshed knows it
+    else:
         try:
-            from _sha2 import sha256  # CPython 3.12 and later
+            from _sha256 import sha256  # CPython 3.11
         except ImportError:
-            from hashlib import sha256
+            try:
+                from _sha2 import sha256  # CPython 3.12 and later
+            except ImportError:
+                from hashlib import sha256
     return sha256(data).hexdigest()
 
 
@@ -90,7 +92,7 @@ class _Segment(Record):
     full: int | None
 
 
-def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: str, generated_at: datetime,
+def build_plan(protocol: Protocol, patient: Patient, start: date, *, zone: ZoneInfo, generated_at: datetime,
                dose_time: time = DEFAULT_DOSE_TIME, target_mg: Decimal | None = None, until: date | None = None,
                days: int | None = None, plan_id: str | None = None, revision: int = 1,
                overrides: tuple[Override, ...] = (), formulation: Formulation | None = None,
@@ -99,15 +101,16 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, time_zone: 
     """A first plan from a protocol, a patient and a start date: the library's short way to build().
 
     Give `until` (the last day) or `days`, or neither for the titration plus `maintenance_days` at the
-    target. `formulation` None takes one capsule of each dose the plan uses.
+    target. `formulation` None takes one capsule of each dose the plan uses. `zone` is the patient's
+    time zone, resolved from its name once by the caller (wallclock.load_zone).
     """
-    inputs = PlanInputs(patient, protocol, start, time_zone, dose_time, formulation, supply,
-                        last_day(start, days, until, time_zone), target_mg, overrides, (), washout,
+    inputs = PlanInputs(patient, protocol, start, zone, dose_time, formulation, supply,
+                        last_day(start, days, until, zone), target_mg, overrides, (), washout,
                         review_after_days, maintenance_days)
     return build(inputs, generated_at=generated_at, plan_id=plan_id, revision=revision)
 
 
-def last_day(start: date, days: int | None, until: date | None, time_zone: str) -> date | None:
+def last_day(start: date, days: int | None, until: date | None, zone: ZoneInfo) -> date | None:
     """The plan's last day from a length in days or an end date (None: the default length). Days are the
     zone's real dates: a date it skipped is no day."""
     if days is not None and until is not None:
@@ -118,7 +121,7 @@ def last_day(start: date, days: int | None, until: date | None, time_zone: str) 
         raise InputError(f"a plan runs 1 to {MAX_DAYS} days (got {days})", field="days")
     if (date.max - start).days <= days:
         raise InputError(f"a plan of {days} days from {start} runs past the last date there is", field="days")
-    return nth_date(start, days, load_zone(time_zone))
+    return nth_date(start, days, zone)
 
 
 def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = None, revision: int = 1,
@@ -128,72 +131,103 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     `cancelled` are the days and events earlier revisions had that this one does not (see revise.py).
     """
     inputs = replace(inputs, patient=screen.with_implied_spasticity(inputs.patient))
-    zone = load_zone(inputs.time_zone)
+    protocol, notes = _checked_request(inputs)
+    segments, times, targets, stop = _schedule(protocol, inputs, inputs.zone)
+    doses = _expand(segments, _day_count(inputs, segments, stop, inputs.zone))
+    formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
+    plan_days = _dose_days(inputs, doses, times, targets, formulation)
+    final_target = segments[-1].dose
+    warnings, screen_notes = screen.findings(inputs.patient)
+    notes += screen_notes + _day_notes(inputs, plan_days, final_target)
+    refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
+    warnings += _late_first_fill(inputs, refills, generated_at)
+    events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
+    notes += event_notes
+    plan = Plan(
+        plan_id=plan_id if plan_id is not None else derive_plan_id(inputs.patient.label, inputs.start),
+        revision=revision, generated_at=generated_at, inputs=inputs, target_mg=final_target,
+        window=_window(inputs.dose_time, inputs.overridden), formulation=formulation, days=tuple(plan_days),
+        refills=refills, events=events, warnings=tuple(warnings), notes=tuple(notes),
+        cancelled=_still_cancelled(cancelled, plan_days, events), supersedes=supersedes,
+        tzdata=tz_version(), utc_offsets=record_offsets(inputs.zone, inputs.start, plan_days[-1].date),
+        rules_applied=tuple(rule.id for rule in rules.RULES),
+    )
+    rules.enforce_plan(plan)
+    return plan
+
+
+def _checked_request(inputs: PlanInputs) -> tuple[Protocol, list[Finding]]:
+    """The steps to plan and the notes on why, once the request itself keeps the rules: each step is
+    checked before any day is made, so a bad step is named even in a short plan."""
     dose_time = inputs.dose_time
     if dose_time.tzinfo is not None or dose_time.second or dose_time.microsecond:
         raise InputError(f"the dose time is a wall-clock hour and minute, with no zone or seconds (got {dose_time})",
                          field="dose_time")
     rules.check_overrides(inputs.overrides)
     protocol, target, notes = _planned_protocol(inputs)
-    # Each step is checked before any day is made, so a bad step is named even in a short plan.
     rules.enforce_request(rules.Request(inputs.protocol, protocol, target, inputs.target_mg is not None,
                                         inputs.patient, dose_time, inputs.formulation, inputs.overridden,
                                         inputs.start, inputs.washout, inputs.adjustments))
-    if not date_exists(inputs.start, zone):
-        raise InputError(f"{inputs.start} is not a date in {zone.key}: the zone skipped it", field="start")
-    segments, times, targets, stop = _schedule(protocol, inputs, zone)
-    final_target = segments[-1].dose
-    count = _day_count(inputs, segments, stop, zone)
-    doses = _expand(segments, count)
+    if not date_exists(inputs.start, inputs.zone):
+        raise InputError(f"{inputs.start} is not a date in {inputs.zone.key}: the zone skipped it", field="start")
+    return protocol, notes
+
+
+def _dose_days(inputs: PlanInputs, doses: list[tuple[Decimal, str]], times: list[tuple[int, time]],
+               targets: list[tuple[int, Decimal]], formulation: Formulation) -> list[DoseDay]:
+    """One DoseDay per dose, on the zone's real dates (a date it skipped is no day and counts toward no
+    step: wallclock.local_dates), at the dose time in force, moved only where the clocks change that night.
+    What the patient measures, and each window, is worked out once per value, not once per day."""
+    zone = inputs.zone
     levels = sorted({dose for dose, _ in doses})
-    formulation = inputs.formulation or default_capsules(levels)
-    rules.enforce_formulation(formulation, levels)
-    # What the patient measures is worked out once per dose, not once per day.
-    portions = {dose: formulation.measure(dose) for dose in levels}
+    portions = rules.enforce_formulation(formulation, levels)
     amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
-    overridden = inputs.overridden
-    windows = {wanted: _window(wanted, overridden) for _, wanted in times}
+    windows = {wanted: _window(wanted, inputs.overridden) for _, wanted in times}
     plan_days = []
-    # the zone's real dates: a date it skipped is no day and counts toward no step (wallclock.local_dates)
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
         wanted = _in_force(times, index)
-        at, clock_notes = wanted, ()
+        at: time = wanted
+        clock_notes: tuple[str, ...] = ()
         if not ordinary_day(day, zone):  # the clocks may skip or repeat the dose time that night
             clock = dose_clock(day, wanted, zone)
             at, clock_notes = clock.time, (clock.note,) if clock.note else ()
         plan_days.append(DoseDay(
             day, index + 1, dose, at, Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
             amounts[dose], portions[dose], clock_notes, windows[wanted], cause))
-    warnings, screen_notes = screen.findings(inputs.patient)
-    notes += screen_notes
-    notes += [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
-                                f"has no dose on it") for gap in skipped_dates(inputs.start, plan_days[-1].date, zone)]
-    if plan_days[-1].dose_mg < final_target:
-        notes.append(Finding("gradual", f"the plan ends at {format_mg(plan_days[-1].dose_mg)} mg, before "
-                                        f"the target of {format_mg(final_target)} mg"))
+    return plan_days
+
+
+def _day_notes(inputs: PlanInputs, days: list[DoseDay], target: Decimal) -> list[Finding]:
+    """What a reader of the days should be told: dates the zone skipped, a plan that ends below its
+    target (rule: gradual), and each revision with its reason."""
+    zone = inputs.zone
+    notes = [Finding("window", f"{gap} does not exist in {zone.key} (the clocks skip the whole day): the plan "
+                               f"has no dose on it") for gap in skipped_dates(inputs.start, days[-1].date, zone)]
+    if days[-1].dose_mg < target:
+        notes.append(Finding("gradual", f"the plan ends at {format_mg(days[-1].dose_mg)} mg, before "
+                                        f"the target of {format_mg(target)} mg"))
     notes += [Finding("revision", f"revision {a.revision}, {a.describe()}: {a.reason}") for a in inputs.adjustments]
-    refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
-    made_on = generated_at.astimezone(zone).date()
-    # a revision made once the plan has begun has its own check of fills already ordered (revise.py)
+    return notes
+
+
+def _late_first_fill(inputs: PlanInputs, refills: tuple[Refill, ...], generated_at: datetime) -> list[Finding]:
+    """A warning when the first fill should already have been ordered (rule: supply). A revision made once
+    the plan has begun has its own check of fills already ordered (revise.py)."""
+    made_on = generated_at.astimezone(inputs.zone).date()
     if refills[0].reorder_on < made_on and (not inputs.adjustments or made_on <= inputs.start):
-        warnings.append(Finding("supply", f"the first fill should be ordered by {refills[0].reorder_on}, "
-                                          f"{inputs.supply.lead_days} days before the start, and it is {made_on}: "
-                                          f"the start on {inputs.start} may have to wait for the pharmacy"))
-    events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
-    notes += event_notes
-    # what earlier revisions had and this one still has is not cancelled
-    live = {day.key for day in plan_days} | {event.key for event in events} if cancelled else set()
-    plan = Plan(
-        plan_id=plan_id if plan_id is not None else derive_plan_id(inputs.patient.label, inputs.start),
-        revision=revision, generated_at=generated_at, inputs=inputs, target_mg=final_target,
-        window=_window(dose_time, inputs.overridden), formulation=formulation, days=tuple(plan_days),
-        refills=refills, events=events, warnings=tuple(warnings), notes=tuple(notes),
-        cancelled=tuple(item for item in cancelled if item.key not in live), supersedes=supersedes,
-        tzdata=tz_version(), utc_offsets=record_offsets(zone, inputs.start, plan_days[-1].date),
-        rules_applied=tuple(rule.id for rule in rules.RULES),
-    )
-    rules.enforce_plan(plan)
-    return plan
+        return [Finding("supply", f"the first fill should be ordered by {refills[0].reorder_on}, "
+                                  f"{inputs.supply.lead_days} days before the start, and it is {made_on}: "
+                                  f"the start on {inputs.start} may have to wait for the pharmacy")]
+    return []
+
+
+def _still_cancelled(cancelled: tuple[Cancelled, ...], days: list[DoseDay],
+                     events: tuple[Event, ...]) -> tuple[Cancelled, ...]:
+    """What earlier revisions had and this one does not: a day or event this one still has is live."""
+    if not cancelled:
+        return ()
+    live = {day.key for day in days} | {event.key for event in events}
+    return tuple(item for item in cancelled if item.key not in live)
 
 
 def _planned_protocol(inputs: PlanInputs) -> tuple[Protocol, Decimal, list[Finding]]:
@@ -230,14 +264,14 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
             raise InputError(f"an adjustment from {adjustment.effective} is before the start {inputs.start}",
                              field="from")
         if adjustment.kind is AdjustmentKind.RETIME:
-            times.append((offset, adjustment.time))
+            times.append((offset, _needed(adjustment, "time", adjustment.time)))
         elif adjustment.kind is AdjustmentKind.STOP:
             if offset == 0:
                 raise InputError("a stop on the first day leaves no dose; give a later date", field="from")
             stop, stopped_on = offset, adjustment.effective
         else:
             if adjustment.kind is AdjustmentKind.TARGET:
-                targets.append((offset, adjustment.dose_mg))
+                targets.append((offset, _needed(adjustment, "dose_mg", adjustment.dose_mg)))
             head, tail = _split(segments, offset)
             segments = head + _rewrite(adjustment, head, tail, protocol)
     return segments, times, targets, stop
@@ -245,7 +279,8 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
 
 def _split(segments: list[_Segment], offset: int) -> tuple[list[_Segment], list[_Segment]]:
     """The segments before day `offset` and from it on; the last segment is open-ended, so one splits."""
-    head, position = [], 0
+    head: list[_Segment] = []
+    position = 0
     for index, segment in enumerate(segments):
         if segment.days is None or position + segment.days > offset:
             cut = offset - position
@@ -269,25 +304,49 @@ def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
         if lower >= current.dose:
             raise InputError(f"a step back goes below the current {format_mg(current.dose)} mg "
                              f"(got {format_mg(lower)} mg)", field="to")
-        if adjustment.days < rules.HOLD_MIN_DAYS:  # the dose rises again after it (rule: gradual)
+        days = _needed(adjustment, "days", adjustment.days)
+        if days < rules.HOLD_MIN_DAYS:  # the dose rises again after it (rule: gradual)
             raise RefusedError("gradual", f"a step back lasts at least {rules.HOLD_MIN_DAYS} days (got "
-                                          f"{adjustment.days}): the dose then rises again, and each level is held "
+                                          f"{days}): the dose then rises again, and each level is held "
                                           f"at least {rules.HOLD_MIN_DAYS} days")
         # Climb back level by level, each held the 7-day minimum (rule: gradual), then take up the
         # interrupted step again from its beginning.
         back = [_Segment(level, rules.HOLD_MIN_DAYS, "resume", rules.HOLD_MIN_DAYS)
                 for level in _levels_between(protocol, lower, current.dose)]
-        return [_Segment(lower, adjustment.days, cause, adjustment.days), *back,
+        return [_Segment(lower, days, cause, days), *back,
                 replace(current, days=current.full, cause="resume"), *tail[1:]]
     # target: settle lower at once, or climb to it at the protocol's pace: the step in progress runs out
     # first (one held to the end, until the level has had its 7 days: rule gradual), then level by level
-    target = adjustment.dose_mg
+    target = _needed(adjustment, "dose_mg", adjustment.dose_mg)
     if target <= current.dose:
         return [_Segment(target, None, cause, None)]
-    wait = current.days if current.days is not None else max(rules.HOLD_MIN_DAYS - _held(head, current.dose), 0)
     climbing = [_Segment(level, hold_days(protocol), cause, hold_days(protocol))
                 for level in _levels_between(protocol, current.dose, target)]
-    return [*([replace(current, days=wait)] if wait else []), *climbing, _Segment(target, None, cause, None)]
+    return [*_wait_before_climbing(head, current), *climbing, _Segment(target, None, cause, None)]
+
+
+def _wait_before_climbing(head: list[_Segment], current: _Segment) -> list[_Segment]:
+    """The rest of the step in progress before a climb to a higher target: all of it, or for a step held
+    to the end, what the level still lacks of its 7 days (rule: gradual). A step back during that wait
+    resumes it from its beginning, and a level come back to is held the 7 days again: its `full` length."""
+    if current.days is not None:
+        return [current]
+    wait = max(rules.HOLD_MIN_DAYS - _held(head, current.dose), 0)
+    return [replace(current, days=wait, full=rules.HOLD_MIN_DAYS)] if wait else []
+
+
+def _needed(adjustment: Adjustment, name: str, value: T | None) -> T:
+    """A value the adjustment's kind needs (Adjustment checks, when it is built, that it is given)."""
+    if value is None:
+        raise InputError(f"a {adjustment.kind.value} needs {name}", field=name)
+    return value
+
+
+def _length(segment: _Segment) -> int:
+    """The days of a segment before the last, the only one held to the end."""
+    if segment.days is None:
+        raise AssertionError(f"a segment before the last is held to the end: {segment}")
+    return segment.days
 
 
 def _held(head: list[_Segment], dose: Decimal) -> int:
@@ -296,7 +355,7 @@ def _held(head: list[_Segment], dose: Decimal) -> int:
     for segment in reversed(head):
         if segment.dose != dose:
             break
-        held += segment.days
+        held += _length(segment)
     return held
 
 
@@ -327,7 +386,7 @@ def _day_count(inputs: PlanInputs, segments: list[_Segment], stop: int | None, z
         final = len(segments) - 1
         while final > 0 and segments[final - 1].dose == segments[-1].dose:
             final -= 1
-        count = sum(segment.days for segment in segments[:final]) + inputs.maintenance_days
+        count = sum(_length(segment) for segment in segments[:final]) + inputs.maintenance_days
     if stop is not None:
         count = min(count, stop)
     if not 1 <= count <= MAX_DAYS:

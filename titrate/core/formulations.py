@@ -55,10 +55,11 @@ class Formulation(Record):
         """The dose in the fewest whole units, or None if this formulation cannot measure it exactly."""
         if self.form == "capsule":
             return _fewest_capsules(dose_mg, self.strengths_mg)
-        quantity = dose_mg / self.concentration_mg
+        concentration = self._concentration()
+        quantity = dose_mg / concentration
         if quantity % QUANTUM[self.form]:
             return None
-        return (Portion(self.concentration_mg, quantity.quantize(QUANTUM[self.form])),)
+        return (Portion(concentration, quantity.quantize(QUANTUM[self.form])),)
 
     def amount_text(self, portions: tuple[Portion, ...]) -> str:
         """What the patient reads: '2 x 1.5 mg capsules', '4.5 mL of 1 mg/mL liquid',
@@ -77,9 +78,15 @@ class Formulation(Record):
         if self.form == "capsule":
             return "capsules of " + ", ".join(f"{format_mg(mg)} mg" for mg in reversed(self.strengths_mg))
         if self.form == "drops":
-            return f"sublingual drops, {format_mg(self.concentration_mg)} mg per drop"
+            return f"sublingual drops, {format_mg(self._concentration())} mg per drop"
         kind = "oral liquid" if self.form == "liquid" else "transdermal cream"
-        return f"{kind}, {format_mg(self.concentration_mg)} mg/mL"
+        return f"{kind}, {format_mg(self._concentration())} mg/mL"
+
+    def _concentration(self) -> Decimal:
+        """The mg per mL or per drop of a form other than capsules (__post_init__ makes sure it has one)."""
+        if self.concentration_mg is None:
+            raise InputError(f"{self.form} takes a concentration", field="concentration")
+        return self.concentration_mg
 
     def what_would_work(self, doses: list[Decimal]) -> str:
         """A hint for a refusal: a strength or concentration that measures every dose exactly."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from titrate.core.formulations import Formulation, Portion
 from titrate.core.record import Record
 from titrate.core.refills import Refill, Supply
 from titrate.core.units import format_mg
-from titrate.core.wallclock import EVENING_WINDOW, Window, load_zone, local_dates
+from titrate.core.wallclock import EVENING_WINDOW, Window, local_dates
 from titrate.errors import InputError
 
 #: Ten years: no step, hold or step-back is longer; a larger number is a typo.
@@ -154,6 +155,14 @@ ADJUSTMENT_NEEDS = {
 _ADJUSTMENT_MAY = {**ADJUSTMENT_NEEDS, AdjustmentKind.STEP_BACK: {"days", "dose_mg"}}
 
 
+def adjustment_kind(value: object) -> AdjustmentKind:
+    """`value` (a kind or its name, "hold") as an AdjustmentKind, or InputError naming the kinds."""
+    if not isinstance(value, str) or value not in {kind.value for kind in AdjustmentKind}:
+        raise InputError(f"an adjustment is one of {', '.join(k.value for k in AdjustmentKind)} "
+                         f"(got {value!r})", field="kind", value=value)
+    return AdjustmentKind(value)
+
+
 class Adjustment(Record):
     """A change from `effective` on, with the clinician's reason; `revision` is the one it made."""
 
@@ -166,10 +175,7 @@ class Adjustment(Record):
     time: time | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in {kind.value for kind in AdjustmentKind}:
-            raise InputError(f"an adjustment is one of {', '.join(k.value for k in AdjustmentKind)} "
-                             f"(got {self.kind!r})", field="kind", value=self.kind)
-        object.__setattr__(self, "kind", AdjustmentKind(self.kind))
+        object.__setattr__(self, "kind", adjustment_kind(self.kind))
         if self.time is not None:
             object.__setattr__(self, "time", self.time.replace(fold=0))
         if not self.reason.strip():
@@ -187,15 +193,23 @@ class Adjustment(Record):
             raise InputError(f"a dose time is an hour and a minute (got {self.time})", field="time")
 
     def describe(self) -> str:
-        what = {
-            AdjustmentKind.HOLD: lambda: f"hold the dose {self.days} days longer",
-            AdjustmentKind.STEP_BACK: lambda: (f"step back to {format_mg(self.dose_mg)} mg" if self.dose_mg
-                                               else "step back one level") + f" for {self.days} days",
-            AdjustmentKind.RETIME: lambda: f"take the dose at {self.time.hour:02d}:{self.time.minute:02d}",
-            AdjustmentKind.TARGET: lambda: f"settle at {format_mg(self.dose_mg)} mg",
-            AdjustmentKind.STOP: lambda: "stop (the last dose is the day before)",
-        }[self.kind]()
-        return f"from {self.effective}: {what}"
+        return f"from {self.effective}: {self._change()}"
+
+    def _change(self) -> str:
+        """The change in words; __post_init__ has made sure each kind has the values it needs."""
+        kind, dose, at = self.kind, self.dose_mg, self.time
+        if kind is AdjustmentKind.HOLD:
+            return f"hold the dose {self.days} days longer"
+        if kind is AdjustmentKind.STEP_BACK:
+            lower = f"step back to {format_mg(dose)} mg" if dose is not None else "step back one level"
+            return f"{lower} for {self.days} days"
+        if kind is AdjustmentKind.RETIME and at is not None:
+            return f"take the dose at {at.hour:02d}:{at.minute:02d}"
+        if kind is AdjustmentKind.TARGET and dose is not None:
+            return f"settle at {format_mg(dose)} mg"
+        if kind is AdjustmentKind.STOP:
+            return "stop (the last dose is the day before)"
+        raise InputError(f"a {kind.value} without the value it needs", field="kind")
 
 
 class Washout(Record):
@@ -222,14 +236,16 @@ class Washout(Record):
 class PlanInputs(Record):
     """What a plan is built from: a revision is the previous inputs plus one adjustment, rebuilt.
 
-    `end` None runs the plan through the titration and `maintenance_days` at the target; `target_mg`
-    None takes the protocol's (capped for spasticity); `review_after_days` None plans no review.
+    `zone` is the patient's time zone, resolved once from its IANA name by whoever took the request
+    (wallclock.load_zone): the core never looks a zone up by name; the plan file keeps the name
+    (`time_zone`). `end` None runs the plan through the titration and `maintenance_days` at the target;
+    `target_mg` None takes the protocol's (capped for spasticity); `review_after_days` None plans no review.
     """
 
     patient: Patient
     protocol: Protocol
     start: date
-    time_zone: str
+    zone: ZoneInfo
     dose_time: time
     formulation: Formulation | None = None  # None: one capsule of each dose the plan takes
     supply: Supply = Supply()
@@ -242,6 +258,8 @@ class PlanInputs(Record):
     maintenance_days: int = 90
 
     def __post_init__(self) -> None:
+        if not isinstance(self.zone, ZoneInfo):
+            raise InputError(f"a plan's time zone is a ZoneInfo (got {self.zone!r})", field="time_zone")
         # A wall-clock time that happens twice (clocks going back) is the first, as RFC 5545 reads it.
         object.__setattr__(self, "dose_time", self.dose_time.replace(fold=0))
         if self.end is not None and self.end < self.start:
@@ -252,6 +270,11 @@ class PlanInputs(Record):
                 raise InputError(f"{name.replace('_', ' ')} must be 1 to {MAX_STEP_DAYS} (got {value!r})", field=name)
         if self.target_mg is not None:
             positive_mg(self.target_mg, "the target")
+
+    @property
+    def time_zone(self) -> str:
+        """The zone's IANA name, as the plan file keeps it."""
+        return self.zone.key
 
     @property
     def overridden(self) -> frozenset[str]:
@@ -341,7 +364,7 @@ class Plan(Record):
         if not is_plan_id(self.plan_id):
             raise InputError(f"a plan id is 1-64 letters, digits, '.', '_' or '-', starting with a letter "
                              f"or digit (got {self.plan_id!r})", field="plan_id")
-        zone = load_zone(self.time_zone)
+        zone = self.inputs.zone
         if not self.days:
             raise InputError("a plan needs at least one day")
         if isinstance(self.revision, bool) or not 1 <= self.revision <= MAX_REVISION:
@@ -378,6 +401,10 @@ class Plan(Record):
     @property
     def time_zone(self) -> str:
         return self.inputs.time_zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.inputs.zone
 
     @property
     def dose_time(self) -> time:

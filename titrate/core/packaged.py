@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from types import ModuleType
-from typing import BinaryIO
+from typing import IO
 
 
-def open_packaged(package: ModuleType, *parts: str) -> BinaryIO:
+def open_packaged(package: ModuleType, *parts: str) -> IO[bytes]:
     """A file of `package`, opened from its folder; through importlib.resources only when the package is
     not a folder (a zip): importing that (or pathlib) costs more start-up time than a plan takes."""
     try:

@@ -5,6 +5,7 @@ covers more days than its shelf life ("Formulations": about 30 days at room temp
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import groupby
@@ -56,7 +57,7 @@ def plan_refills(days: list[tuple[date, tuple[Portion, ...]]], supply: Supply, f
     return tuple(refills)
 
 
-def total_quantities(portion_lists) -> tuple[Portion, ...]:
+def total_quantities(portion_lists: Iterable[tuple[Portion, ...]]) -> tuple[Portion, ...]:
     """The portions added up per unit strength, largest strength first. A run of days taking the same
     portions is added up as one, times its length: a fill's days come in such runs."""
     totals: dict[Decimal, Decimal] = defaultdict(Decimal)

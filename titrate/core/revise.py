@@ -10,9 +10,17 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from titrate.core.engine import build
-from titrate.core.model import Adjustment, AdjustmentKind, Cancelled, Finding, Override, Plan, PlanInputs
+from titrate.core.model import (
+    Adjustment,
+    AdjustmentKind,
+    Cancelled,
+    Finding,
+    Override,
+    Plan,
+    PlanInputs,
+    adjustment_kind,
+)
 from titrate.core.record import replace
-from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 
 __all__ = ["adjust", "cancelled_before"]
@@ -24,7 +32,7 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
     """Revision N+1 of `plan` with one adjustment from `effective` on; `overrides` are rules the
     adjustment goes past (a morning dose: window), each with its reason. InputError for a malformed
     adjustment, RefusedError naming the rule the new revision would break."""
-    adjustment = Adjustment(kind, effective, reason, plan.revision + 1, days, dose_mg, time)
+    adjustment = Adjustment(adjustment_kind(kind), effective, reason, plan.revision + 1, days, dose_mg, time)
     if not plan.start <= effective <= plan.end:
         raise InputError(f"an adjustment takes effect between the plan's first and last days, {plan.start} and "
                          f"{plan.end} (got {effective})", field="from", value=effective)
@@ -45,7 +53,7 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
 def _fills_already_ordered(old: Plan, new: Plan) -> tuple[Finding, ...]:
     """A warning for each fill that was due to be ordered before the revision was made and now holds
     other doses: the pharmacy may have made it as the old revision planned (rule: supply)."""
-    made_on = new.generated_at.astimezone(load_zone(new.time_zone)).date()
+    made_on = new.generated_at.astimezone(new.zone).date()
     planned = {refill.start: refill for refill in old.refills}
     warnings = []
     for refill in new.refills:

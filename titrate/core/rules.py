@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import partial
 
 from titrate.core import screen
-from titrate.core.formulations import QUANTUM, Formulation
+from titrate.core.formulations import QUANTUM, Formulation, Portion
 from titrate.core.model import (
     Adjustment,
     AdjustmentKind,
@@ -61,7 +61,7 @@ def _new_targets(request: Request) -> Iterator[tuple[Decimal, str]]:
     """Each target an adjustment sets, with where it comes from: checked like the plan's own target, since
     a plan that ends before reaching it never shows the breach in its days."""
     for adjustment in request.adjustments:
-        if adjustment.kind is AdjustmentKind.TARGET:
+        if adjustment.kind is AdjustmentKind.TARGET and adjustment.dose_mg is not None:
             yield adjustment.dose_mg, f"the target {format_mg(adjustment.dose_mg)} mg from {adjustment.effective}"
 
 
@@ -153,7 +153,7 @@ def _gradual_steps(protocol: Protocol) -> Iterator[str]:
             if step.dose_mg - before.dose_mg > STEP_MAX_MG:
                 yield (f"{_step_name(protocol, number)} rises {format_mg(step.dose_mg - before.dose_mg)} mg at "
                        f"once; at most {format_mg(STEP_MAX_MG)} mg")
-            if before.days < HOLD_MIN_DAYS:
+            if before.days is not None and before.days < HOLD_MIN_DAYS:  # only the last step may be open
                 yield (f"{_step_name(protocol, number - 1)} is held {before.days} days before a rise; each level "
                        f"is held at least {HOLD_MIN_DAYS} days")
 
@@ -199,7 +199,8 @@ def _window_plan(plan: Plan) -> Iterator[str]:
 
 def _amount_plan(plan: Plan) -> Iterator[str]:
     formulation = plan.formulation
-    allowed = set(formulation.strengths_mg) if formulation.form == "capsule" else {formulation.concentration_mg}
+    allowed: set[Decimal | None] = (set(formulation.strengths_mg) if formulation.form == "capsule"
+                                    else {formulation.concentration_mg})
     last_shape, breach = None, None
     for day in plan.days:
         shape = (day.dose_mg, day.amount, day.dispense)
@@ -421,13 +422,19 @@ def enforce_request(request: Request) -> None:
         _refuse_if_any(rule, list(rule.check_request(request)))
 
 
-def enforce_formulation(formulation: Formulation, doses: list[Decimal]) -> None:
-    """Raise RefusedError (rule: amount) if the formulation cannot measure one of `doses` exactly."""
+def enforce_formulation(formulation: Formulation, doses: list[Decimal]) -> dict[Decimal, tuple[Portion, ...]]:
+    """What the patient measures for each of `doses`, or RefusedError (rule: amount) if the formulation
+    cannot measure one of them exactly."""
+    measured = {}
     for dose in doses:
-        if formulation.measure(dose) is None:
+        portions = formulation.measure(dose)
+        if portions is None:
             _refuse_if_any(RULES_BY_ID["amount"], [
                 f"{format_mg(dose)} mg cannot be measured exactly as {formulation.describe()}; "
                 f"{formulation.what_would_work(doses)}"])
+        else:
+            measured[dose] = portions
+    return measured
 
 
 def enforce_plan(plan: Plan) -> None:

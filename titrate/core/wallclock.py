@@ -265,7 +265,7 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     begin = datetime.combine(first - timedelta(days=1), time(0), tzinfo=timezone.utc)
     finish = datetime.combine(last + timedelta(days=2), time(0), tzinfo=timezone.utc)
     opening = begin.astimezone(zone)
-    found = [Observance(opening.replace(tzinfo=None), opening.utcoffset(), opening.utcoffset(),
+    found = [Observance(opening.replace(tzinfo=None), _utcoffset(opening), _utcoffset(opening),
                         opening.tzname() or zone.key, bool(opening.dst()))]
     found += [observance for month in _months(begin, finish) for change, observance in _changes(zone, *month)
               if begin < change <= finish]
@@ -306,7 +306,7 @@ def _changes(zone: ZoneInfo, year: int, month: int) -> tuple[tuple[datetime, Obs
             change = _first_instant_at_new_offset(zone, moment, step_end)
             after = change.astimezone(zone)
             before = _offset(zone, change - timedelta(seconds=1))
-            found.append((change, Observance((change + before).replace(tzinfo=None), before, after.utcoffset(),
+            found.append((change, Observance((change + before).replace(tzinfo=None), before, _utcoffset(after),
                                              after.tzname() or zone.key, bool(after.dst()))))
         moment = step_end
     return tuple(found)
@@ -340,7 +340,15 @@ def _unsettled_days(zone: ZoneInfo, year: int, month: int) -> frozenset[date]:
 
 
 def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:
-    return instant.astimezone(zone).utcoffset()
+    return _utcoffset(instant.astimezone(zone))
+
+
+def _utcoffset(moment: datetime) -> timedelta:
+    """The UTC offset of an aware datetime: a ZoneInfo always gives one, so None means a naive datetime."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError(f"{moment} has no UTC offset: it is naive")
+    return offset
 
 
 def _first_instant_at_new_offset(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:

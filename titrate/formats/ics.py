@@ -21,7 +21,6 @@ from titrate.core.wallclock import (
     MINUTES_PER_DAY,
     first_instant,
     format_minutes,
-    load_zone,
     occurs_twice,
     ordinary_day,
     window_close,
@@ -80,7 +79,7 @@ DoseEvents = Callable[[Plan, ZoneInfo, list[str], int | None], Iterable[Componen
 
 
 def _calendar(plan: Plan, alarm_minutes: int | None, dose_events: DoseEvents) -> Calendar:
-    zone = load_zone(plan.time_zone)
+    zone = plan.zone
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

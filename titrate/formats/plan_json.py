@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Literal, TypeVar, overload
+from zoneinfo import ZoneInfo
 
 from titrate.core import rules
 from titrate.core.diff import moved_days
@@ -51,6 +52,7 @@ from titrate.core.wallclock import (
     format_instant,
     format_minutes,
     format_offset,
+    load_zone,
     parse_hhmm,
     parse_minutes,
     parse_offset,
@@ -501,6 +503,11 @@ class _Reader:
         text = self.text(key, optional=optional)
         return None if text is None else parse_hhmm(text, field=f"{self.path}.{key}")
 
+    def zone(self, key: str) -> ZoneInfo:
+        """The zone the file names at `key`, resolved here, once: the plan carries it from then on."""
+        name = self.text(key)
+        return load_zone(name)
+
     def window(self, key: str) -> Window:
         field = self._field(key)
         start = parse_minutes(field.text("start"), field=f"{field.path}.start")
@@ -599,7 +606,7 @@ def _inputs(data: _Reader) -> PlanInputs:
         patient=_patient(data.obj("patient")),
         protocol=protocol.at(lambda: Protocol(protocol.text("name"), steps, protocol.text("summary"))),
         start=data.day("start"),
-        time_zone=data.text("time_zone"),
+        zone=data.zone("time_zone"),
         dose_time=data.clock("dose_time"),
         formulation=None if formulation is None else _formulation_of(formulation),
         supply=_supply(data.obj("supply")),
@@ -689,7 +696,7 @@ def _v1_plan(data: _Reader) -> Plan:
         item.text("amount"), _portions(item, "dispense"), item.texts("notes"), window))
         for item in day_items)
     inputs = data.at(lambda: PlanInputs(
-        patient=patient, protocol=steps, start=stored_days[0].date, time_zone=data.text("time_zone"),
+        patient=patient, protocol=steps, start=stored_days[0].date, zone=data.zone("time_zone"),
         dose_time=data.clock("dose_time"), formulation=_formulation_of(data.obj("formulation")),
         supply=_supply(data.obj("supply")), end=stored_days[-1].date,
         target_mg=None if target == _v1_default_target(steps, patient, _overrides(data)) else target,

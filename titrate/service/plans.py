@@ -104,11 +104,12 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
     patient = Patient(label=request.label if request.label is not None else facts.label,
                       spasticity=request.spasticity, conditions=facts.conditions + request.conditions,
                       medications=facts.medications + request.medications)
-    zone = request.time_zone or facts.time_zone or default_zone
-    if zone is None:
+    zone_name = request.time_zone or facts.time_zone or default_zone
+    if zone_name is None:
         raise InputError("the patient's time zone is required, e.g. Europe/London", field="time_zone")
+    zone = load_zone(zone_name)  # resolved once, here: the core takes the zone, never its name
     inputs = PlanInputs(
-        patient=patient, protocol=_protocol(request), start=start, time_zone=load_zone(zone).key,
+        patient=patient, protocol=_protocol(request), start=start, zone=zone,
         dose_time=request.dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
         formulation=_formulation(request.form, request.strengths, request.concentration),
         supply=Supply(request.supply_days, request.lead_days, request.shelf_life_days),

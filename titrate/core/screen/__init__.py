@@ -35,12 +35,18 @@ def _screening() -> ModuleType:
 def check_conditions(conditions: tuple[str, ...] | list[str]) -> None:
     """InputError naming the first condition the vocabulary does not know."""
     if conditions:
-        _screening().check_conditions(conditions)
+        from titrate.core.screen import screening
+
+        screening.check_conditions(conditions)
 
 
 def implies_spasticity(conditions: tuple[str, ...]) -> bool:
     """Whether any condition is a form of spasticity (see screening.implies_spasticity)."""
-    return bool(conditions) and _screening().implies_spasticity(conditions)
+    if not conditions:
+        return False
+    from titrate.core.screen import screening
+
+    return screening.implies_spasticity(conditions)
 
 
 def with_implied_spasticity(patient: Patient) -> Patient:
@@ -59,19 +65,25 @@ def refusals(patient: Patient, rule: str, overridden: frozenset[str] = frozenset
     """The screen's refusals of `rule` for `patient`; none when the rule is overridden and allows it."""
     if not (patient.medications or patient.conditions):
         return []
-    return _screening().refusals(patient, rule, overridden)
+    from titrate.core.screen import screening
+
+    return screening.refusals(patient, rule, overridden)
 
 
 def findings(patient: Patient) -> tuple[list[Finding], list[Finding]]:
     """The warnings and notes the screen gives for `patient` (refusals are the rules' breaches)."""
     if not (patient.medications or patient.conditions):
         return [], []
-    return _screening().findings(patient)
+    from titrate.core.screen import screening
+
+    return screening.findings(patient)
 
 
 def patient_words(rule: str) -> str | None:
     """What the patient's own copy says for a finding of `rule` (see screening.patient_words)."""
-    return _screening().patient_words(rule)
+    from titrate.core.screen import screening
+
+    return screening.patient_words(rule)
 
 
 def __getattr__(name: str) -> Any:

@@ -7,7 +7,7 @@ overlap, the longest wins, so "interferon beta-1b" is beta-1b, not the "interfer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Generic, TypeVar
 
 from titrate.core.record import Record
@@ -15,6 +15,7 @@ from titrate.core.record import Record
 __all__ = ["Hit", "MIN_NEAR_MISS_LENGTH", "edit_distance", "find_names", "near_misses"]
 
 T = TypeVar("T")
+U = TypeVar("U")
 #: Names and words shorter than this are never taken for a misspelling: too many short words are one
 #: letter from a short name.
 MIN_NEAR_MISS_LENGTH = 6
@@ -49,7 +50,7 @@ def find_names(words: tuple[str, ...], names: Mapping[str, T], longest: int) -> 
     return sorted(chosen, key=lambda h: h.start)
 
 
-def near_misses(words: tuple[str, ...], names: Mapping[str, T], taken: list[Hit[object]]) -> list[Hit[T]]:
+def near_misses(words: tuple[str, ...], names: Mapping[str, T], taken: Sequence[Hit[U]]) -> list[Hit[T]]:
     """Runs of words outside `taken` that are one edit (a letter added, dropped, changed, or two
     swapped) from a name in `names`, with the same digits; the first such name for each run."""
     free = [not any(hit.start <= index < hit.end for hit in taken) for index in range(len(words))]
