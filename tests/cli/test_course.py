@@ -149,3 +149,20 @@ def test_an_opioid_refusal_says_how_to_plan_a_washout_instead(run):
     assert refused.exit_code == 3 and "refused by rule 'opioid'" in refused.stderr
     assert "plan the washout with --last-opioid-dose DATE --opioid NAME" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_target_down_then_up_then_a_step_back_from_one_date_keeps_the_rules(run, tmp_path):
+    """Issue 19's crash: `--target 3`, `--target 4.5`, then `--step-back --for 7`, all from 2027-01-20, ended
+    in `TypeError: int + NoneType` (engine._day_count). It must give a plan that keeps every rule."""
+    plan = tmp_path / "p.json"
+    assert run("plan", "--start", "2027-01-04", "--tz", "Europe/London", "--format", "json", "-o",
+               str(plan)).exit_code == 0
+    for number, change in enumerate([["--target", "3"], ["--target", "4.5"], ["--step-back", "--for", "7"]], 2):
+        following = tmp_path / f"p{number}.json"
+        result = run("adjust", str(plan), "--from", "2027-01-20", *change, "--reason", "review", "-o", str(following))
+        assert result.exit_code == 0, result.stderr
+        plan = following
+    days = json.loads(plan.read_text())["days"]
+    doses = [day["dose_mg"] for day in days]
+    assert doses[0] == "1.50" and max(doses) == "4.50"
+    assert run("render", str(plan), "--format", "ics").exit_code == 0

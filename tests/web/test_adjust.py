@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from conftest import SECRET, csrf_of
@@ -176,3 +177,19 @@ def test_the_adjusted_calendar_parses_to_the_new_days_and_cancels_the_dropped_on
     live = sorted(e.dtstart.date() for e in doses if "CANCELLED" not in str(e.status))
     assert live == [day.date for day in read_plan(store.revision(plan_id, 2).plan_json).days]
     assert any("CANCELLED" in str(e.status) and str(e.dtstart.date()) == "2027-01-10" for e in doses)
+
+
+def test_target_down_then_up_then_a_step_back_from_one_date_is_no_server_error(api):
+    """Issue 19's crash, through the API: it answered 500; each step must now give a revision."""
+    made = api.post("/api/plans", json={"inputs": {"start": "2027-01-04", "time_zone": "Europe/London",
+                                                      "label": "Ann Lee"}})
+    assert made.status_code == 201, made.text
+    plan_id = made.json()["plan_id"]
+    changes = [{"kind": "target", "target": "3"}, {"kind": "target", "target": "4.5"},
+               {"kind": "step-back", "days": "7"}]
+    for based_on, change in enumerate(changes, 1):
+        adjustment = {"from": "2027-01-20", "reason": "review", **change}
+        response = api.post(f"/api/plans/{plan_id}/adjustments", json={"based_on": based_on, "adjustment": adjustment})
+        assert response.status_code == 201, response.text
+    newest = read_plan(api.get(f"/api/plans/{plan_id}/revisions/4?format=json").text)
+    assert newest.days[0].dose_mg == Decimal("1.5") and max(day.dose_mg for day in newest.days) == Decimal("4.5")
