@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from titrate.core.engine import build_plan
 from titrate.core.model import Patient
@@ -30,7 +30,7 @@ def timed(action, runs: int, clock=time.perf_counter) -> list[float]:
 
 def main() -> None:
     plan = build_plan(PROTOCOLS["gentle"], Patient(label="Benchmark"), date(2027, 1, 1),
-                      zone=load_zone("America/New_York"), generated_at=datetime(2026, 12, 1, tzinfo=timezone.utc),
+                      zone=load_zone("America/New_York"), generated_at=datetime(2026, 12, 1, tzinfo=UTC),
                       days=180)
     for fmt in ("md", "html", "fhir", "pdf"):
         render(plan, fmt)  # warm: import the renderer (and WeasyPrint) once

@@ -11,7 +11,7 @@ import csv
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -70,7 +70,7 @@ def one(job: tuple[dict[str, str], str, datetime]) -> str:
 
 def main() -> None:
     source, out, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    generated_at = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), timezone.utc)
+    generated_at = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), UTC)
     Path(out).mkdir(exist_ok=True)
     with open(source, encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))

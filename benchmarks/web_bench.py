@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from titrate.formats.course import levels
@@ -90,7 +90,7 @@ def median_of(action: Callable[[], object], runs: int) -> float:
 
 
 def preview() -> None:
-    plan = make_plan(parse_request(INPUTS), generated_at=datetime.now(timezone.utc))
+    plan = make_plan(parse_request(INPUTS), generated_at=datetime.now(UTC))
     dose_chart(plan)
     levels(plan)
     render_plan(plan, "table")
@@ -118,7 +118,7 @@ def main() -> None:
     ratio = statistics.median(latencies) / statistics.median(baseline)
     print(f"  baseline (stylesheet): median {statistics.median(baseline) * ms:.1f} ms, "
           f"p95 {p95(baseline) * ms:.1f} ms, errors {base_errors}; ratio of medians {ratio:.1f}x")
-    build = median_of(lambda: make_plan(parse_request(INPUTS), generated_at=datetime.now(timezone.utc)), 60)
+    build = median_of(lambda: make_plan(parse_request(INPUTS), generated_at=datetime.now(UTC)), 60)
     full = median_of(preview, 60)
     print(f"preview (build + chart + steps + table): median {full * ms:.1f} ms (goal: under 100 ms); "
           f"build alone {build * ms:.1f} ms; ratio {full / build:.2f}x")

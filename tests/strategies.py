@@ -7,7 +7,7 @@ span the IANA database, which brings in northern and southern DST, half-hour off
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from hypothesis import assume
@@ -104,8 +104,7 @@ def adjustment_steps(draw: st.DrawFn, plan) -> dict:
     from titrate.core.model import AdjustmentKind, Override
 
     first = plan.adjustments[-1].effective if plan.adjustments else plan.start
-    if first > plan.end:
-        first = plan.end
+    first = min(first, plan.end)
     effective = draw(st.dates(first, plan.end))
     kind = draw(st.sampled_from(list(AdjustmentKind)))
     step = {"kind": kind, "effective": effective, "reason": draw(st.sampled_from(["flare", "vivid dreams", "trip"]))}
@@ -132,7 +131,7 @@ def adjusted_plans(draw: st.DrawFn):
     protocol, patient = draw(protocols()), draw(patients)
     start, zone, length = draw(start_dates), draw(st.sampled_from(FIXED_ZONES)), draw(st.integers(1, 120))
     assume(avoids_skipped_days(zone, start, length))
-    made = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    made = datetime(2026, 1, 1, tzinfo=UTC)
     plan = build_plan(protocol, patient, start, zone=load_zone(zone), days=length, dose_time=draw(dose_times),
                       generated_at=made)
     for _ in range(draw(st.integers(0, 3))):

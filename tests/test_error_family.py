@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -92,7 +92,7 @@ def test_the_web_app_answers_with_the_class_status(kind, tmp_path):
 
     secret = "test-secret-0123456789"
     app = create_app(store=Store(tmp_path / "titrate.db"), secret=secret, allowed_hosts=["testserver"],
-                     clock=lambda: datetime(2026, 11, 20, tzinfo=timezone.utc))
+                     clock=lambda: datetime(2026, 11, 20, tzinfo=UTC))
 
     def fails() -> None:
         raise sample(kind)

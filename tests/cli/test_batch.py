@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing import active_children
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from titrate.service.batch import COLUMNS, BatchSettings, run_batch
 from titrate.service.plans import PlanRequest
 
 EPOCH = "1795000000"
-NOW = datetime.fromtimestamp(int(EPOCH), timezone.utc)
+NOW = datetime.fromtimestamp(int(EPOCH), UTC)
 
 
 def patients_file(path: Path, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:

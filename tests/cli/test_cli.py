@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -416,7 +416,7 @@ def test_liquid_fills_respect_the_shelf_life_option(run):
 
 
 def test_a_late_first_order_is_a_warning(run, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 11, 28, tzinfo=timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 11, 28, tzinfo=UTC).timestamp())))
     data = json.loads(run(*BASE, "--format", "json").stdout)
     assert data["warnings"][0]["rule"] == "supply"
     assert "the first fill should be ordered by 2026-11-24" in data["warnings"][0]["message"]

@@ -8,7 +8,7 @@ second), so no such time may be written with a TZID.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -30,7 +30,7 @@ from titrate.formats import render
 from titrate.formats.ics import calendar_tzid
 from titrate.formats.plan_json import dumps
 
-GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 LOCAL = re.compile(r"^(DTSTART|DTEND);TZID=([^:]+):(\d{8}T\d{6})\r$", flags=re.M)
 UTC = re.compile(r"^(DTSTART|DTEND):(\d{8}T\d{6})Z\r$", flags=re.M)
 

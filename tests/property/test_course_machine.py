@@ -11,7 +11,7 @@ examples.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from hypothesis import note, settings
@@ -34,7 +34,7 @@ from titrate.service.plans import (
     write_plan,
 )
 
-GENERATED = datetime(2026, 12, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 12, 1, tzinfo=UTC)
 ZONES = ["Europe/London", "America/Santiago", "Australia/Lord_Howe", "America/New_York", "UTC"]
 #: Every format but the PDF, which WeasyPrint renders from the same HTML (checked once per course below).
 TEXT_FORMATS = [name for name in FORMATS if name != "pdf"]

@@ -3,7 +3,7 @@ RefusedError): never any other exception, whatever the edit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -17,7 +17,7 @@ from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 from titrate.formats import plan_json as plan_io
 
-GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 1, tzinfo=UTC)
 _FIRST = build_plan(PROTOCOLS["classic"], Patient(label="Ann", medications=("Avonex",)), date(2026, 12, 1),
                     zone=load_zone("Europe/London"), generated_at=GENERATED)
 _BACK = adjust(_FIRST, "step-back", date(2027, 1, 5), "flare", generated_at=GENERATED, days=21)

@@ -4,7 +4,7 @@ json.dumps(indent=2, ensure_ascii=False) writes, over random plans, labels and r
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -16,7 +16,7 @@ from titrate.errors import InputError, RefusedError
 from titrate.formats import plan_json as plan_io
 from titrate.service.plans import make_plan
 
-GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @given(plan_requests(), st.data())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from titrate.core.wallclock import EVENING_WINDOW, load_zone
 from titrate.errors import RefusedError
 from titrate.formats import plan_json as plan_io
 
-GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @st.composite
@@ -63,7 +63,7 @@ def test_every_dose_is_at_a_real_local_time_inside_the_window(plan):  # rule: wi
     for day in plan.days:
         assert EVENING_WINDOW.contains(day.time)
         local = datetime.combine(day.date, day.time, tzinfo=zone)
-        assert local.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None)
+        assert local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None)
         if day.time != plan.dose_time:
             assert day.notes, "a dose moved by a clock change says so"
 

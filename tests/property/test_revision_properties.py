@@ -4,7 +4,7 @@ the newest revision's doses (read back with the independent `ical` parser)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from titrate.errors import InputError, RefusedError
 from titrate.formats import plan_json as plan_io
 from titrate.formats import render
 
-GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 1, 1, tzinfo=UTC)
 #: Zones with clock changes near the evening window, and one without.
 ZONES = ["Europe/London", "America/Santiago", "Australia/Lord_Howe", "America/Nuuk", "UTC"]
 

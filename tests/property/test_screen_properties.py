@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 from hypothesis import assume, given
@@ -35,7 +35,7 @@ from titrate.formats import render
 from titrate.formats.markdown import markdown_safe
 from titrate.formats.table import terminal_safe
 
-GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 1, 1, tzinfo=UTC)
 CLASSIC, START = PROTOCOLS["classic"], date(2026, 12, 1)
 SAFE_KNOWN = [name for name in OTHER_KNOWN_NAMES if screen_medication(name)
               and all(found.action in ("warn", "note") for found in screen_medication(name))]

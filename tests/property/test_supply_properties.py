@@ -4,7 +4,7 @@ liquid fills within their shelf life."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from math import gcd
 
@@ -20,7 +20,7 @@ from titrate.core.refills import Supply
 from titrate.core.wallclock import load_zone
 from titrate.errors import RefusedError
 
-GENERATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 supplies = st.builds(Supply, supply_days=st.integers(1, 90), lead_days=st.integers(0, 21),
                      shelf_life_days=st.integers(1, 60))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import icalendar
 from ical.calendar import Calendar as IcalCalendar
@@ -52,7 +52,7 @@ def utc_from_vtimezone(calendar: IcalCalendar, tzid: str, local: datetime) -> da
     the clocks went back and two fit, the earlier instant (RFC 5545 3.3.5)."""
     (zone,) = [tz for tz in calendar.timezones if tz.tz_id == tzid]
     spans = sorted(
-        (_Span((obs.dtstart - obs.tz_offset_from.offset).replace(tzinfo=timezone.utc), obs.tz_offset_to.offset)
+        (_Span((obs.dtstart - obs.tz_offset_from.offset).replace(tzinfo=UTC), obs.tz_offset_to.offset)
          for obs in [*zone.standard, *zone.daylight]),
         key=lambda span: span.onset_utc,
     )
@@ -60,7 +60,7 @@ def utc_from_vtimezone(calendar: IcalCalendar, tzid: str, local: datetime) -> da
         assert obs.rrule is None and not obs.rdate, "each observance is one onset, no RRULE or RDATE"
     fits = []
     for span, following in zip(spans, [*spans[1:], None]):
-        instant = (local - span.offset).replace(tzinfo=timezone.utc)
+        instant = (local - span.offset).replace(tzinfo=UTC)
         if span.onset_utc <= instant and (following is None or instant < following.onset_utc):
             fits.append(instant)
     assert fits, f"{local} is not covered by the VTIMEZONE"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -59,7 +60,7 @@ def test_json_keeps_the_label_exactly():
 
 @given(st.text(max_size=60))
 def test_any_label_renders_in_every_format_and_reads_back_from_csv_and_json(label):
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from titrate.core.engine import build_plan
     from titrate.core.model import Patient
@@ -67,7 +68,7 @@ def test_any_label_renders_in_every_format_and_reads_back_from_csv_and_json(labe
     from titrate.formats import FORMATS
 
     plan = build_plan(PROTOCOLS["classic"], Patient(label=label), date(2026, 12, 1), zone=load_zone("UTC"),
-                      generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), days=2)
+                      generated_at=datetime(2026, 11, 25, tzinfo=UTC), days=2)
     # The PDF is the handout's HTML drawn by WeasyPrint, too slow for every example: test_pdf.py covers it.
     rendered = {fmt: render(plan, fmt) for fmt in FORMATS if fmt != "pdf"}
     assert json.loads(rendered["json"])["inputs"]["patient"]["label"] == label

@@ -6,7 +6,7 @@ Run with UPDATE_GOLDEN=1 to rewrite them, then read the diff before committing.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from titrate.core.wallclock import load_zone
 from titrate.formats import render
 
 GOLDEN = Path(__file__).parent / "golden"
-GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 HOSTILE_LABEL = '=HYPERLINK("http://x") | *Ann* <b>O\'Neil</b>, "Jr"\nline two'
 
 PLANS = {

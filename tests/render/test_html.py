@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import html5lib
@@ -220,7 +220,7 @@ def test_the_print_rules_number_pages_and_keep_rows_whole():
 
 def test_a_long_plan_has_a_row_for_every_day():
     plan = build_plan(PROTOCOLS["gentle"], Patient(label="Long"), date(2027, 1, 1), zone=load_zone("America/Chicago"),
-                      generated_at=datetime(2026, 12, 1, tzinfo=timezone.utc), days=400,
+                      generated_at=datetime(2026, 12, 1, tzinfo=UTC), days=400,
                       formulation=Formulation("drops", concentration_mg=Decimal("0.5")))
     document = parse(render(plan, "html"))
     assert len(section(document, "checklist").findall(".//tbody/tr")) == 400
@@ -258,8 +258,8 @@ def test_a_short_chart_has_weekly_date_labels():
                       days=20)
     labels = [t.text for t in chart_of(plan).iter(f"{SVG}text")]
     # from the first order date to the review, the day after the last dose
-    assert ["24 Nov", "1 Dec", "8 Dec", "15 Dec", "22 Dec"] == [label for label in labels if label[0].isdigit()
-                                                      and not label.endswith("mg") and " " in label]
+    assert [label for label in labels if label[0].isdigit()
+                                                      and not label.endswith("mg") and " " in label] == ["24 Nov", "1 Dec", "8 Dec", "15 Dec", "22 Dec"]
 
 
 def test_the_review_keeps_its_chart_label_when_a_reorder_date_is_close():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +19,7 @@ from titrate.core.protocols import PROTOCOLS
 from titrate.core.wallclock import date_exists, load_zone, occurs_twice
 from titrate.formats import render
 
-GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
 
 DTSTART = re.compile(r"^DTSTART(?:;TZID=([^:]+))?:(\d{8}T\d{6})(Z?)\r$", flags=re.M)
@@ -41,10 +41,10 @@ def assert_calendar_matches_plan(plan, text):
     assert len(starts) == len(plan.days)
     for day, event, (found_tzid, raw, utc) in zip(plan.days, events, starts):
         local = datetime.combine(day.date, day.time)
-        expected = local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+        expected = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
         written = datetime.strptime(raw, "%Y%m%dT%H%M%S")
         if utc:
-            assert not found_tzid and written.replace(tzinfo=timezone.utc) == expected == event.dtstart
+            assert not found_tzid and written.replace(tzinfo=UTC) == expected == event.dtstart
             assert any(occurs_twice(moment.replace(tzinfo=None), zone)
                        for moment in (local, event.dtend.astimezone(zone)))
             assert "comes twice" in event.description or occurs_twice(
@@ -165,7 +165,7 @@ def test_each_refill_is_an_all_day_event_on_its_reorder_date_with_a_reminder():
         (alarm,) = event.alarm
         nine_local = datetime.combine(refill.reorder_on, time(9), tzinfo=ZoneInfo(plan.time_zone))
         assert (alarm.action, alarm.trigger) == ("DISPLAY", nine_local) and alarm.description
-        assert alarm.trigger.tzinfo == timezone.utc  # an instant, not a time floating with the phone
+        assert alarm.trigger.tzinfo == UTC  # an instant, not a time floating with the phone
 
 
 def test_no_alarm_leaves_reminders_out():
@@ -198,8 +198,8 @@ def test_vtimezone_agrees_with_icalendars_own_reading_of_it():
     zone = ZoneInfo(plan.time_zone)
     for day in plan.days:
         local = datetime.combine(day.date, day.time)
-        assert local.replace(tzinfo=from_file).astimezone(timezone.utc) == \
-            local.replace(tzinfo=zone).astimezone(timezone.utc)
+        assert local.replace(tzinfo=from_file).astimezone(UTC) == \
+            local.replace(tzinfo=zone).astimezone(UTC)
 
 
 dst_season_starts = st.builds(date, st.integers(2000, 2100), st.sampled_from([2, 3, 4, 9, 10, 11]),
@@ -235,12 +235,12 @@ def test_a_phone_that_imports_each_revision_keeps_exactly_the_newest_doses_acros
     held = merged_view(*(render(plan, "ics") for plan in (first, back, stopped)))
     doses = sorted(event.dtstart for event in held.values() if isinstance(event.dtstart, datetime))
     zone = ZoneInfo("Europe/London")
-    assert [d.astimezone(timezone.utc) for d in doses] == [
-        datetime.combine(day.date, day.time, tzinfo=zone).astimezone(timezone.utc) for day in stopped.days]
+    assert [d.astimezone(UTC) for d in doses] == [
+        datetime.combine(day.date, day.time, tzinfo=zone).astimezone(UTC) for day in stopped.days]
     assert doses[-1].date() == date(2027, 4, 9)
     summaries = {event.summary for event in held.values() if isinstance(event.dtstart, datetime)}
     assert summaries == {"LDN 1.5 mg", "LDN 3 mg", "LDN 4.5 mg"}
     # a dose on each side of the change, at 22:00 local: GMT, then BST
     by_date = {d.date(): d for d in doses}
-    assert by_date[date(2027, 3, 27)].astimezone(timezone.utc).hour == 22
-    assert by_date[date(2027, 3, 28)].astimezone(timezone.utc).hour == 21
+    assert by_date[date(2027, 3, 27)].astimezone(UTC).hour == 22
+    assert by_date[date(2027, 3, 28)].astimezone(UTC).hour == 21

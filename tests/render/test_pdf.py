@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pypdf
 import pytest
@@ -54,7 +54,7 @@ def test_the_same_plan_gives_the_same_bytes(london):
 def test_the_dates_inside_come_from_the_plan(london):
     metadata = read(london).metadata
     assert metadata.creation_date == metadata.modification_date == GENERATED
-    later = replace(PLANS["classic-london"], generated_at=datetime(2027, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+    later = replace(PLANS["classic-london"], generated_at=datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
     assert read(render(later, "pdf")).metadata.creation_date == later.generated_at
     assert metadata.title == "Your LDN plan: Jane Doe"
 

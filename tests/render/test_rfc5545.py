@@ -3,7 +3,7 @@ is written by both and the bytes compared, over random plans, labels, zones and 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import icalendar
 from hypothesis import example, given
@@ -44,7 +44,7 @@ def as_icalendar(component: rfc5545.Component) -> icalendar.cal.Component:
 
 
 @given(plan_requests(), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                                     timezones=st.just(timezone.utc)), st.none() | st.integers(0, 1440), st.data())
+                                     timezones=st.just(UTC)), st.none() | st.integers(0, 1440), st.data())
 def test_a_calendar_is_written_byte_for_byte_as_icalendar_writes_it(request, generated_at, alarm_minutes, data):
     plan = make_plan(request, generated_at=generated_at.replace(microsecond=0))
     for _ in range(data.draw(st.integers(0, 2))):  # revisions: moved, held and cancelled days
@@ -63,7 +63,7 @@ def test_a_calendar_is_written_byte_for_byte_as_icalendar_writes_it(request, gen
 def test_long_plan_ids_and_zone_names_fold_the_same_either_way(request, plan_id):
     # render_ics folds a dose event's times and UID only when the plan's id or zone name makes them long
     request = request or PlanRequest(start=date(2027, 1, 4), time_zone="America/Argentina/ComodRivadavia", days=3)
-    plan = make_plan(replace(request, plan_id=plan_id), generated_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    plan = make_plan(replace(request, plan_id=plan_id), generated_at=datetime(2026, 11, 1, tzinfo=UTC))
     assert f"UID:{plan_id}-".encode() in icalendar_bytes(plan).replace(b"\r\n ", b"")
 
 

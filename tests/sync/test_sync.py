@@ -11,7 +11,7 @@ import base64
 import json
 import re
 import urllib.request
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 from caldav_server import Radicale, calendars, events, put
@@ -26,7 +26,7 @@ from titrate.core.wallclock import first_instant, load_zone
 from titrate.formats.plan_json import dumps
 from titrate.service import sync
 
-GENERATED = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SANTIAGO = load_zone("America/Santiago")
 SUMMARY = re.compile(r"(\d+) created, (\d+) updated, (\d+) deleted, (\d+) unchanged")
 
@@ -53,7 +53,7 @@ def assert_server_holds(server, user, plan):
     assert set(ours) == live_uids(plan)
     for day in plan.days:
         event = ours[f"{plan.plan_id}-{day.key}@titrate"]
-        assert event.dtstart.astimezone(timezone.utc) == first_instant(datetime.combine(day.date, day.time), SANTIAGO)
+        assert event.dtstart.astimezone(UTC) == first_instant(datetime.combine(day.date, day.time), SANTIAGO)
         assert event.summary == f"LDN {day.dose_mg.normalize():f} mg"
         assert event.sequence >= plan.revision - 1
         assert event.status is None or event.status.value != "CANCELLED"
@@ -95,7 +95,7 @@ def test_sync_makes_the_server_equal_to_each_revision_and_leaves_other_events_al
     assert found["dentist-1@example.com"].summary == "Dentist"
     assert not stopped & set(found)
     # the dose at 23:30 on the night the clocks go back is the first 23:30 (UTC-3), whatever the reader
-    assert found[f"{last.plan_id}-20260404@titrate"].dtstart == datetime(2026, 4, 5, 2, 30, tzinfo=timezone.utc)
+    assert found[f"{last.plan_id}-20260404@titrate"].dtstart == datetime(2026, 4, 5, 2, 30, tzinfo=UTC)
 
     again = run_sync(tmp_path / "r4.json", server, user, password)
     assert counts(again) == (0, 0, 0, len(live_uids(last)))
@@ -237,7 +237,7 @@ def test_sync_warns_of_days_that_newer_zone_rules_move(account, tmp_path):
     plan = build_plan(PROTOCOLS["classic"], Patient(label="Jo Casablanca"), date(2026, 9, 17),
                       zone=load_zone("Africa/Casablanca"), generated_at=GENERATED, days=5)
     # as made with tzdata 2025b, which kept Morocco at UTC+1 through the autumn of 2026
-    older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 15, tzinfo=timezone.utc),
+    older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 15, tzinfo=UTC),
                                                         timedelta(hours=1)),))
     (tmp_path / "plan.json").write_text(dumps(older), encoding="utf-8")
     result = run_sync(tmp_path / "plan.json", server, user, password, "--dry-run")

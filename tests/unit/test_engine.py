@@ -1,6 +1,6 @@
 import re
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from titrate.core.protocols import PROTOCOLS, tune
 from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 
-GENERATED = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 25, 8, tzinfo=UTC)
 START = date(2026, 12, 1)
 
 
@@ -133,7 +133,7 @@ def test_an_ambiguous_dose_time_is_the_first_of_the_two():
 
 
 def test_a_dose_time_with_seconds_or_a_zone_is_bad_input():
-    for bad in (time(22, 0, 30), time(22, tzinfo=timezone.utc)):
+    for bad in (time(22, 0, 30), time(22, tzinfo=UTC)):
         with pytest.raises(InputError, match="wall-clock hour and minute"):
             plan(dose_time=bad)
 

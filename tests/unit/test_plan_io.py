@@ -1,7 +1,7 @@
 """The plan file (schema titrate.plan/2): what it holds, how it reads back, what it refuses, and v1 files."""
 
 import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 from titrate.formats import plan_json as plan_io
 
-GENERATED = datetime(2026, 11, 25, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 25, tzinfo=UTC)
 PLAN = build_plan(PROTOCOLS["gentle"], Patient(label="Ann", spasticity=True), date(2026, 12, 1),
                   zone=load_zone("Australia/Sydney"), generated_at=GENERATED)
 DATA = json.loads(plan_io.dumps(PLAN))

@@ -3,7 +3,7 @@
 import os
 import subprocess
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,7 @@ from titrate.core.revise import adjust
 from titrate.core.wallclock import load_zone
 from titrate.errors import InputError, RefusedError
 
-GENERATED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 1, tzinfo=UTC)
 START = date(2026, 12, 1)
 # classic: 1.5 mg days 1-14 (Dec 1-14), 3 mg days 15-28 (Dec 15-28), 4.5 mg from day 29 (Dec 29), 90 days there
 PLAN = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, zone=load_zone("Europe/London"),
@@ -267,7 +267,7 @@ def test_a_higher_target_climbs_at_the_protocols_pace_from_where_the_patient_is(
 def test_a_revision_warns_about_fills_already_ordered_that_now_hold_other_doses():
     # fill 2 covers Dec 31 - Jan 29 and was to be ordered by Dec 24: by Jan 5 the pharmacy has made 4.5 mg
     assert [(f.number, f.start, f.reorder_on) for f in PLAN.refills][1] == (2, date(2026, 12, 31), date(2026, 12, 24))
-    on_the_day = datetime(2027, 1, 5, 9, tzinfo=timezone.utc)
+    on_the_day = datetime(2027, 1, 5, 9, tzinfo=UTC)
     back = adjust(PLAN, "step-back", date(2027, 1, 5), "flare", generated_at=on_the_day, days=21)
     supply = [w.message for w in back.warnings if w.rule == "supply"]
     assert supply == ["fill 2 (2026-12-31 to 2027-01-29) was to be ordered by 2026-12-24, before this revision: it "
@@ -301,7 +301,7 @@ def test_a_step_back_during_the_wait_before_a_higher_target_resumes_a_full_week_
     # ended, and building the plan crashed (int + None). Resumed, the level is held the 7-day minimum again.
     from titrate.service.plans import AdjustmentRequest, PlanRequest, adjust_plan, make_plan, read_plan, write_plan
 
-    made = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    made = datetime(2027, 1, 1, tzinfo=UTC)
     plan = make_plan(PlanRequest(start=date(2027, 1, 4), time_zone="Etc/UTC"), generated_at=made)
     on = date(2027, 1, 20)
     for kind, values in (("target", {"dose_mg": Decimal(3)}), ("target", {"dose_mg": Decimal("4.5")}),

@@ -5,7 +5,7 @@ fails a test (tests/mutation/run.sh shows which changes no test notices)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -44,7 +44,7 @@ from titrate.core.rules import (
 from titrate.core.wallclock import EVENING_WINDOW, Window, load_zone
 from titrate.errors import InputError, RefusedError
 
-GENERATED = datetime(2026, 11, 25, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 25, tzinfo=UTC)
 START = date(2026, 12, 1)
 PLAN = build_plan(PROTOCOLS["classic"], Patient(), START, zone=load_zone("UTC"), generated_at=GENERATED)
 CLASSIC = PROTOCOLS["classic"]
@@ -497,5 +497,5 @@ def test_the_rules_run_in_order_so_an_opioid_is_named_before_anything_else():
 
 def test_findings_keep_their_rule_ids():
     assert {f.rule for f in PLAN.warnings + PLAN.notes} <= set(RULES_BY_ID)
-    assert Finding("interferon", "x").rule == "interferon" and EVENING_WINDOW == Window(1260, 1440)
-    assert FIRST_DOSE_MAX_MG == MG("1.5") and Event("k", EventKind.REVIEW, START, "t").key == "k"
+    assert Finding("interferon", "x").rule == "interferon" and Window(1260, 1440) == EVENING_WINDOW
+    assert MG("1.5") == FIRST_DOSE_MAX_MG and Event("k", EventKind.REVIEW, START, "t").key == "k"

@@ -1,6 +1,6 @@
 """Each rule: its data, and its plan check on hand-made breaches (as a hand-edited plan file would be)."""
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from titrate.core.wallclock import Window, load_zone
 from titrate.errors import RefusedError
 
 PLAN = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 1), zone=load_zone("UTC"),
-                  generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
+                  generated_at=datetime(2026, 11, 25, tzinfo=UTC))
 
 
 def consistent(plan, days):

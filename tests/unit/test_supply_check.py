@@ -1,6 +1,6 @@
 """The supply rule's plan check reads each fill's own days: a fill that holds a neighbour's is refused."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,7 +13,7 @@ from titrate.service.plans import PlanRequest, make_plan
 # Classic, fills of 20 days: fill 2 (days 21-40) holds 3 mg and 4.5 mg capsules, so a window one day off
 # holds a different count of each.
 PLAN = make_plan(PlanRequest(start=date(2026, 12, 1), time_zone="UTC", supply_days=20, days=56),
-                 generated_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+                 generated_at=datetime(2026, 11, 1, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("shift", [-1, 1])

@@ -1,7 +1,7 @@
 """Zone rules from the tzdata package, recorded in each plan; dates a zone skipped; repeated hours."""
 
 import os
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +28,7 @@ from titrate.errors import InputError
 from titrate.formats import render
 from titrate.formats.plan_json import dumps, loads
 
-GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
 
 def test_zones_come_from_the_tzdata_package_not_the_system():
@@ -37,7 +37,7 @@ def test_zones_come_from_the_tzdata_package_not_the_system():
     with open(tzdata.__file__.replace("__init__.py", "zoneinfo/Africa/Casablanca"), "rb") as data:
         packaged = ZoneInfo.from_file(data, key="Africa/Casablanca")
     for day in (date(2026, 9, 21), date(2026, 12, 21), date(2027, 3, 1)):
-        moment = datetime.combine(day, time(3, 30), tzinfo=timezone.utc)
+        moment = datetime.combine(day, time(3, 30), tzinfo=UTC)
         assert moment.astimezone(zone).utcoffset() == moment.astimezone(packaged).utcoffset()
     assert load_zone("Africa/Casablanca") is zone  # one cached object for every part of titrate
     assert tz_version() == tzdata.IANA_VERSION
@@ -67,7 +67,7 @@ def test_a_plan_made_with_older_rules_names_the_days_the_new_rules_move():
     # As titrate with tzdata 2025b would have recorded it: Casablanca at +01:00 all autumn.
     plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 9, 15), zone=load_zone("Africa/Casablanca"),
                       generated_at=GENERATED, days=10)
-    older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 13, tzinfo=timezone.utc),
+    older = replace(plan, tzdata="2025b", utc_offsets=((datetime(2026, 9, 13, tzinfo=UTC),
                                                         timedelta(hours=1)),))
     assert moved_days(loads(dumps(older))) == [date(2026, 9, d) for d in range(20, 25)]
     # loading it warns, naming those days, and keeps it readable
@@ -139,7 +139,7 @@ def test_santiagos_repeated_hour_keeps_the_dose_at_its_first_occurrence_with_a_n
     assert clock.time == time(23, 30)
     assert clock.note == ("the clocks go back on the night of 2026-04-04, so 23:30 comes twice: this dose is at "
                           "the first 23:30 (UTC-03:00)")
-    assert first_instant(datetime(2026, 4, 4, 23, 30), santiago) == datetime(2026, 4, 5, 2, 30, tzinfo=timezone.utc)
+    assert first_instant(datetime(2026, 4, 4, 23, 30), santiago) == datetime(2026, 4, 5, 2, 30, tzinfo=UTC)
 
 
 def test_the_repeated_hour_dose_is_one_utc_event_in_the_calendar():
@@ -179,7 +179,7 @@ def _offset_changes(key: str) -> list[int]:
     offsets = [zone._tti_before.utcoff if zone._tti_before else None, *(tti.utcoff for tti in zone._ttinfos)]
     changes = [instant for instant, before, after in zip(zone._trans_utc, offsets, offsets[1:]) if before != after]
     if isinstance(zone._tz_after, _zoneinfo._TZStr):  # a rule with daylight saving: two changes a year
-        last = datetime.fromtimestamp(changes[-1] if changes else 0, timezone.utc).year
+        last = datetime.fromtimestamp(changes[-1] if changes else 0, UTC).year
         rule = zone._tz_after
         changes += sorted(instant for year in (last + 1, last + 2) for instant in rule.transitions(year)
                           if instant > (changes[-1] if changes else float("-inf")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +15,7 @@ SECRET = "test-secret-0123456789"
 #: The plan form as a clinician fills it in: a patient with an interferon warning and an unknown medication.
 JANE_FORM = {"label": "Jane Doe", "start": "2026-12-01", "time_zone": "Europe/London", "protocol": "classic",
              "form": "capsule", "conditions": "multiple sclerosis", "medications": "Avonex\nvitamin D"}
-NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@ and a stop marked, and no text but dates, doses and fixed words."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from xml.etree import ElementTree
 
 from titrate.formats.chart import plan_markers
 from titrate.service.plans import adjust_plan, make_plan, parse_adjustment, parse_request
 from titrate.web.chart import dose_chart
 
-NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 
 

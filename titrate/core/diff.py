@@ -3,7 +3,7 @@ never by position, with the adjustments (and their reasons) that made the change
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from titrate.core.model import Adjustment, DoseDay, Event, Plan
@@ -93,7 +93,7 @@ def _recorded_instant(offsets: tuple[tuple[datetime, timedelta], ...], local: da
     """The UTC instant of naive `local` by recorded offsets (the first of two), or None if none covers it."""
     fits = []
     for (onset, offset), following in zip(offsets, [*offsets[1:], None]):
-        instant = local.replace(tzinfo=timezone.utc) - offset
+        instant = local.replace(tzinfo=UTC) - offset
         if onset <= instant and (following is None or instant < following[0]):
             fits.append(instant)
     return min(fits, default=None)

@@ -11,10 +11,10 @@ times a clock change makes odd, the same in every format:
 
 from __future__ import annotations
 
-from datetime import MAXYEAR, date, datetime, time, timedelta, timezone
+from collections.abc import Iterator
+from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import islice
-from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from titrate.core.record import Record
@@ -84,7 +84,7 @@ def format_minutes(minutes: int) -> str:
 
 def format_instant(moment: datetime) -> str:
     """An aware instant as UTC to the second with a trailing Z, as plan files write it."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_minutes(text: str, *, field: str) -> int:
@@ -140,7 +140,7 @@ def dose_clock(day: date, wanted: time, zone: ZoneInfo) -> DoseClock:
     if _exists(local):
         return DoseClock(wanted, None)
     for fold in (0, 1):
-        moved = local.replace(fold=fold).astimezone(timezone.utc).astimezone(zone)
+        moved = local.replace(fold=fold).astimezone(UTC).astimezone(zone)
         if moved.date() == day:
             note = (
                 f"the clocks skip {format_hhmm(wanted)} on {day.isoformat()}, "
@@ -151,7 +151,7 @@ def dose_clock(day: date, wanted: time, zone: ZoneInfo) -> DoseClock:
 
 
 def _exists(local: datetime) -> bool:
-    back = local.astimezone(timezone.utc).astimezone(local.tzinfo)
+    back = local.astimezone(UTC).astimezone(local.tzinfo)
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
@@ -165,7 +165,7 @@ def occurs_twice(local: datetime, zone: ZoneInfo) -> bool:
 
 def first_instant(local: datetime, zone: ZoneInfo) -> datetime:
     """The UTC instant of naive `local` in `zone`: the first where it happens twice (the plan's rule)."""
-    return local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def format_offset(offset: timedelta | None) -> str:
@@ -238,7 +238,7 @@ def window_close(day: date, window: Window, zone: ZoneInfo) -> datetime:
     local = end.replace(tzinfo=zone)
     if ordinary_day(day, zone) or _exists(local):
         return local
-    return local.astimezone(timezone.utc).astimezone(zone)
+    return local.astimezone(UTC).astimezone(zone)
 
 
 #: Two changes of offset never come closer than this in the tz database (the closest are a week apart), so
@@ -257,13 +257,13 @@ class Observance(Record):
 
     @property
     def onset_utc(self) -> datetime:
-        return (self.onset - self.offset_from).replace(tzinfo=timezone.utc)
+        return (self.onset - self.offset_from).replace(tzinfo=UTC)
 
 
 def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     """The offset in force from the start of `first` (local), then every change through the end of `last`."""
-    begin = datetime.combine(first - timedelta(days=1), time(0), tzinfo=timezone.utc)
-    finish = datetime.combine(last + timedelta(days=2), time(0), tzinfo=timezone.utc)
+    begin = datetime.combine(first - timedelta(days=1), time(0), tzinfo=UTC)
+    finish = datetime.combine(last + timedelta(days=2), time(0), tzinfo=UTC)
     opening = begin.astimezone(zone)
     found = [Observance(opening.replace(tzinfo=None), _utcoffset(opening), _utcoffset(opening),
                         opening.tzname() or zone.key, bool(opening.dst()))]
@@ -293,10 +293,10 @@ def _changes(zone: ZoneInfo, year: int, month: int) -> tuple[tuple[datetime, Obs
     same zones and months). The steps fall at UTC midnights, whatever the plan's dates, so a plan sees
     exactly what a scan of its own dates would find.
     """
-    moment = datetime(year, month, 1, tzinfo=timezone.utc)
+    moment = datetime(year, month, 1, tzinfo=UTC)
     following = _next_month(year, month)
-    finish = (datetime(*following, 1, tzinfo=timezone.utc) if following[0] <= MAXYEAR
-              else datetime.max.replace(tzinfo=timezone.utc))
+    finish = (datetime(*following, 1, tzinfo=UTC) if following[0] <= MAXYEAR
+              else datetime.max.replace(tzinfo=UTC))
     found = []
     offset = _offset(zone, moment)
     while moment < finish:

@@ -22,7 +22,7 @@ from titrate.core.wallclock import format_hhmm, format_instant
 from titrate.formats.common import finding_entries
 from titrate.formats.course import Level, levels
 
-__all__ = ["render_fhir", "bundle", "request_identifier"]
+__all__ = ["bundle", "render_fhir", "request_identifier"]
 
 UCUM = "http://unitsofmeasure.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"

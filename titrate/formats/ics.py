@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -265,7 +265,7 @@ def _add_times(event: Event, plan: Plan, zone: ZoneInfo, **local: datetime) -> N
 
 def _reminder_instant(day: date, zone: ZoneInfo) -> datetime:
     """09:00 local on `day` as a UTC instant (if the clocks skip 09:00, the time they jump to)."""
-    return datetime.combine(day, time(9), tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(day, time(9), tzinfo=zone).astimezone(UTC)
 
 
 def _description(plan: Plan, day: DoseDay, patient_notes: list[str]) -> str:

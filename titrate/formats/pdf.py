@@ -16,7 +16,7 @@ from titrate.formats.html import render_html
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
 
-__all__ = ["render_pdf", "no_fetching", "PAPER_SIZES"]
+__all__ = ["PAPER_SIZES", "no_fetching", "render_pdf"]
 
 #: CSS page sizes; the handout's layout fits both, so only the page box changes.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}

@@ -13,7 +13,7 @@ places ("1.50"), never as floats.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Literal, TypeVar, overload
@@ -569,7 +569,7 @@ def _utc_offsets(data: _Reader) -> tuple[tuple[datetime, timedelta], ...]:
         if onset is None or onset.utcoffset() != timedelta(0) or (offsets and onset <= offsets[-1][0]):
             raise InputError(f"{item.path}.from must be a UTC time such as 2026-01-31T12:00:00Z, later than the "
                              f"one before (got {text!r})")
-        offsets.append((onset.astimezone(timezone.utc), parse_offset(item.text("offset"), field=f"{item.path}.offset")))
+        offsets.append((onset.astimezone(UTC), parse_offset(item.text("offset"), field=f"{item.path}.offset")))
     return tuple(offsets)
 
 

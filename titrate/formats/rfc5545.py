@@ -30,7 +30,7 @@ _QUOTABLE = frozenset(",;:\u2019")
 _FOLD_AT = 74  # octets per line before the fold (the continuation's leading space makes 75)
 
 
-class vText(str):  # noqa: N801 - the name icalendar gives it, so either library's calls read the same
+class vText(str):
     """A TEXT value, escaped when written, whatever the property (icalendar leaves X- properties alone
     unless they are given as vText)."""
 

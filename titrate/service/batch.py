@@ -270,7 +270,7 @@ def plan_row(row: Row, settings: BatchSettings, staging: Path) -> RowResult:
     """One row's plan, as a result record, its files staged: a failure is reported, never raised."""
     try:
         return _plan_row(row, settings, staging)
-    except Exception as error:  # noqa: BLE001 - a bug or an I/O failure stays this row's, and is reported
+    except Exception as error:
         return RowResult(row.line, row.label, "error", message=f"{type(error).__name__}: {error}")
 
 
@@ -321,7 +321,7 @@ def place(result: RowResult, settings: BatchSettings, claims: Path) -> RowResult
         for temp, name in result.staged:
             _move(Path(temp), folder / name, force=settings.force)
         return replace(result, folder="", staged=())
-    except Exception as error:  # noqa: BLE001 - a file that cannot be placed fails this row only
+    except Exception as error:
         return RowResult(result.line, result.label, "error", plan_id=result.plan_id,
                          message=f"{type(error).__name__}: {error}")
     finally:
@@ -457,7 +457,7 @@ def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
 def _collect(chunk: list[Row], future: Future[list[RowResult]]) -> list[RowResult]:
     try:
         return future.result()
-    except Exception as error:  # noqa: BLE001 - the worker died (killed, out of memory): report its rows
+    except Exception as error:
         why = ("the worker process stopped before finishing this row" if isinstance(error, BrokenProcessPool)
                else f"{type(error).__name__}: {error}")
         return [RowResult(row.line, row.label, "error", message=f"{why}; rerun the batch to retry it")

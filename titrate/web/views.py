@@ -38,6 +38,6 @@ def download_name(label: str | None, plan_id: str, revision: int, fmt: str, exte
         return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:limit].strip("-")
 
     patient = safe(label or "", 40) or "patient"
-    suffix = "" if extension.split(".")[0] == fmt else f"-{safe(fmt, 16)}"  # e.g. the three .txt formats
+    suffix = "" if extension.split(".", maxsplit=1)[0] == fmt else f"-{safe(fmt, 16)}"  # e.g. the three .txt formats
     extension = ".".join(filter(None, (safe(part, 8) for part in extension.split(".")))) or "txt"
     return f"{patient}_{safe(plan_id, 64) or 'plan'}_r{revision}{suffix}.{extension}"

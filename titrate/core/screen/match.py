@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 from titrate.core.record import Record
 
-__all__ = ["Hit", "MIN_NEAR_MISS_LENGTH", "edit_distance", "find_names", "near_misses"]
+__all__ = ["MIN_NEAR_MISS_LENGTH", "Hit", "edit_distance", "find_names", "near_misses"]
 
 T = TypeVar("T")
 U = TypeVar("U")
