@@ -17,17 +17,19 @@ from pathlib import Path
 #: (difflib), a path given (pathlib, which brings urllib.parse), or hashlib (OpenSSL: the plan id's
 #: SHA-256 comes from CPython's own module).
 HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.formats.ics",
-         "titrate.formats.rfc5545", "titrate.service.batch", "concurrent.futures", "multiprocessing", "csv", "titrate.core.diff",
-         "webbrowser", "socket", "subprocess", "secrets", "pathlib", "urllib.parse", "hashlib", "_hashlib"]
+         "titrate.formats.rfc5545", "titrate.service.batch", "concurrent.futures", "multiprocessing", "csv",
+         "titrate.core.diff", "webbrowser", "socket", "subprocess", "secrets", "pathlib", "urllib.parse", "hashlib",
+         "_hashlib"]
 #: Every module of titrate a table of a plan with nothing to screen loads: not the screen's matching code or
 #: vocabulary, not the other commands (adjust, diff, sync, serve, batch), not plan files' reading and
 #: writing (plan_io, revise). A module added to this path has to be added here, on purpose.
-TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli.group", "titrate.cli.plan", "titrate.cli.inputs",
-              "titrate.cli.output", "titrate.cli.options", "titrate.core", "titrate.service", "titrate.core.units", "titrate.core.engine", "titrate.errors",
-              "titrate.core.formulations", "titrate.service.machine", "titrate.core.model", "titrate.formats.patient_toml",
-              "titrate.core.packaged", "titrate.core.protocols", "titrate.core.record", "titrate.formats", "titrate.formats.common",
-              "titrate.formats.table", "titrate.core.rules", "titrate.core.screen", "titrate.service.plans", "titrate.core.refills",
-              "titrate.core.tzdb", "titrate.core.wallclock", "titrate.version"}
+TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli.group", "titrate.cli.inputs", "titrate.cli.options",
+              "titrate.cli.output", "titrate.cli.plan", "titrate.core", "titrate.core.engine",
+              "titrate.core.formulations", "titrate.core.model", "titrate.core.packaged", "titrate.core.protocols",
+              "titrate.core.record", "titrate.core.refills", "titrate.core.rules", "titrate.core.screen",
+              "titrate.core.tzdb", "titrate.core.units", "titrate.core.wallclock", "titrate.errors",
+              "titrate.formats", "titrate.formats.common", "titrate.formats.patient_toml", "titrate.formats.table",
+              "titrate.service", "titrate.service.machine", "titrate.service.plans", "titrate.version"}
 #: Runs the command in a fresh interpreter and reports its exit status and every module loaded, without
 #: loading any module itself. The interpreter starts without site's hooks (-S: an editable install's
 #: finder imports pathlib before any command runs), with this repository and site-packages on its path.

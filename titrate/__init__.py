@@ -1,33 +1,54 @@
 """titrate: plans low-dose naltrexone (LDN) titration, day by day, and renders the plan.
 
-The core is pure: build_plan() takes a protocol, a patient and a start date and returns a Plan, or
-refuses with RefusedError naming the rule. Renderers turn a Plan into text; the CLI does the I/O.
+The library's calls are the service layer's, the same ones the command line and the web app use:
 
-The names below load on first use (PEP 562), not with the package: every command imports this package
-first, and most need only a part of the core.
+    >>> from datetime import date, datetime, timezone
+    >>> import titrate
+    >>> made = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    >>> plan = titrate.make_plan(titrate.PlanRequest(start=date(2027, 1, 4), time_zone="Europe/London"),
+    ...                          generated_at=made)
+    >>> plan.days[0].dose_mg
+    Decimal('1.5')
+
+A refusal raises RefusedError naming the rule; bad input raises InputError naming the field. The names load
+on first use (PEP 562), not with the package: every command imports this package first, and most need
+only a part of it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from titrate.core.engine import build_plan
-    from titrate.core.model import DoseDay, Finding, Patient, Phase, Plan, Protocol
-    from titrate.core.protocols import PROTOCOLS, get_protocol
-    from titrate.core.rules import RULES
-    from titrate.errors import InputError, RefusedError, TitrateError
-
 from titrate.version import __version__
 
+if TYPE_CHECKING:
+    from titrate.core.model import AdjustmentKind, Plan
+    from titrate.errors import InputError, RefusedError, TitrateError
+    from titrate.service.plans import (
+        AdjustmentRequest,
+        PlanRequest,
+        Rendered,
+        adjust_plan,
+        diff_plans,
+        make_plan,
+        read_plan,
+        render_plan,
+        write_plan,
+    )
+
 #: Each public name and the module that defines it.
-_HOMES = {"build_plan": "core.engine", "InputError": "errors", "RefusedError": "errors", "TitrateError": "errors",
-          "DoseDay": "core.model", "Finding": "core.model", "Patient": "core.model", "Phase": "core.model", "Plan": "core.model",
-          "Protocol": "core.model", "PROTOCOLS": "core.protocols", "get_protocol": "core.protocols", "RULES": "core.rules"}
+_HOMES = {
+    "PlanRequest": "service.plans", "make_plan": "service.plans", "AdjustmentRequest": "service.plans",
+    "adjust_plan": "service.plans", "read_plan": "service.plans", "write_plan": "service.plans",
+    "render_plan": "service.plans", "Rendered": "service.plans", "diff_plans": "service.plans",
+    "AdjustmentKind": "core.model", "Plan": "core.model",
+    "InputError": "errors", "RefusedError": "errors", "TitrateError": "errors",
+}
 
 __all__ = [
-    "PROTOCOLS", "RULES", "DoseDay", "Finding", "InputError", "Patient", "Phase", "Plan", "Protocol",
-    "RefusedError", "TitrateError", "__version__", "build_plan", "get_protocol",
+    "AdjustmentKind", "AdjustmentRequest", "InputError", "Plan", "PlanRequest", "RefusedError", "Rendered",
+    "TitrateError", "__version__", "adjust_plan", "diff_plans", "make_plan", "read_plan", "render_plan",
+    "write_plan",
 ]
 
 

@@ -227,7 +227,8 @@ def test_a_plain_text_plan_never_imports_icalendar():
     done = subprocess.run([sys.executable, "-c", probe, *BASE, "--format", "csv"], capture_output=True,
                           text=True, check=True)
     assert done.stdout.startswith("plan_id,patient,date")
-    assert done.stderr.strip() == "['titrate.formats.common', 'titrate.formats.csv_format', 'titrate.formats.patient_toml']"
+    assert done.stderr.strip() == str(["titrate.formats.common", "titrate.formats.csv_format",
+                                       "titrate.formats.patient_toml"])
 
 
 @pytest.mark.parametrize("medication, generic", [

@@ -258,8 +258,8 @@ def test_a_short_chart_has_weekly_date_labels():
                       days=20)
     labels = [t.text for t in chart_of(plan).iter(f"{SVG}text")]
     # from the first order date to the review, the day after the last dose
-    assert [label for label in labels if label[0].isdigit()
-                                                      and not label.endswith("mg") and " " in label] == ["24 Nov", "1 Dec", "8 Dec", "15 Dec", "22 Dec"]
+    dates = [label for label in labels if label[0].isdigit() and not label.endswith("mg") and " " in label]
+    assert dates == ["24 Nov", "1 Dec", "8 Dec", "15 Dec", "22 Dec"]
 
 
 def test_the_review_keeps_its_chart_label_when_a_reorder_date_is_close():

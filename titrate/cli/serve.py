@@ -6,6 +6,7 @@ pays for it and works without the `web` extra.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -54,10 +55,8 @@ def allowed_hosts(host: str, port: int) -> list[str]:
     if host in ("0.0.0.0", "::"):
         machine = socket.gethostname()
         names |= {machine, socket.getfqdn(machine)}
-        try:
+        with contextlib.suppress(OSError):  # a machine whose own name does not resolve is reached by its address
             names |= {str(info[4][0]) for info in socket.getaddrinfo(machine, None)}
-        except OSError:
-            pass  # a machine whose own name does not resolve is reached by its address
     bracketed = {f"[{name}]" if ":" in name and not name.startswith("[") else name for name in names}
     return sorted({f"{name}:{port}" for name in bracketed} | (bracketed if port == 80 else set()))
 
@@ -113,8 +112,7 @@ def serve(host: str, port: int, allow_remote: bool, db_path: Path | None, open_b
     if open_browser:
         webbrowser.open(url)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
-    try:
-        uvicorn.Server(config).run(sockets=[listener])  # finishes requests in flight, then stops
-    except KeyboardInterrupt:  # Ctrl-C: uvicorn re-raises it once it has shut down cleanly
-        pass
+    # Ctrl-C: uvicorn finishes the requests in flight, stops, then re-raises KeyboardInterrupt.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[listener])
     click.echo("titrate stopped.")

@@ -285,8 +285,8 @@ def _split(segments: list[_Segment], offset: int) -> tuple[list[_Segment], list[
         if segment.days is None or position + segment.days > offset:
             cut = offset - position
             rest = None if segment.days is None else segment.days - cut
-            return head + ([replace(segment, days=cut)] if cut else []), [replace(segment, days=rest)] + \
-                segments[index + 1:]
+            before = head + ([replace(segment, days=cut)] if cut else [])
+            return before, [replace(segment, days=rest), *segments[index + 1:]]
         head.append(segment)
         position += segment.days
     raise AssertionError("the last segment is open-ended")

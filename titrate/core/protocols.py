@@ -20,6 +20,7 @@ A protocol file:
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +55,7 @@ def linear(name: str, schedule: Linear, summary: str = "") -> Protocol:
     levels = [min(schedule.first_dose_mg, schedule.target_mg)]
     while levels[-1] < schedule.target_mg:
         levels.append(min(levels[-1] + schedule.step_mg, schedule.target_mg))
-    steps = tuple(Step(mg, schedule.every_days) for mg in levels[:-1]) + (Step(levels[-1], None),)
+    steps = (*tuple(Step(mg, schedule.every_days) for mg in levels[:-1]), Step(levels[-1], None))
     return Protocol(name, steps, summary or schedule.describe())
 
 
@@ -124,7 +125,7 @@ def climb(low: Decimal, high: Decimal, *, rise: Decimal, days: int) -> list[Step
 
 def _last_rise(protocol: Protocol) -> Decimal:
     levels = protocol.levels()
-    rises = [b - a for a, b in zip(levels, levels[1:]) if b > a]
+    rises = [b - a for a, b in itertools.pairwise(levels) if b > a]
     return rises[-1] if rises else STEP_MAX_MG
 
 

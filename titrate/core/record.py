@@ -11,7 +11,7 @@ annotations. Type checkers read a Record like a dataclass (`dataclass_transform`
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 R = TypeVar("R", bound="Record")
 
@@ -27,11 +27,13 @@ class Record:
 
     __slots__ = ()
     _fields: tuple[str, ...] = ()
-    _defaults: dict[str, Any] = {}
+    _defaults: ClassVar[dict[str, Any]] = {}
 
     def __init_subclass__(cls, **options: Any) -> None:
         super().__init_subclass__(**options)
-        own = tuple(cls.__dict__.get("__annotations__", {}))
+        # The class's own annotations, read from its __dict__: inspect.get_annotations would import inspect,
+        # which costs more start-up time than every Record class together.
+        own = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063
         cls._fields = (*cls._fields, *(name for name in own if name not in cls._fields))
         defaults = {name: cls.__dict__[name] for name in own if name in cls.__dict__}
         for name, value in defaults.items():

@@ -8,6 +8,7 @@ saying where. Screen rules that only warn check that their warning is in the pla
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, time, timedelta
@@ -302,7 +303,7 @@ def _revision_plan(plan: Plan) -> Iterator[str]:
                    "rewrites days before the last one")
         previous = adjustment.effective
     made = [adjustment.revision for adjustment in plan.adjustments]
-    if made and (made[-1] != plan.revision or any(after != before + 1 for before, after in zip(made, made[1:]))):
+    if made and (made[-1] != plan.revision or any(after != before + 1 for before, after in itertools.pairwise(made))):
         yield (f"the adjustments made revisions {', '.join(map(str, made))}; each adjustment makes the next "
                f"revision, and the last one makes this plan, revision {plan.revision}")
     if plan.supersedes is not None and plan.supersedes != plan.revision - 1:

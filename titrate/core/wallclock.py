@@ -67,9 +67,8 @@ def parse_hhmm(text: str, *, field: str) -> time:
     hours, sep, minutes = text.strip().partition(":")
     # ASCII digits only: "２２:００" or "²²:00" is refused, not guessed at.
     if (sep and len(hours) in (1, 2) and len(minutes) == 2 and (hours + minutes).isascii()
-            and hours.isdigit() and minutes.isdigit()):
-        if int(hours) < 24 and int(minutes) < 60:
-            return time(int(hours), int(minutes))
+            and hours.isdigit() and minutes.isdigit()) and int(hours) < 24 and int(minutes) < 60:
+        return time(int(hours), int(minutes))
     raise InputError(f"{field} must be HH:MM, from 00:00 to 23:59 (got {text!r})")
 
 

@@ -28,7 +28,14 @@ _LIST = re.compile(r"[,;+\n\r\x0b\x0c\x85\u2028\u2029]|\s+(?:and|&)\s+"
 _CONDITION_LIST = re.compile(r"[,;+\n\r\x0b\x0c\x85\u2028\u2029]|\s+(?:and|&)\s+", re.IGNORECASE)
 #: Words that say how, when or how much, never which drug: an item of only these is a strength or a
 #: frequency left over from splitting a list ("5/325" in "oxycodone/acetaminophen 5/325").
-_FILLER = frozenset(["mg", "mcg", "ug", "g", "ml", "l", "iu", "unit", "units", "tab", "tabs", "tablet", "tablets", "cap", "caps", "capsule", "capsules", "patch", "patches", "daily", "bid", "tid", "qid", "qd", "od", "bd", "tds", "qds", "prn", "nocte", "mane", "po", "sl", "im", "iv", "sc", "hs", "qhs", "once", "twice", "a", "an", "the", "day", "days", "at", "night", "bedtime", "as", "needed", "every", "hour", "hours", "h", "hr", "week", "weeks", "weekly", "month", "months", "stopped", "stop", "off", "of", "per", "in", "on", "for", "with", "x", "er", "sr", "xr", "cr", "ir", "la", "mr"])
+_FILLER = frozenset([
+    "mg", "mcg", "ug", "g", "ml", "l", "iu", "unit", "units", "tab", "tabs", "tablet", "tablets", "cap", "caps",
+    "capsule", "capsules", "patch", "patches", "daily", "bid", "tid", "qid", "qd", "od", "bd", "tds", "qds", "prn",
+    "nocte", "mane", "po", "sl", "im", "iv", "sc", "hs", "qhs", "once", "twice", "a", "an", "the", "day", "days",
+    "at", "night", "bedtime", "as", "needed", "every", "hour", "hours", "h", "hr", "week", "weeks", "weekly",
+    "month", "months", "stopped", "stop", "off", "of", "per", "in", "on", "for", "with", "x", "er", "sr", "xr",
+    "cr", "ir", "la", "mr",
+])
 
 
 def _visible(text: str) -> str:
