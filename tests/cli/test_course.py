@@ -166,3 +166,23 @@ def test_target_down_then_up_then_a_step_back_from_one_date_keeps_the_rules(run,
     doses = [day["dose_mg"] for day in days]
     assert doses[0] == "1.50" and max(doses) == "4.50"
     assert run("render", str(plan), "--format", "ics").exit_code == 0
+
+
+def test_adjust_pauses_and_restarts_and_refuses_a_resume_before_the_washout(run, first, tmp_path):
+    second = tmp_path / "r2.json"
+    result = run("adjust", str(first), "--from", "2026-12-20", "--pause-until", "2027-01-03", "--restart",
+                 "--reason", "surgery", "-o", str(second), "--show-diff")
+    assert result.exit_code == 0, result.stderr
+    assert ("  pause added on 2026-12-20: No LDN from 20 December 2026 to 2 January 2027 (paused: surgery); "
+            "start again on 3 January at 1.5 mg, climbing again step by step") in result.stdout
+    data = json.loads(second.read_text())
+    assert data["inputs"]["adjustments"][0]["until"] == "2027-01-03"
+    assert data["inputs"]["adjustments"][0]["restart"] is True
+    assert not [day for day in data["days"] if "2026-12-20" <= day["date"] < "2027-01-03"]
+    refused = run("adjust", str(first), "--from", "2026-12-20", "--pause-until", "2027-01-03", "--opioid",
+                  "oxycodone", "--last-opioid-dose", "2026-12-30", "--reason", "surgery")
+    assert refused.exit_code != 0
+    assert "washout" in refused.stderr and "2027-01-06" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    misplaced = run("adjust", str(first), "--from", "2026-12-20", "--hold", "3", "--restart", "--reason", "x")
+    assert misplaced.exit_code == 2 and "--pause-until" in misplaced.stderr

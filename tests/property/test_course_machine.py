@@ -41,7 +41,7 @@ TEXT_FORMATS = [name for name in FORMATS if name != "pdf"]
 REASONS = ["flare", "vivid dreams", "surgery", "patient's wish"]
 #: Stopping ends a course, so it is drawn less often than the changes that keep it going.
 KINDS = [AdjustmentKind.HOLD, AdjustmentKind.STEP_BACK, AdjustmentKind.RETIME, AdjustmentKind.TARGET,
-         AdjustmentKind.STEP_BACK, AdjustmentKind.TARGET, AdjustmentKind.STOP]
+         AdjustmentKind.STEP_BACK, AdjustmentKind.TARGET, AdjustmentKind.STOP, AdjustmentKind.PAUSE]
 #: Dose times in the window, at its edges, and outside it (a morning dose needs the window override; 20:59
 #: is refused).
 TIMES = [time(21, 0), time(22, 30), time(23, 59), time(8, 0), time(20, 59)]
@@ -81,7 +81,7 @@ class Course(RuleBasedStateMachine):
         clinician changing their mind; the crash of issue 19), a day around a change of dose, the last
         day and just after it, or any date."""
         plan = self.plan
-        first = plan.adjustments[-1].effective if plan.adjustments else plan.start
+        first = plan.adjustments[-1].settled_from if plan.adjustments else plan.start
         last = max(first, plan.end + timedelta(days=10))
         changes = [day.date + timedelta(days=shift) for before, day in zip(plan.days, plan.days[1:])
                    if day.dose_mg != before.dose_mg for shift in (-1, 0, 1, 3)]
@@ -131,9 +131,23 @@ class Course(RuleBasedStateMachine):
             request = AdjustmentRequest(kind, when, reason, time=at, overrides=overrides)
         elif kind is AdjustmentKind.TARGET:
             request = AdjustmentRequest(kind, when, reason, dose_mg=data.draw(TARGETS, label="target"))
+        elif kind is AdjustmentKind.PAUSE:
+            request = self._pause(data, when, reason)
         else:
             request = AdjustmentRequest(kind, when, reason)
         self._apply(request)
+
+    def _pause(self, data: st.DataObject, when: date, reason: str) -> AdjustmentRequest:
+        """A pause of a day to a few months, resuming at the held dose or restarting, sometimes for an
+        opioid whose last dose falls around the pause, so that the resume is as often too early as not."""
+        until = when + timedelta(days=data.draw(st.integers(1, 90), label="pause days"))
+        restart = data.draw(st.booleans(), label="restart")
+        if not data.draw(st.booleans(), label="opioid"):
+            return AdjustmentRequest(AdjustmentKind.PAUSE, when, reason, until=until, restart=restart)
+        last = data.draw(st.dates(when - timedelta(days=3), until), label="last opioid dose")
+        return AdjustmentRequest(AdjustmentKind.PAUSE, when, reason, until=until, restart=restart,
+                                 opioid="oxycodone", last_opioid_dose=last,
+                                 washout_days=data.draw(st.integers(7, 14), label="washout days"))
 
     @invariant()
     def keeps_every_rule_reads_back_and_renders(self) -> None:

@@ -129,7 +129,8 @@ def test_an_adjustment_missing_one_value_and_given_another_names_the_missing_one
     ("hold", {}, "takes days"),
     ("hold", {"days": 3, "dose_mg": Decimal(1)}, "takes days"),
     ("retime", {"days": 3}, "takes time"),
-    ("pause", {}, "one of hold"),
+    ("skip", {}, "one of hold"),
+    ("pause", {}, "takes restart, until, washout"),
 ])
 def test_an_adjustment_missing_or_with_extra_values_is_bad_input(kind, values, says):
     with pytest.raises(InputError, match=says):

@@ -81,7 +81,7 @@ def test_a_second_adjustment_of_the_same_revision_is_a_conflict_that_loses_nothi
 
 @pytest.mark.parametrize("fields, where, says", [
     ({**STEP_BACK, "reason": ""}, "reason", "needs a reason"),
-    ({**STEP_BACK, "kind": "pause"}, "kind", "one of"),
+    ({**STEP_BACK, "kind": "skip"}, "kind", "one of"),
     ({**STEP_BACK, "from": "2026-02-30"}, "from", "not a date"),
     ({"kind": "hold", "from": "2026-12-20", "reason": "x"}, "days", "hold takes days"),
     ({"kind": "target", "from": "2026-12-20", "target": "6", "reason": "x"}, "target", "ceiling"),

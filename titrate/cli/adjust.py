@@ -34,6 +34,15 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.option("--retime", type=TIME, metavar="HH:MM", help="Take the dose at HH:MM from then on.")
 @click.option("--target", type=MG, help="Settle at this dose, lower or higher, within the rules.")
 @click.option("--stop", is_flag=True, help="Stop: the last dose is the day before --from.")
+@click.option("--pause-until", type=DATE, metavar="DATE",
+              help="Pause: no dose from --from through the day before DATE; doses start again on DATE.")
+@click.option("--restart", is_flag=True, help="With --pause-until: start again at the protocol's first dose and "
+                                              "climb again [default: the dose held before the pause].")
+@click.option("--opioid", metavar="NAME", help="With --pause-until: the opioid taken during the pause.")
+@click.option("--last-opioid-dose", type=DATE, metavar="DATE",
+              help="With --opioid: its last dose; the pause ends no earlier than the washout after it.")
+@click.option("--washout-days", type=int, default=7, show_default=True, metavar="DAYS",
+              help="With --opioid: days opioid-free before LDN starts again (7 to 14).")
 @click.option("--reason", required=True, metavar="TEXT", help="Why (kept in the plan and shown in the diff).")
 @click.option("--override", "override_rules", multiple=True, metavar="RULE",
               help="A rule the change goes past (window, for a morning dose), for the same reason.")
@@ -42,15 +51,18 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.option("--show-diff", is_flag=True, help="Also print what changed (on stderr when the plan goes to "
                                                 "standard output).")
 def adjust(plan_file: Path, effective: date, hold_days: int | None, step_back: bool, to_mg: Decimal | None,
-           for_days: int | None, retime: time | None, target: Decimal | None, stop: bool, reason: str,
+           for_days: int | None, retime: time | None, target: Decimal | None, stop: bool, pause_until: date | None,
+           restart: bool, opioid: str | None, last_opioid_dose: date | None, washout_days: int, reason: str,
            override_rules: tuple[str, ...], output: Path | None, force: bool, show_diff: bool) -> None:
-    """Revise a plan from a date on: hold, step back, retime, change the target or stop.
+    """Revise a plan from a date on: hold, step back, retime, change the target, stop or pause.
 
     Writes revision N+1 (JSON) with the same plan id; every day before --from stays as it was.
     """
-    kind = _one_kind(hold_days, step_back, retime, target, stop)
+    kind = _one_kind(hold_days, step_back, retime, target, stop, pause_until)
     if (to_mg is not None or for_days is not None) and kind is not AdjustmentKind.STEP_BACK:
         raise click.UsageError("--to and --for go with --step-back")
+    if (restart or opioid is not None or last_opioid_dose is not None) and kind is not AdjustmentKind.PAUSE:
+        raise click.UsageError("--restart, --opioid and --last-opioid-dose go with --pause-until")
     if kind is AdjustmentKind.STEP_BACK and for_days is None:
         raise click.UsageError("--step-back needs --for DAYS")
     refuse_clobber(output, force)
@@ -58,7 +70,8 @@ def adjust(plan_file: Path, effective: date, hold_days: int | None, step_back: b
     request = AdjustmentRequest(
         kind, effective, reason, days=hold_days if kind is AdjustmentKind.HOLD else for_days,
         dose_mg=to_mg if kind is AdjustmentKind.STEP_BACK else target, time=retime,
-        overrides=tuple((rule, reason) for rule in override_rules))
+        overrides=tuple((rule, reason) for rule in override_rules), until=pause_until, restart=restart,
+        opioid=opioid, last_opioid_dose=last_opioid_dose, washout_days=washout_days)
     try:
         new = adjust_plan(old, request, generated_at=generated_now())
     except InputError as error:
@@ -93,16 +106,21 @@ def _own_field(field: str | None, kind: AdjustmentKind) -> str | None:
     makes too long is the change's own length (--hold or --for), and a field adjust cannot set is left unnamed."""
     if field == "days":
         return {AdjustmentKind.HOLD: "hold", AdjustmentKind.STEP_BACK: "for"}.get(kind)
-    return field if field in {"from", "to", "time", "reason", "override"} else None
+    if field == "until":
+        return "pause_until"
+    return field if field in {"from", "to", "time", "reason", "override", "restart", "opioid", "last_opioid_dose",
+                              "washout_days"} else None
 
 
 def _one_kind(hold_days: int | None, step_back: bool, retime: time | None, target: Decimal | None,
-              stop: bool) -> AdjustmentKind:
+              stop: bool, pause_until: date | None) -> AdjustmentKind:
     chosen = [kind for kind, given in ((AdjustmentKind.HOLD, hold_days is not None),
                                        (AdjustmentKind.STEP_BACK, step_back),
                                        (AdjustmentKind.RETIME, retime is not None),
-                                       (AdjustmentKind.TARGET, target is not None), (AdjustmentKind.STOP, stop))
+                                       (AdjustmentKind.TARGET, target is not None), (AdjustmentKind.STOP, stop),
+                                       (AdjustmentKind.PAUSE, pause_until is not None))
               if given]
     if len(chosen) != 1:
-        raise click.UsageError("give exactly one of --hold, --step-back, --retime, --target or --stop")
+        raise click.UsageError("give exactly one of --hold, --step-back, --retime, --target, --stop or "
+                               "--pause-until")
     return chosen[0]

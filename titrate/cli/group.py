@@ -80,7 +80,8 @@ _FLAGS = {"start": "--start", "until": "--until", "form": "--form", "strengths":
           "concentration": "--concentration", "override": "--override", "reason": "--reason",
           "time_zone": "--tz", "dose_time": "--time", "days": "--days", "opioid": "--opioid",
           "last_opioid_dose": "--last-opioid-dose", "from": "--from", "to": "--to", "time": "--retime",
-          "hold": "--hold", "for": "--for"}
+          "hold": "--hold", "for": "--for", "pause_until": "--pause-until", "restart": "--restart",
+          "washout_days": "--washout-days"}
 
 
 def worded(error: TitrateError) -> str:

@@ -55,6 +55,10 @@ from titrate.errors import InputError, RefusedError
 
 #: A moved dose (override window) keeps a window as long as the evening one, from the dose time.
 MOVED_WINDOW_MINUTES = EVENING_WINDOW.end - EVENING_WINDOW.start
+#: The dose of a paused segment: its days are no days of the plan (rule: pause).
+PAUSED = Decimal(0)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 T = TypeVar("T")
 
 __all__ = ["build", "build_plan", "derive_plan_id", "last_day"]
@@ -134,7 +138,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     protocol, notes = _checked_request(inputs)
     segments, times, targets, stop = _schedule(protocol, inputs, inputs.zone)
     doses = _expand(segments, _day_count(inputs, segments, stop, inputs.zone))
-    formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses}))
+    formulation = inputs.formulation or default_capsules(sorted({dose for dose, _ in doses if dose != PAUSED}))
     plan_days = _dose_days(inputs, doses, times, targets, formulation)
     final_target = segments[-1].dose
     warnings, screen_notes = screen.findings(inputs.patient)
@@ -179,21 +183,23 @@ def _dose_days(inputs: PlanInputs, doses: list[tuple[Decimal, str]], times: list
     step: wallclock.local_dates), at the dose time in force, moved only where the clocks change that night.
     What the patient measures, and each window, is worked out once per value, not once per day."""
     zone = inputs.zone
-    levels = sorted({dose for dose, _ in doses})
+    levels = sorted({dose for dose, _ in doses if dose != PAUSED})
     portions = rules.enforce_formulation(formulation, levels)
     amounts = {dose: formulation.amount_text(portions[dose]) for dose in levels}
     windows = {wanted: _window(wanted, inputs.overridden) for _, wanted in times}
-    plan_days = []
+    plan_days: list[DoseDay] = []
     for index, ((dose, cause), day) in enumerate(zip(doses, local_dates(inputs.start, zone))):
+        if dose == PAUSED:  # no dose while the course is paused; the days after it count on (rule: pause)
+            continue
         wanted = _in_force(times, index)
         at: time = wanted
         clock_notes: tuple[str, ...] = ()
         if not ordinary_day(day, zone):  # the clocks may skip or repeat the dose time that night
             clock = dose_clock(day, wanted, zone)
             at, clock_notes = clock.time, (clock.note,) if clock.note else ()
-        plan_days.append(DoseDay(
-            day, index + 1, dose, at, Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION,
-            amounts[dose], portions[dose], clock_notes, windows[wanted], cause))
+        phase = Phase.MAINTENANCE if dose == _in_force(targets, index) else Phase.TITRATION
+        plan_days.append(DoseDay(day, len(plan_days) + 1, dose, at, phase, amounts[dose], portions[dose],
+                                 clock_notes, windows[wanted], cause))
     return plan_days
 
 
@@ -255,11 +261,17 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
     times: list[tuple[int, time]] = [(0, inputs.dose_time)]
     targets: list[tuple[int, Decimal]] = [(0, protocol.target_mg)]
     stop, stopped_on = None, None
+    settled: Adjustment | None = None
     for adjustment in inputs.adjustments:
         offset = day_index(inputs.start, adjustment.effective, zone)
         if stop is not None:
             raise InputError(f"the plan stopped on {stopped_on}; nothing follows a stop",
                              field="from")
+        if settled is not None and adjustment.effective < settled.settled_from:  # rule: pause
+            raise InputError(f"the plan is paused from {settled.effective} until {settled.settled_from}; a later "
+                             f"change takes effect from {settled.settled_from} on (got {adjustment.effective})",
+                             field="from", value=adjustment.effective)
+        settled = adjustment
         if offset < 0:
             raise InputError(f"an adjustment from {adjustment.effective} is before the start {inputs.start}",
                              field="from")
@@ -269,6 +281,14 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
             if offset == 0:
                 raise InputError("a stop on the first day leaves no dose; give a later date", field="from")
             stop, stopped_on = offset, adjustment.effective
+        elif adjustment.kind is AdjustmentKind.PAUSE:
+            until = _needed(adjustment, "until", adjustment.until)
+            if inputs.end is not None and until > inputs.end:
+                raise InputError(f"a pause ends by the plan's last day, {inputs.end}, so that a dose follows it "
+                                 f"(got {until})", field="until", value=until)
+            head, tail = _split(segments, offset)
+            length = day_index(inputs.start, until, zone) - offset
+            segments = [*head, _Segment(PAUSED, length, "pause", length), *_resume(adjustment, tail, protocol)]
         else:
             if adjustment.kind is AdjustmentKind.TARGET:
                 targets.append((offset, _needed(adjustment, "dose_mg", adjustment.dose_mg)))
@@ -323,6 +343,24 @@ def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
     climbing = [_Segment(level, hold_days(protocol), cause, hold_days(protocol))
                 for level in _levels_between(protocol, current.dose, target)]
     return [*_wait_before_climbing(head, current), *climbing, _Segment(target, None, cause, None)]
+
+
+def _resume(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -> list[_Segment]:
+    """The segments after a pause: the rest of the step in progress at the dose held before it, or with
+    `restart` the protocol's first dose (never above the dose held), climbing level by level at the
+    protocol's pace, each level held at least 7 days (rule: gradual), then the interrupted step again from
+    its beginning (rule: pause)."""
+    current = tail[0]
+    if not adjustment.restart:
+        return tail
+    first = min(protocol.first_dose_mg, current.dose)
+    again = replace(current, days=current.full, cause="restart")
+    if first == current.dose:
+        return [again, *tail[1:]]
+    pace = hold_days(protocol)
+    levels = [first, *_levels_between(protocol, first, current.dose)]
+    climbing = [_Segment(level, pace, "restart", pace) for level in levels]
+    return [*climbing, again, *tail[1:]]
 
 
 def _wait_before_climbing(head: list[_Segment], current: _Segment) -> list[_Segment]:
@@ -444,11 +482,37 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
         events.append(Event("review", EventKind.REVIEW, review_on,
                             "review with your clinician: is LDN helping, and what next?"))
         notes.append(Finding("review", note))
+    events += [_pause_event(adjustment, days) for adjustment in inputs.adjustments
+               if adjustment.kind is AdjustmentKind.PAUSE]
     if stop is not None:
         stopped_on = next(a.effective for a in inputs.adjustments if a.kind is AdjustmentKind.STOP)
         events.append(Event("stop", EventKind.STOP, stopped_on,
                             "LDN stopped: no more doses from today"))
     return tuple(sorted(events, key=lambda event: (event.date, event.key))), notes
+
+
+def _pause_event(adjustment: Adjustment, days: list[DoseDay]) -> Event:
+    """The pause in plain words, on its first day: no LDN from when to when, why, and the day and dose
+    doses start again (rules: pause, washout)."""
+    first, until = adjustment.paused or (adjustment.effective, adjustment.effective)
+    last = until - timedelta(days=1)
+    resume = next((day for day in days if day.date >= until), None)
+    again = (f"start again on {_spoken(resume.date, last)} at {format_mg(resume.dose_mg)} mg"
+             if resume is not None else "the plan ends during the pause")
+    if adjustment.restart and resume is not None:
+        again += ", climbing again step by step"
+    washout = adjustment.washout
+    if washout is not None:
+        again += (f", {washout.days} days after the last dose of {washout.opioid} on "
+                  f"{_spoken(washout.last_dose, last)}")
+    return Event(f"pause-{first:%Y%m%d}", EventKind.PAUSE, first,
+                 f"no LDN from {_spoken(first, last)} to {_spoken(last, first)} (paused: "
+                 f"{' '.join(adjustment.reason.split())}); {again}")
+
+
+def _spoken(day: date, other: date) -> str:
+    """A date as people say it, "3 March", with the year when `other` falls in another one."""
+    return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if day.year != other.year else "")
 
 
 def _review_date(after: int, days: list[DoseDay], target: Decimal) -> tuple[date, str]:

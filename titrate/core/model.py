@@ -134,6 +134,27 @@ class Finding(Record):
     message: str
 
 
+class Washout(Record):
+    """A patient coming off `opioid`, last taken on `last_dose`, starts `days` days later at the earliest
+    (rule: washout)."""
+
+    opioid: str
+    last_dose: date
+    days: int = 7
+
+    def __post_init__(self) -> None:
+        if not self.opioid.strip():
+            raise InputError("a washout names the opioid that was stopped", field="opioid")
+        if isinstance(self.days, bool) or not isinstance(self.days, int) or not 7 <= self.days <= 14:
+            raise InputError(f"washout days run from 7 to 14 (got {self.days!r})", field="washout_days")
+        if (date.max - self.last_dose).days < self.days:
+            raise InputError(f"{self.last_dose} is too late in the calendar for a washout", field="last_opioid_dose")
+
+    @property
+    def earliest_start(self) -> date:
+        return self.last_dose + timedelta(days=self.days)
+
+
 class AdjustmentKind(str, Enum):
     """What a clinician changes in flight (shared/domain.md: step-back, timing-exception)."""
 
@@ -142,6 +163,7 @@ class AdjustmentKind(str, Enum):
     RETIME = "retime"        # take the dose at `time` from the effective date
     TARGET = "target"        # settle at `dose_mg`, lower or higher, within the rules
     STOP = "stop"            # the last dose is the day before the effective date
+    PAUSE = "pause"          # no dose from the effective date until `until`, then resume (rule: pause)
 
 
 #: What each kind of adjustment needs, besides the date and the reason.
@@ -151,8 +173,10 @@ ADJUSTMENT_NEEDS = {
     AdjustmentKind.RETIME: {"time"},
     AdjustmentKind.TARGET: {"dose_mg"},
     AdjustmentKind.STOP: set(),
+    AdjustmentKind.PAUSE: {"until"},  # restart and washout optional: resume at the held dose by default
 }
-_ADJUSTMENT_MAY = {**ADJUSTMENT_NEEDS, AdjustmentKind.STEP_BACK: {"days", "dose_mg"}}
+_ADJUSTMENT_MAY = {**ADJUSTMENT_NEEDS, AdjustmentKind.STEP_BACK: {"days", "dose_mg"},
+                   AdjustmentKind.PAUSE: {"until", "restart", "washout"}}
 
 
 def adjustment_kind(value: object) -> AdjustmentKind:
@@ -173,6 +197,11 @@ class Adjustment(Record):
     days: int | None = None
     dose_mg: Decimal | None = None
     time: time | None = None
+    #: A pause: the first day of doses again, whether to climb again from the protocol's first dose, and
+    #: the opioid taken during it, whose washout the resume waits for (rules: pause, washout).
+    until: date | None = None
+    restart: bool = False
+    washout: Washout | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", adjustment_kind(self.kind))
@@ -180,7 +209,9 @@ class Adjustment(Record):
             object.__setattr__(self, "time", self.time.replace(fold=0))
         if not self.reason.strip():
             raise InputError(f"a {self.kind.value} needs a reason", field="reason")
-        given = {name for name in ("days", "dose_mg", "time") if getattr(self, name) is not None}
+        given = {name for name in ("days", "dose_mg", "time", "until", "washout") if getattr(self, name) is not None}
+        if self.restart is not False:
+            given.add("restart")
         missing, extra = ADJUSTMENT_NEEDS[self.kind] - given, given - _ADJUSTMENT_MAY[self.kind]
         if missing or extra:
             raise InputError(f"a {self.kind.value} takes {', '.join(sorted(_ADJUSTMENT_MAY[self.kind])) or 'no value'}"
@@ -191,6 +222,36 @@ class Adjustment(Record):
             positive_mg(self.dose_mg, f"the {self.kind.value} dose")
         if self.time is not None and (self.time.tzinfo is not None or self.time.second or self.time.microsecond):
             raise InputError(f"a dose time is an hour and a minute (got {self.time})", field="time")
+        self._check_pause()
+
+    def _check_pause(self) -> None:
+        """A pause's values: a resume day after its first day, a flag, a Washout (rule: pause)."""
+        if self.restart not in (False, True):
+            raise InputError(f"restart is true or false (got {self.restart!r})", field="restart")
+        if self.washout is not None and not isinstance(self.washout, Washout):
+            raise InputError(f"a pause's washout is a Washout (got {self.washout!r})", field="opioid")
+        if self.until is None:
+            return
+        if not isinstance(self.until, date) or isinstance(self.until, datetime):
+            raise InputError(f"a pause ends on a date (got {self.until!r})", field="until")
+        if self.until <= self.effective:
+            raise InputError(f"a pause from {self.effective} ends on a later day (got {self.until})",
+                             field="until", value=self.until)
+        if (self.until - self.effective).days > MAX_STEP_DAYS:
+            raise InputError(f"a pause lasts 1 to {MAX_STEP_DAYS} days (got {(self.until - self.effective).days})",
+                             field="until", value=self.until)
+
+    @property
+    def paused(self) -> tuple[date, date] | None:
+        """A pause's first day without a dose and the day doses start again; None for other kinds."""
+        if self.kind is AdjustmentKind.PAUSE and self.until is not None:
+            return self.effective, self.until
+        return None
+
+    @property
+    def settled_from(self) -> date:
+        """The first day a later adjustment may take effect: a pause's resume day, else the effective date."""
+        return self.until if self.kind is AdjustmentKind.PAUSE and self.until is not None else self.effective
 
     def describe(self) -> str:
         return f"from {self.effective}: {self._change()}"
@@ -209,28 +270,12 @@ class Adjustment(Record):
             return f"settle at {format_mg(dose)} mg"
         if kind is AdjustmentKind.STOP:
             return "stop (the last dose is the day before)"
+        if kind is AdjustmentKind.PAUSE and self.until is not None:
+            how = "climb again from the first dose" if self.restart else "resume at the dose held before"
+            after = (f", {self.washout.days} days after the last dose of {self.washout.opioid} on "
+                     f"{self.washout.last_dose}" if self.washout is not None else "")
+            return f"pause, no dose until {self.until}, then {how}{after}"
         raise InputError(f"a {kind.value} without the value it needs", field="kind")
-
-
-class Washout(Record):
-    """A patient coming off `opioid`, last taken on `last_dose`, starts `days` days later at the earliest
-    (rule: washout)."""
-
-    opioid: str
-    last_dose: date
-    days: int = 7
-
-    def __post_init__(self) -> None:
-        if not self.opioid.strip():
-            raise InputError("a washout names the opioid that was stopped", field="opioid")
-        if isinstance(self.days, bool) or not isinstance(self.days, int) or not 7 <= self.days <= 14:
-            raise InputError(f"washout days run from 7 to 14 (got {self.days!r})", field="washout_days")
-        if (date.max - self.last_dose).days < self.days:
-            raise InputError(f"{self.last_dose} is too late in the calendar for a washout", field="last_opioid_dose")
-
-    @property
-    def earliest_start(self) -> date:
-        return self.last_dose + timedelta(days=self.days)
 
 
 class PlanInputs(Record):
@@ -317,6 +362,7 @@ class EventKind(str, Enum):
     REVIEW = "review"
     WASHOUT_END = "washout-end"
     STOP = "stop"
+    PAUSE = "pause"
 
 
 class Event(Record):
@@ -373,14 +419,7 @@ class Plan(Record):
             raise InputError(f"revision {self.revision} cannot supersede revision {self.supersedes}")
         if self.generated_at.tzinfo is None:
             raise InputError("generated_at must carry a time zone")
-        dates = local_dates(self.days[0].date, zone)
-        next(dates)
-        for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
-            # consecutive dates of the zone's calendar: a date it skipped is not a day (wallclock)
-            if after.date != next(dates):
-                raise InputError(f"days must be consecutive dates: {after.date} follows {before.date}")
-            if after.day != number:
-                raise InputError(f"{after.date}: expected day {number}, got {after.day}")
+        self._check_consecutive(zone)
         if self.days[0].day != 1:
             raise InputError(f"{self.days[0].date}: the first day is day 1 (got {self.days[0].day})")
         live = {day.key for day in self.days} | {event.key for event in self.events}
@@ -388,6 +427,25 @@ class Plan(Record):
             raise InputError("two days or events of the plan share a key")
         if any(item.key in live for item in self.cancelled):
             raise InputError("a cancelled day or event is still in the plan")
+
+    def _check_consecutive(self, zone: ZoneInfo) -> None:
+        """Days on consecutive dates of the zone's calendar (a date it skipped is not a day: wallclock),
+        except a pause's (rule: pause), numbered 1, 2, ... on."""
+        dates = local_dates(self.days[0].date, zone)
+        next(dates)
+        resumes = {pause[0]: pause[1] for pause in (a.paused for a in self.inputs.adjustments) if pause}
+        for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
+            expected = next(dates)
+            resume = expected
+            while resume in resumes:  # a pause may follow a pause from its resume day
+                resume = resumes[resume]
+            if resume != expected and after.date == resume:
+                dates = local_dates(after.date, zone)
+                expected = next(dates)
+            if after.date != expected:
+                raise InputError(f"days must be consecutive dates: {after.date} follows {before.date}")
+            if after.day != number:
+                raise InputError(f"{after.date}: expected day {number}, got {after.day}")
 
     # The inputs, as every renderer reads them.
     @property

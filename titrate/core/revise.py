@@ -18,6 +18,7 @@ from titrate.core.model import (
     Override,
     Plan,
     PlanInputs,
+    Washout,
     adjustment_kind,
 )
 from titrate.core.record import replace
@@ -28,15 +29,18 @@ __all__ = ["adjust", "cancelled_before"]
 
 def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str, *, generated_at: datetime,
            days: int | None = None, dose_mg: Decimal | None = None, time: time | None = None,
-           overrides: tuple[Override, ...] = ()) -> Plan:
+           overrides: tuple[Override, ...] = (), until: date | None = None, restart: bool = False,
+           washout: Washout | None = None) -> Plan:
     """Revision N+1 of `plan` with one adjustment from `effective` on; `overrides` are rules the
-    adjustment goes past (a morning dose: window), each with its reason. InputError for a malformed
-    adjustment, RefusedError naming the rule the new revision would break."""
-    adjustment = Adjustment(adjustment_kind(kind), effective, reason, plan.revision + 1, days, dose_mg, time)
+    adjustment goes past (a morning dose: window), each with its reason. A pause takes `until` (the day
+    doses start again), `restart` (climb again from the first dose) and `washout` (an opioid taken during
+    it). InputError for a malformed adjustment, RefusedError naming the rule the new revision would break."""
+    adjustment = Adjustment(adjustment_kind(kind), effective, reason, plan.revision + 1, days, dose_mg, time,
+                            until, restart, washout)
     if not plan.start <= effective <= plan.end:
         raise InputError(f"an adjustment takes effect between the plan's first and last days, {plan.start} and "
                          f"{plan.end} (got {effective})", field="from", value=effective)
-    last = plan.adjustments[-1].effective if plan.adjustments else plan.start
+    last = plan.adjustments[-1].settled_from if plan.adjustments else plan.start
     if effective < last:
         raise RefusedError("revision", f"an adjustment from {effective} would rewrite days before the last "
                                        f"adjustment, from {last}")

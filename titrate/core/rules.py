@@ -251,9 +251,25 @@ def _supply_plan(plan: Plan) -> Iterator[str]:
 def _washout_request(request: Request) -> Iterator[str]:
     if request.washout is not None and request.start is not None and request.start < request.washout.earliest_start:
         yield _washout_breach(request.start, request.washout)
+    yield from _pause_washouts(request.adjustments, None)
+
+
+def _pause_washouts(adjustments: Sequence[Adjustment], days: Sequence[DoseDay] | None) -> Iterator[str]:
+    """A pause for opioids resumes no earlier than the washout after the last opioid dose (rules: pause,
+    washout); with the plan's `days`, no dose between the pause and that date either."""
+    for adjustment in adjustments:
+        washout, paused = adjustment.washout, adjustment.paused
+        if washout is None or paused is None:
+            continue
+        resume = paused[1] if days is None else next((d.date for d in days if d.date >= paused[0]), None)
+        if resume is not None and resume < washout.earliest_start:
+            yield (f"the pause from {paused[0]} resumes on {resume}, {(washout.earliest_start - resume).days} days "
+                   f"too early: the last dose of {washout.opioid} was on {washout.last_dose}, so the earliest "
+                   f"date to resume is {washout.earliest_start} ({washout.days} days opioid-free)")
 
 
 def _washout_plan(plan: Plan) -> Iterator[str]:
+    yield from _pause_washouts(plan.adjustments, plan.days)
     washout = plan.inputs.washout
     if washout is None:
         return
@@ -296,12 +312,17 @@ def target_reached(days: Sequence[DoseDay], target: Decimal) -> date | None:
 
 
 def _revision_plan(plan: Plan) -> Iterator[str]:
-    previous = plan.start
+    previous = min(plan.start, plan.inputs.start)  # a pause from the first day postpones the first dose
     for adjustment in plan.adjustments:
         if adjustment.effective < previous:
             yield (f"the adjustment from {adjustment.effective} comes before {previous}: an adjustment never "
                    "rewrites days before the last one")
-        previous = adjustment.effective
+        previous = adjustment.settled_from
+        paused = adjustment.paused
+        if paused is not None:  # no dose while the course is paused (rule: pause)
+            inside = [day.date for day in plan.days if paused[0] <= day.date < paused[1]]
+            if inside:
+                yield (f"{inside[0]} has a dose, but the plan is paused from {paused[0]} until {paused[1]}")
     made = [adjustment.revision for adjustment in plan.adjustments]
     if made and (made[-1] != plan.revision or any(after != before + 1 for before, after in itertools.pairwise(made))):
         yield (f"the adjustments made revisions {', '.join(map(str, made))}; each adjustment makes the next "

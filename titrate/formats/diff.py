@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from titrate.core.diff import DayChange, EventChange, PlanDiff
-from titrate.core.model import DoseDay, Event
+from titrate.core.model import DoseDay, Event, EventKind
 from titrate.core.units import format_mg
 from titrate.core.wallclock import format_hhmm
 from titrate.formats.common import terminal_safe
@@ -35,6 +35,13 @@ def _reads(change: DayChange) -> tuple[str, str]:
 
 def _event(event: Event | None) -> str:
     return "none" if event is None else f"{event.date}"
+
+
+def _in_words(event: Event | None) -> str:
+    """A pause's plain sentence (no LDN from when to when, why, and the restart), after its date."""
+    if event is None or event.kind is not EventKind.PAUSE:
+        return ""
+    return terminal_safe(f": {event.text[:1].upper()}{event.text[1:]}")
 
 
 def _changed(change: EventChange) -> Event:
@@ -68,7 +75,7 @@ def render_diff_text(plan_diff: PlanDiff) -> str:
         for change in plan_diff.events:
             kind = _changed(change).kind.value
             if change.before is None:
-                lines.append(f"  {kind} added on {_event(change.after)}")
+                lines.append(f"  {kind} added on {_event(change.after)}{_in_words(change.after)}")
             elif change.after is None:
                 lines.append(f"  {kind} on {_event(change.before)} removed")
             else:

@@ -9,7 +9,7 @@ or override reasons), and every piece of text from outside the code is HTML-esca
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 
@@ -175,6 +175,12 @@ def _change_text(adjustment: Adjustment) -> str:
         return f"{when}: take your dose at {format_hhmm(adjustment.time)}."
     if adjustment.kind == AdjustmentKind.TARGET and adjustment.dose_mg is not None:
         return f"{when}: your target dose is now {_mg(adjustment.dose_mg)}."
+    if adjustment.kind == AdjustmentKind.PAUSE and adjustment.paused is not None:
+        until = adjustment.paused[1]
+        again = ("at your first dose, then up again step by step" if adjustment.restart
+                 else "at the dose you took before the pause")
+        return (f"{when}: a pause, no LDN until {_long_date(until - timedelta(days=1))}; start again on "
+                f"{_long_date(until)} {again}.")
     if adjustment.kind != AdjustmentKind.STOP:
         raise ValueError(f"a {adjustment.kind.value} adjustment without its value: {adjustment!r}")
     return f"{when}: stop taking LDN (your last dose is the day before)."
@@ -292,6 +298,9 @@ def _dates_section(plan: Plan) -> list[str]:
         if event.kind in EVENT_WORDS:
             lead, words = EVENT_WORDS[event.kind]
             items.append((event.date, f"<li><strong>{lead} {_long_date(event.date)}:</strong> {words}</li>"))
+        elif event.kind is EventKind.PAUSE:  # the pause in plain words: from when, to when, why, and then
+            items.append((event.date, f"<li><strong>From {_long_date(event.date)}:</strong> "
+                                      f"{_e(event.text[:1].upper() + event.text[1:])}.</li>"))
     return ['<section id="dates">', "<h2>Dates to remember</h2>",
             "<p>The pharmacy makes LDN to order, so order each fill by its date.</p>",
             "<ul>", *(item for _, item in sorted(items, key=lambda pair: pair[0])), "</ul>", "</section>"]
@@ -362,6 +371,7 @@ def _checklist_section(plan: Plan) -> list[str]:
     for event in plan.events:
         if event.kind in EVENT_DAY_NOTES:
             events.setdefault(event.date, []).append(EVENT_DAY_NOTES[event.kind])
+    resumes = {paused[1] for paused in (a.paused for a in plan.adjustments) if paused}
     rows = []
     previous: DoseDay | None = None
     for day in plan.days:
@@ -371,6 +381,8 @@ def _checklist_section(plan: Plan) -> list[str]:
                             + ("up" if day.dose_mg > previous.dose_mg else "down") + "</span>")
         notes += [f"Order fill {number} today" for number in reorders.get(day.date, [])]
         notes += events.get(day.date, [])
+        if day.date in resumes:
+            notes.append("Start again today, after the pause")
         rows.append(f'<tr><td class="tick"></td><td class="nw">{_day_cell(day.date)}'
                     f'</td><td class="num">{day.day}</td><td class="nw"><strong>{_mg(day.dose_mg)}</strong></td>'
                     f'<td>{_e(day.amount)}</td><td class="nw">{format_hhmm(day.time)}</td><td>{"; ".join(notes)}</td>'

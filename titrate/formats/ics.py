@@ -132,6 +132,7 @@ _ALL_DAY = {
     EventKind.REVIEW: ("LDN review with your clinician", "LDN review with your clinician today"),
     EventKind.WASHOUT_END: ("Opioid-free from today: LDN may start", "Opioid-free from today: LDN may start"),
     EventKind.STOP: ("LDN stopped: no more doses", "LDN stopped: no more doses from today"),
+    EventKind.PAUSE: ("LDN paused: no doses until the pause ends", "LDN paused: no doses from today"),
 }
 
 
@@ -147,10 +148,18 @@ def _all_day_event(plan: Plan, event: PlanEvent, zone: ZoneInfo, alarm_minutes: 
                                                    f"by {refill.start}."]
     calendar_event = _private_event(plan, event.key, summary, "\n".join([*lines, DISCLAIMER]))
     calendar_event.add("dtstart", event.date)
-    calendar_event.add("dtend", event.date + timedelta(days=1))
+    calendar_event.add("dtend", _pause_end(plan, event) or event.date + timedelta(days=1))
     if alarm_minutes is not None:
         _add_alarm(calendar_event, reminder, _reminder_instant(event.date, zone))
     return calendar_event
+
+
+def _pause_end(plan: Plan, event: PlanEvent) -> date | None:
+    """A pause's event spans the days without a dose: it ends (DTEND, exclusive) on the day doses start again."""
+    if event.kind is not EventKind.PAUSE:
+        return None
+    return next((paused[1] for paused in (a.paused for a in plan.adjustments) if paused and paused[0] == event.date),
+                None)
 
 
 def _cancelled_event(plan: Plan, item: Cancelled, zone: ZoneInfo) -> Event:

@@ -117,15 +117,28 @@ def inputs_to_dict(inputs: PlanInputs) -> dict[str, Any]:
         "overrides": [{"rule": o.rule, "reason": o.reason} for o in inputs.overrides],
         "adjustments": [
             {"kind": a.kind.value, "from": a.effective.isoformat(), "reason": a.reason, "revision": a.revision,
-             "days": a.days, "dose_mg": None if a.dose_mg is None else _mg(a.dose_mg), "time": _clock(a.time)}
+             "days": a.days, "dose_mg": None if a.dose_mg is None else _mg(a.dose_mg), "time": _clock(a.time),
+             **_pause_dict(a)}
             for a in inputs.adjustments
         ],
-        "washout": None if inputs.washout is None else {
-            "opioid": inputs.washout.opioid, "last_dose": inputs.washout.last_dose.isoformat(),
-            "days": inputs.washout.days},
+        "washout": _washout_dict(inputs.washout),
         "review_after_days": inputs.review_after_days,
         "maintenance_days": inputs.maintenance_days,
     }
+
+
+def _pause_dict(adjustment: Adjustment) -> dict[str, Any]:
+    """A pause's own keys; other kinds write none, so files without a pause stay as they were."""
+    if adjustment.kind is not AdjustmentKind.PAUSE:
+        return {}
+    return {"until": _day(adjustment.until), "restart": adjustment.restart,
+            "washout": _washout_dict(adjustment.washout)}
+
+
+def _washout_dict(washout: Washout | None) -> dict[str, Any] | None:
+    if washout is None:
+        return None
+    return {"opioid": washout.opioid, "last_dose": washout.last_dose.isoformat(), "days": washout.days}
 
 
 def _formulation(formulation: Formulation) -> dict[str, Any]:
@@ -613,15 +626,27 @@ def _inputs(data: _Reader) -> PlanInputs:
         end=data.day("end", optional=True),
         target_mg=data.mg("target_mg", optional=True),
         overrides=_overrides(data),
-        adjustments=tuple(item.at(lambda: Adjustment(
-            _enum(item, "kind", AdjustmentKind), item.day("from"), item.text("reason"), item.whole("revision"),
-            item.whole("days", optional=True), item.mg("dose_mg", optional=True), item.clock("time", optional=True)))
-            for item in data.items("adjustments")),
-        washout=None if washout is None else washout.at(lambda: Washout(
-            washout.text("opioid"), washout.day("last_dose"), washout.whole("days"))),
+        adjustments=tuple(_adjustment(item) for item in data.items("adjustments")),
+        washout=None if washout is None else _washout_of(washout),
         review_after_days=data.whole("review_after_days", optional=True),
         maintenance_days=data.whole("maintenance_days"),
     ))
+
+
+def _adjustment(item: _Reader) -> Adjustment:
+    """An adjustment; a pause's keys (until, restart, washout) are read only where the file has them, so
+    files written before pauses existed still read."""
+    washout = item.obj("washout") if item.has("washout") else None
+    return item.at(lambda: Adjustment(
+        _enum(item, "kind", AdjustmentKind), item.day("from"), item.text("reason"), item.whole("revision"),
+        item.whole("days", optional=True), item.mg("dose_mg", optional=True), item.clock("time", optional=True),
+        until=item.day("until", optional=True) if item.has("until") else None,
+        restart=item.flag("restart") if item.has("restart") else False,
+        washout=None if washout is None else _washout_of(washout)))
+
+
+def _washout_of(washout: _Reader) -> Washout:
+    return washout.at(lambda: Washout(washout.text("opioid"), washout.day("last_dose"), washout.whole("days")))
 
 
 def _plan(data: _Reader) -> Plan:

@@ -130,7 +130,8 @@ def _protocol(request: PlanRequest) -> Protocol:
     return parse_protocol_file(request.protocol_file_text)
 
 
-def _washout(request: PlanRequest) -> Washout | None:
+def _washout(request: PlanRequest | AdjustmentRequest) -> Washout | None:
+    """The washout a plan's start, or a pause's resume, waits for (rule: washout), if an opioid is named."""
     if request.last_opioid_dose is None:
         if request.opioid is not None:
             raise InputError("a stopped opioid needs the date of its last dose", field="last_opioid_dose")
@@ -279,6 +280,13 @@ class AdjustmentRequest(Record):
     dose_mg: Decimal | None = None
     time: time | None = None
     overrides: tuple[tuple[str, str], ...] = ()
+    #: A pause: the day doses start again, whether to climb again from the first dose, and an opioid
+    #: taken meanwhile, whose washout the resume waits for (rules: pause, washout).
+    until: date | None = None
+    restart: bool = False
+    opioid: str | None = None
+    last_opioid_dose: date | None = None
+    washout_days: int = 7
 
 
 def adjust_plan(plan: Plan, request: AdjustmentRequest, *, generated_at: datetime) -> Plan:
@@ -287,13 +295,15 @@ def adjust_plan(plan: Plan, request: AdjustmentRequest, *, generated_at: datetim
 
     return adjust(plan, request.kind, request.effective, request.reason, generated_at=generated_at,
                   days=request.days, dose_mg=request.dose_mg, time=request.time,
-                  overrides=tuple(Override(rule.strip(), reason) for rule, reason in request.overrides))
+                  overrides=tuple(Override(rule.strip(), reason) for rule, reason in request.overrides),
+                  until=request.until, restart=request.restart, washout=_washout(request))
 
 
 def parse_adjustment(raw: Mapping[str, str]) -> AdjustmentRequest:
     """An AdjustmentRequest from text fields: kind, from, reason, days, to (mg), time, target (mg),
-    override (a rule the change goes past, for the same reason)."""
-    known = {"kind", "from", "reason", "days", "to", "time", "target", "override"}
+    override (a rule the change goes past, for the same reason); for a pause, until (the day doses start
+    again), restart (yes or no), opioid, last_opioid_dose and washout_days."""
+    known = {"kind", "from", "reason", "days", "to", "time", "target", "override", *_PAUSE_FIELDS}
     unknown = set(raw) - known
     if unknown:
         name = sorted(unknown)[0]
@@ -312,7 +322,24 @@ def parse_adjustment(raw: Mapping[str, str]) -> AdjustmentRequest:
         days=parse_whole(text["days"], field="days", low=1, high=MAX_DAYS) if "days" in text else None,
         dose_mg=_field(lambda: parse_mg(dose, field="the dose"), "to" if "to" in text else "target") if dose else None,
         time=_field(lambda: parse_hhmm(text["time"], field="the dose time"), "time") if "time" in text else None,
-        overrides=((text["override"], reason),) if "override" in text else ())
+        overrides=((text["override"], reason),) if "override" in text else (),
+        **{name: _parse_pause_field(name, text[name]) for name in _PAUSE_FIELDS if name in text})
+
+
+#: The text fields of a pause, as parse_adjustment takes them (AdjustmentRequest's names).
+_PAUSE_FIELDS = ("until", "restart", "opioid", "last_opioid_dose", "washout_days")
+
+
+def _parse_pause_field(name: str, text: str) -> Any:
+    if name in ("until", "last_opioid_dose"):
+        return parse_date(text, field=name)
+    if name == "washout_days":
+        return parse_whole(text, field="washout_days", low=1, high=MAX_DAYS)
+    if name == "restart":
+        if text.casefold() not in _FLAG_WORDS:
+            raise InputError(f"restart must be yes or no (got {text!r})", field="restart", value=text)
+        return _FLAG_WORDS[text.casefold()]
+    return text  # the opioid's name: checked by Washout
 
 
 def _field(parse: Any, field: str) -> Any:

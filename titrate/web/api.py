@@ -123,9 +123,10 @@ class AdjustmentInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     based_on: int = Field(description="The revision this change was made from; it must still be the latest.")
     adjustment: dict[str, str] = Field(
-        description="Raw text fields as the service takes them: kind (hold, step-back, retime, target, stop), "
-                    "from (YYYY-MM-DD), reason, and days, to (mg), time (HH:MM), target (mg) or override (a rule "
-                    "the change goes past, for the same reason) as the kind needs.",
+        description="Raw text fields as the service takes them: kind (hold, step-back, retime, target, stop, "
+                    "pause), from (YYYY-MM-DD), reason, and days, to (mg), time (HH:MM), target (mg) or override (a "
+                    "rule the change goes past, for the same reason) as the kind needs; a pause takes until "
+                    "(YYYY-MM-DD), restart (yes/no), opioid, last_opioid_dose and washout_days.",
         examples=[{"kind": "step-back", "from": "2026-12-20", "days": "14", "reason": "flare of fatigue"}])
 
 

@@ -210,6 +210,8 @@ ADJUST_KINDS = (
     ("retime", "Retime", "take the dose at another time from that date (e.g. mornings, for vivid dreams)"),
     ("target", "New target", "settle at another dose, lower or higher, within the rules"),
     ("stop", "Stop", "the last dose is the day before that date"),
+    ("pause", "Pause", "no dose from that date until the day it ends (surgery, an illness, opioids); then start "
+                       "again at the dose held before, or from the first dose"),
 )
 #: The adjust form's fields: the service's raw adjustment fields, with their labels and help.
 ADJUST_FIELDS = (
@@ -219,11 +221,16 @@ ADJUST_FIELDS = (
     Field("to", "Step back to (mg)", placeholder="one level down", help="Step back only."),
     Field("time", "New dose time", "time", help="Retime only."),
     Field("target", "New target (mg)", help="New target only."),
+    Field("until", "Pause until", "date", help="Pause only: the day doses start again."),
+    Field("restart", "Start again from the first dose", "checkbox", help="Pause only: climb again step by step."),
+    Field("opioid", "Opioid taken during the pause", help="Pause only: the resume waits for its washout."),
+    Field("last_opioid_dose", "Last opioid dose", "date", help="Pause only, with the opioid."),
+    Field("washout_days", "Washout (days)", "number", placeholder="7", help="Pause only, with the opioid: 7 to 14."),
     Field("reason", "Reason", "textarea", required=True, help="Kept in the plan and shown in the history."),
 )
 #: Where a refusal of an adjustment belongs on the adjust form.
 ADJUST_RULE_FIELD = {"revision": "from", "window": "time", "gradual": "days", "ceiling": "target",
-                     "spasticity": "target", "start": "to", "amount": "to", "washout": "from"}
+                     "spasticity": "target", "start": "to", "amount": "to", "washout": "until"}
 
 
 def adjust_raw(form: Mapping[str, str]) -> dict[str, str]:

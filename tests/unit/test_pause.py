@@ -1,0 +1,111 @@
+"""Pause and restart (issue 19): no dose while paused, resume at the held dose or climb again from the
+first dose (rule: gradual), the washout before the resume (rule: washout), a course postponed from day 1,
+and calendars that import the paused revision left with no dose in the pause."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from ics_reading import merged_view
+
+from titrate.core import rules
+from titrate.core.engine import build_plan
+from titrate.core.model import EventKind, Patient, Washout
+from titrate.core.protocols import PROTOCOLS
+from titrate.core.record import replace
+from titrate.core.revise import adjust
+from titrate.core.wallclock import load_zone
+from titrate.errors import InputError, RefusedError
+from titrate.formats import plan_json, render
+
+GENERATED = datetime(2026, 11, 1, tzinfo=UTC)
+START = date(2026, 12, 1)
+# classic: 1.5 mg Dec 1-14, 3 mg Dec 15-28, 4.5 mg from Dec 29, then 90 days there
+PLAN = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), START, zone=load_zone("Europe/London"),
+                  generated_at=GENERATED)
+PAUSE, RESUME = date(2026, 12, 20), date(2027, 1, 3)
+
+
+def paused(**values):
+    return adjust(PLAN, "pause", PAUSE, "surgery", generated_at=GENERATED, until=RESUME, **values)
+
+
+def test_a_pause_has_no_dose_days_and_resumes_at_the_dose_held_before():
+    plan = paused()
+    assert not [day for day in plan.days if PAUSE <= day.date < RESUME]
+    by_date = {day.date: day for day in plan.days}
+    assert by_date[PAUSE - timedelta(days=1)].dose_mg == by_date[RESUME].dose_mg == Decimal("3")
+    # 3 mg was held 5 days before the pause (Dec 15-19); its other 9 days follow it, then 4.5 mg
+    assert [str(by_date[RESUME + timedelta(days=n)].dose_mg.normalize()) for n in (8, 9)] == ["3", "4.5"]
+    assert [day.day for day in plan.days] == list(range(1, len(plan.days) + 1))
+    assert len(plan.days) == len(PLAN.days)  # no dose lost: the pause moves the rest later
+    assert plan.end == PLAN.end + timedelta(days=14)
+    rules.enforce_plan(plan)
+    assert plan_json.loads(plan_json.dumps(plan)) == plan
+
+
+def test_the_pause_is_said_in_plain_words():
+    event = paused().event(EventKind.PAUSE)
+    assert event is not None and event.date == PAUSE
+    assert event.text == ("no LDN from 20 December 2026 to 2 January 2027 (paused: surgery); start again on "
+                          "3 January at 3 mg")
+    ics = render(paused(), "ics")
+    assert "No LDN from 20 December 2026 to 2 January 2027 (paused: surgery)" in ics.replace("\r\n ", "")
+    html = render(paused(), "html")
+    assert "No LDN from 20 December 2026 to 2 January 2027 (paused: surgery); start again on 3 January at 3 mg" in html
+
+
+def test_restart_climbs_again_from_the_first_dose_each_level_held_at_least_7_days():
+    plan = paused(restart=True)
+    after = [day for day in plan.days if day.date >= RESUME]
+    assert after[0].dose_mg == PLAN.protocol.first_dose_mg
+    runs: list[list] = []
+    for day in after:
+        if runs and runs[-1][0] == day.dose_mg:
+            runs[-1][1] += 1
+        else:
+            runs.append([day.dose_mg, 1])
+    assert [str(dose.normalize()) for dose, _ in runs] == ["1.5", "3", "4.5"]
+    assert all(days >= 7 for _, days in runs[:-1])
+    assert {day.cause for day in after[:28]} == {"restart"}
+    rules.enforce_plan(plan)
+
+
+def test_a_resume_before_the_washout_is_refused_naming_the_earliest_date():
+    with pytest.raises(RefusedError) as refused:
+        paused(washout=Washout("oxycodone", date(2026, 12, 30), 7))
+    assert refused.value.rule == "washout"
+    assert "earliest date to resume is 2027-01-06" in str(refused.value) and "\n" not in str(refused.value)
+    allowed = paused(washout=Washout("oxycodone", date(2026, 12, 27), 7))
+    assert "7 days after the last dose of oxycodone on 27 December" in allowed.event(EventKind.PAUSE).text
+
+
+def test_a_pause_from_the_first_day_postpones_the_course():
+    plan = adjust(PLAN, "pause", START, "not ready", generated_at=GENERATED, until=date(2026, 12, 15))
+    assert plan.start == date(2026, 12, 15)
+    assert [(d.day, d.dose_mg, d.cause) for d in plan.days] == [
+        (d.day, d.dose_mg, d.cause) for d in PLAN.days]  # the same course, two weeks later
+    assert plan.refills[0].start == date(2026, 12, 15)
+    assert plan_json.loads(plan_json.dumps(plan)) == plan
+
+
+def test_a_dose_inside_a_pause_or_a_change_during_it_is_refused():
+    plan = paused()
+    inside = replace(plan.days[18], date=PAUSE)
+    with pytest.raises((InputError, RefusedError)):
+        rules.enforce_plan(replace(plan, days=(*plan.days[:18], inside, *plan.days[19:])))
+    with pytest.raises(RefusedError, match="revision"):
+        adjust(plan, "hold", PAUSE + timedelta(days=3), "x", generated_at=GENERATED, days=7)
+    with pytest.raises(InputError, match="later day") as bad:
+        adjust(PLAN, "pause", PAUSE, "x", generated_at=GENERATED, until=PAUSE)
+    assert bad.value.field == "until"
+
+
+def test_importing_revision_1_then_the_paused_revision_leaves_no_dose_in_the_pause():
+    plan = paused()
+    held = merged_view(render(PLAN, "ics"), render(plan, "ics"))
+    doses = {event.dtstart.date() for event in held.values() if isinstance(event.dtstart, datetime)}
+    assert doses == {day.date for day in plan.days}
+    assert not [when for when in doses if PAUSE <= when < RESUME]
+    pause = next(e for e in held.values() if "pause" in e.uid)
+    assert (pause.dtstart, pause.dtend) == (PAUSE, RESUME)
