@@ -97,7 +97,6 @@ def test_spasticity_without_target_tops_out_at_3_and_says_why(run):
     (["--spasticity", "--target", "4.5"], "spasticity"),
     (["--target", "5"], "ceiling"),
     (["--step", "2"], "gradual"),
-    (["--every", "5"], "gradual"),
     (["--first-dose", "2"], "start"),
     (["--time", "20:15"], "window"),
 ])

@@ -20,6 +20,8 @@ MAX_STEP_DAYS = 3660
 MAX_REVISION = 2**31
 #: Ten years of days: long enough for any plan, short enough to catch a typo in an end date.
 MAX_DAYS = 3660
+#: Days a plan runs at the target after the titration when no end is given.
+DEFAULT_MAINTENANCE_DAYS = 90
 #: The dose time when none is asked for: the middle of the evening window (rule: window).
 DEFAULT_DOSE_TIME = time(22, 0)
 
@@ -255,7 +257,7 @@ class PlanInputs(Record):
     adjustments: tuple[Adjustment, ...] = ()
     washout: Washout | None = None
     review_after_days: int | None = 60
-    maintenance_days: int = 90
+    maintenance_days: int = DEFAULT_MAINTENANCE_DAYS
 
     def __post_init__(self) -> None:
         if not isinstance(self.zone, ZoneInfo):
