@@ -342,7 +342,8 @@ def test_explain_from_options_and_from_a_plan_file_agree(run, tmp_path):
     assert "at or under the 3 mg limit for spasticity [spasticity]" in out
     assert "inside the window 21:00-24:00 [window]" in out
     assert "Warning [interferon]: 'Avonex' is interferon beta-1a" in out
-    assert "Source: domain.md, Safety screen: interferon beta." in out
+    assert "Source: Verywell Health, 'Low-Dose Naltrexone for Treating MS Symptoms', 2020: interferon beta may " \
+           "interact." in out
     plan_file = tmp_path / "plan.json"
     run(*BASE, *args, "--format", "json", "-o", str(plan_file))
     assert run("explain", str(plan_file)).stdout == out

@@ -340,6 +340,14 @@ class Cancelled(Record):
     time: time | None = None
 
 
+class DoseTime(Record):
+    """The dose time in force from `first` on (until the next one), with its window."""
+
+    first: date
+    time: time
+    window: Window
+
+
 class Plan(Record):
     """A day-by-day plan: what every renderer draws and what the JSON file holds."""
 
@@ -410,7 +418,21 @@ class Plan(Record):
 
     @property
     def dose_time(self) -> time:
+        """The dose time the plan started with; `dose_times` has the one in force on each day."""
         return self.inputs.dose_time
+
+    @property
+    def dose_times(self) -> tuple[DoseTime, ...]:
+        """The dose time in force from each date on: the first day's, then each retime's from the day it
+        takes effect (a clock change that moves one night's dose changes no time in force)."""
+        retimes = {a.effective: a.time for a in self.adjustments
+                   if a.kind is AdjustmentKind.RETIME and a.time is not None}
+        spans: list[DoseTime] = []
+        for day in self.days:
+            wanted = self.inputs.dose_time if day.day == 1 else retimes.get(day.date)
+            if wanted is not None and (not spans or spans[-1].time != wanted):
+                spans.append(DoseTime(day.date, wanted, day.window))
+        return tuple(spans)
 
     @property
     def supply(self) -> Supply:
