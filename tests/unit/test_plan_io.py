@@ -97,16 +97,52 @@ def test_a_hand_edited_6_mg_day_is_refused_naming_ceiling_and_the_date():
     assert refused.value.rule_id == "ceiling"
 
 
+def _last_day_at_2_5_mg(data):
+    """The last day lowered to 2.5 mg, measured and supplied right: every rule holds, but the inputs give 3 mg."""
+    data["days"][-1].update(dose_mg="2.50", amount="1 x 2.5 mg capsule",
+                            dispense=[{"mg_per_unit": "2.50", "quantity": "1.0"}])
+    (quantity,) = data["refills"][-1]["quantities"]
+    quantity.update(quantity="20.0", text="20 x 3 mg capsules")
+    data["refills"][-1]["quantities"].append({"mg_per_unit": "2.50", "quantity": "1.0", "text": "1 x 2.5 mg capsule"})
+
+
 @pytest.mark.parametrize("change, says", [
-    (lambda d: d["days"][10].update(cause="step 5"), r"plan.days\[10\].cause .* says step 5, its inputs give step 2"),
-    (lambda d: d["days"][10].update(time="21:30"), r"plan.days\[10\].time .* says 21:30, its inputs give 22:00"),
-    (lambda d: d["days"][3].update(phase="maintenance"), r"plan.days\[3\].phase"),
-    (lambda d: d["events"][1].update(date="2026-12-30"), r"plan.events\[1\].date"),
-    (lambda d: d["inputs"].update(dose_time="21:15"), r"plan.days\[0\].time"),
+    (_last_day_at_2_5_mg, r"^the dose on 2027-03-21 is 2.5 mg but the plan's inputs give 3 mg "
+                          r"\(plan.days\[110\].dose_mg\)$"),
+    (lambda d: d["days"][10].update(cause="step 5"),
+     r"^the cause on 2026-12-11 is 'step 5' but the plan's inputs give 'step 2' \(plan.days\[10\].cause\)$"),
+    (lambda d: d["days"][10].update(time="21:30"),
+     r"^the dose time on 2026-12-11 is 21:30 but the plan's inputs give 22:00 \(plan.days\[10\].time\)$"),
+    (lambda d: d["days"][3].update(phase="maintenance"),
+     r"^the phase on 2026-12-04 is maintenance but the plan's inputs give titration \(plan.days\[3\].phase\)$"),
+    (lambda d: d["events"][1].update(date="2026-12-30"),
+     r"^the date of the reorder event reorder-20261231 is 2026-12-30 but the plan's inputs give 2026-12-24 "
+     r"\(plan.events\[1\].date\)$"),
+    (lambda d: d["inputs"].update(dose_time="21:15"),
+     r"^the dose time on 2026-12-01 is 22:00 but the plan's inputs give 21:15 \(plan.days\[0\].time\)$"),
 ])
-def test_a_day_or_event_that_does_not_follow_from_the_inputs_is_refused_naming_it(change, says):
+def test_a_day_or_event_that_does_not_follow_from_the_inputs_is_refused_naming_the_date_and_field(change, says):
     with pytest.raises(InputError, match=says):
         plan_io.loads(edited(change))
+
+
+def test_a_changed_zone_is_refused_naming_the_date_and_the_field():
+    # Sydney's recorded offsets (+11:00 in December) do not give Tokyo's (+09:00) by the same tz database
+    with pytest.raises(InputError, match=r"^the time zone is Asia/Tokyo but the dose on 2026-12-01 at 22:00 was "
+                                         r"planned for 2026-12-01 11:00 UTC and falls at 2026-12-01 13:00 UTC in "
+                                         r"Asia/Tokyo, by the same tz database \(\w+\).*\(plan.inputs.time_zone, "
+                                         r"plan.utc_offsets\)$"):
+        plan_io.loads(edited(lambda d: d["inputs"].update(time_zone="Asia/Tokyo")))
+
+
+def test_zone_rules_warn_only_when_the_tz_database_really_differs():
+    assert not [w for w in plan_io.loads(plan_io.dumps(PLAN)).warnings if "time-zone rules" in w.message]
+    tokyo = edited(lambda d: d["inputs"].update(time_zone="Asia/Tokyo"))
+    older = json.loads(tokyo)
+    older["tzdata"] = "2025b"  # a plan made with other rules: the offsets may differ, so warn and read it
+    (warning,) = [w for w in plan_io.loads(json.dumps(older)).warnings if "time-zone rules" in w.message]
+    assert f"tz database 2025b, now {PLAN.tzdata}" in warning.message
+    assert PLAN.tzdata != "2025b"
 
 
 def test_reading_screens_again_adding_new_findings_and_keeping_old_ones():

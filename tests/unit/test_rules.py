@@ -1,5 +1,6 @@
 """Each rule: its data, and its plan check on hand-made breaches (as a hand-edited plan file would be)."""
 
+import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from titrate.core.model import Patient
 from titrate.core.protocols import PROTOCOLS
 from titrate.core.record import replace
 from titrate.core.refills import plan_refills
-from titrate.core.rules import RULES, enforce_plan
+from titrate.core.rules import FAWCETT, LABEL, LDNRT_TITRATION, LDNRT_TYPES, RULES, VERYWELL, enforce_plan
 from titrate.core.wallclock import Window, load_zone
 from titrate.errors import RefusedError
 
@@ -35,16 +36,15 @@ def with_day(index, **changes):
     return consistent(PLAN, days)
 
 
-def test_every_rule_has_an_id_a_statement_and_a_source_in_the_domain_reference():
+def test_every_rule_has_an_id_a_statement_and_a_published_source():
     assert [rule.id for rule in RULES] == ["opioid", "liver", "start", "ceiling", "spasticity", "gradual",
                                            "window", "amount", "supply", "washout", "review", "revision",
                                            "antagonist", "opioid-implied", "peripheral-opioid", "antispasticity",
                                            "interferon", "glatiramer", "pregnancy", "unscreened"]
     for rule in RULES:
         assert rule.statement.endswith(".")
-        section, _, _ = rule.source.removeprefix("domain.md, ").partition(": ")
-        # the sections of shared/domain.md (read by people; tests never read outside the repository)
-        assert section in ("Dose rules", "Safety screen", "Formulations", "Supply and cost")
+        # a published reference first: the seed article, the LDN Research Trust, the label, a study
+        assert rule.source.startswith((VERYWELL, LDNRT_TITRATION, LDNRT_TYPES, LABEL, FAWCETT)), rule.source
     assert [rule.id for rule in RULES if rule.overridable] == ["liver", "spasticity", "window", "antagonist"]
 
 
@@ -101,3 +101,10 @@ def test_a_late_reorder_or_a_gap_in_the_fills_is_refused():
     assert refused.value.rule_id == "supply"
     with pytest.raises(RefusedError, match="the fills end on 2026-12-30"):
         enforce_plan(replace(PLAN, refills=PLAN.refills[:1]))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_no_rule_cites_a_file_of_titrates_development(rule):
+    # explain shows the source to a clinician: it must be something they can look up, not a repo file
+    assert not re.search(r"domain|design|\.md\b|\.py\b|\.toml\b|shared/|titrate/|tests/|[A-Za-z0-9_]+/[A-Za-z0-9_]+\.",
+                         rule.source, re.IGNORECASE), rule.source

@@ -12,6 +12,7 @@ from titrate.cli.inputs import read_plan
 from titrate.cli.options import DATE, MG, TIME, PathType
 from titrate.cli.output import emit, refuse_clobber
 from titrate.core.model import MAX_STEP_DAYS, AdjustmentKind
+from titrate.core.rules import HOLD_MIN_DAYS
 from titrate.errors import InputError, RefusedError
 from titrate.service.machine import generated_now
 from titrate.service.plans import AdjustmentRequest, adjust_plan, diff_plans, write_plan
@@ -29,8 +30,8 @@ _PLAN_FILE = PathType(dir_okay=False)
               help="Stay at the current dose DAYS longer; later steps shift.")
 @click.option("--step-back", is_flag=True, help="Lower the dose for a while (--for DAYS), then climb again.")
 @click.option("--to", "to_mg", type=MG, help="With --step-back: the lower dose [default: one level down].")
-@click.option("--for", "for_days", type=click.IntRange(1, MAX_STEP_DAYS), metavar="DAYS",
-              help="With --step-back: how long to stay lower.")
+@click.option("--for", "for_days", type=click.IntRange(HOLD_MIN_DAYS, MAX_STEP_DAYS), metavar="DAYS",
+              help=f"With --step-back: how long to stay lower, at least {HOLD_MIN_DAYS} days (rule: gradual).")
 @click.option("--retime", type=TIME, metavar="HH:MM", help="Take the dose at HH:MM from then on.")
 @click.option("--target", type=MG, help="Settle at this dose, lower or higher, within the rules.")
 @click.option("--stop", is_flag=True, help="Stop: the last dose is the day before --from.")

@@ -10,8 +10,9 @@ import click
 from titrate.cli.options import DATE, MG, TIME, ZONE, PathType
 from titrate.core import rules
 from titrate.core.formulations import FORMS
-from titrate.core.model import DEFAULT_DOSE_TIME, MAX_DAYS, MAX_REVISION, Plan
+from titrate.core.model import DEFAULT_DOSE_TIME, DEFAULT_MAINTENANCE_DAYS, MAX_DAYS, MAX_REVISION, MAX_STEP_DAYS, Plan
 from titrate.core.protocols import DEFAULT_PROTOCOL, PROTOCOLS
+from titrate.core.rules import HOLD_MIN_DAYS
 from titrate.core.wallclock import format_hhmm
 from titrate.errors import InputError, RefusedError
 from titrate.service.machine import generated_now, machine_zone, read_text
@@ -42,14 +43,16 @@ def plan_inputs(command: Any) -> Any:
         click.option("--target", type=MG, help="Target dose in mg (default: the protocol's)."),
         click.option("--first-dose", type=MG, help="First dose in mg (at most 1.5)."),
         click.option("--step", type=MG, help="Increase per level in mg (at most 1.5)."),
-        click.option("--every", type=click.IntRange(min=1), metavar="DAYS", help="Days per level (at least 7)."),
+        click.option("--every", type=click.IntRange(HOLD_MIN_DAYS, MAX_STEP_DAYS), metavar="DAYS",
+                     help=f"Days per level, at least {HOLD_MIN_DAYS} (rule: gradual)."),
         click.option("--time", "dose_time", type=TIME,
                      help="Daily dose time, local wall clock, 21:00-23:59 "
                           f"[default: {format_hhmm(DEFAULT_DOSE_TIME)}]."),
         click.option("--tz", "time_zone", type=ZONE,
                      help="IANA time zone, e.g. Europe/London [default: this machine's]."),
-        click.option("--days", type=click.IntRange(min=1), help="Length of the plan in days."),
-        click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus 28 days]."),
+        click.option("--days", type=click.IntRange(1, MAX_DAYS), help="Length of the plan in days."),
+        click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus "
+                                               f"{DEFAULT_MAINTENANCE_DAYS} days at the target]."),
         click.option("--patient", "label", metavar="LABEL",
                      help="Free text naming the patient, shown in every format."),
         click.option("--form", type=click.Choice(FORMS), default="capsule", show_default=True,

@@ -11,7 +11,7 @@ from titrate.core.record import Record
 from titrate.core.wallclock import date_exists, dose_clock, first_instant
 from titrate.errors import InputError
 
-__all__ = ["DayChange", "EventChange", "PlanDiff", "diff", "moved_days"]
+__all__ = ["DayChange", "EventChange", "PlanDiff", "diff", "moved_days", "recorded_instant"]
 
 
 class DayChange(Record):
@@ -89,7 +89,7 @@ def _when(event: Event | None) -> Any:
     return None if event is None else event.date
 
 
-def _recorded_instant(offsets: tuple[tuple[datetime, timedelta], ...], local: datetime) -> datetime | None:
+def recorded_instant(offsets: tuple[tuple[datetime, timedelta], ...], local: datetime) -> datetime | None:
     """The UTC instant of naive `local` by recorded offsets (the first of two), or None if none covers it."""
     fits = []
     for (onset, offset), following in zip(offsets, [*offsets[1:], None]):
@@ -109,6 +109,6 @@ def moved_days(plan: Plan) -> list[date]:
     for day in plan.days:
         local = datetime.combine(day.date, day.time)
         if (not date_exists(day.date, zone) or dose_clock(day.date, day.time, zone).time != day.time
-                or _recorded_instant(plan.utc_offsets, local) != first_instant(local, zone)):
+                or recorded_instant(plan.utc_offsets, local) != first_instant(local, zone)):
             moved.append(day.date)
     return moved

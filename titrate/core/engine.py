@@ -17,6 +17,7 @@ from titrate.core import rules, screen
 from titrate.core.formulations import Formulation, default_capsules
 from titrate.core.model import (
     DEFAULT_DOSE_TIME,
+    DEFAULT_MAINTENANCE_DAYS,
     MAX_DAYS,
     Adjustment,
     AdjustmentKind,
@@ -101,7 +102,7 @@ def build_plan(protocol: Protocol, patient: Patient, start: date, *, zone: ZoneI
                days: int | None = None, plan_id: str | None = None, revision: int = 1,
                overrides: tuple[Override, ...] = (), formulation: Formulation | None = None,
                supply: Supply = Supply(), washout: Washout | None = None, review_after_days: int | None = 60,
-               maintenance_days: int = 90) -> Plan:
+               maintenance_days: int = DEFAULT_MAINTENANCE_DAYS) -> Plan:
     """A first plan from a protocol, a patient and a start date: the library's short way to build().
 
     Give `until` (the last day) or `days`, or neither for the titration plus `maintenance_days` at the

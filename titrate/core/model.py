@@ -20,6 +20,8 @@ MAX_STEP_DAYS = 3660
 MAX_REVISION = 2**31
 #: Ten years of days: long enough for any plan, short enough to catch a typo in an end date.
 MAX_DAYS = 3660
+#: Days a plan runs at the target after the titration when no end is given.
+DEFAULT_MAINTENANCE_DAYS = 90
 #: The dose time when none is asked for: the middle of the evening window (rule: window).
 DEFAULT_DOSE_TIME = time(22, 0)
 
@@ -300,7 +302,7 @@ class PlanInputs(Record):
     adjustments: tuple[Adjustment, ...] = ()
     washout: Washout | None = None
     review_after_days: int | None = 60
-    maintenance_days: int = 90
+    maintenance_days: int = DEFAULT_MAINTENANCE_DAYS
 
     def __post_init__(self) -> None:
         if not isinstance(self.zone, ZoneInfo):
@@ -382,6 +384,14 @@ class Cancelled(Record):
     kind: str
     date: date
     time: time | None = None
+
+
+class DoseTime(Record):
+    """The dose time in force from `first` on (until the next one), with its window."""
+
+    first: date
+    time: time
+    window: Window
 
 
 class Plan(Record):
@@ -466,7 +476,21 @@ class Plan(Record):
 
     @property
     def dose_time(self) -> time:
+        """The dose time the plan started with; `dose_times` has the one in force on each day."""
         return self.inputs.dose_time
+
+    @property
+    def dose_times(self) -> tuple[DoseTime, ...]:
+        """The dose time in force from each date on: the first day's, then each retime's from the day it
+        takes effect (a clock change that moves one night's dose changes no time in force)."""
+        retimes = {a.effective: a.time for a in self.adjustments
+                   if a.kind is AdjustmentKind.RETIME and a.time is not None}
+        spans: list[DoseTime] = []
+        for day in self.days:
+            wanted = self.inputs.dose_time if day.day == 1 else retimes.get(day.date)
+            if wanted is not None and (not spans or spans[-1].time != wanted):
+                spans.append(DoseTime(day.date, wanted, day.window))
+        return tuple(spans)
 
     @property
     def supply(self) -> Supply:

@@ -1,4 +1,5 @@
-"""The rules as data: an id, a one-line statement, a source in shared/domain.md, and checks.
+"""The rules as data: an id, a one-line statement, a published source (an article, the label, a study
+that a clinician can look up), and checks.
 
 Each rule checks a request (protocol, target, patient, dose time, overrides) before a plan is built, so
 that a bad protocol is refused even when the plan is too short to show it, and checks every finished or
@@ -39,6 +40,14 @@ CEILING_MG = Decimal("4.5")
 SPASTICITY_MAX_MG = Decimal("3")
 STEP_MAX_MG = Decimal("1.5")
 HOLD_MIN_DAYS = 7
+
+# The published references the rules rest on, as a clinician can look them up (explain cites them).
+VERYWELL = "Verywell Health, 'Low-Dose Naltrexone for Treating MS Symptoms', 2020"
+LDNRT_TITRATION = "LDN Research Trust, titration guidance"
+LDNRT_TYPES = "LDN Research Trust, 'Types of LDN'"
+LABEL = "naltrexone prescribing information (Revia/Vivitrol label)"
+FAWCETT = "Fawcett et al. 1997, stability of naltrexone 1 mg/mL solution"
+ATC = "WHO ATC classification"
 
 
 class Request(Record):
@@ -353,67 +362,67 @@ def _screen_plan(rule_id: str, plan: Plan) -> Iterator[str]:
 # it is called (mutation testing relies on that).
 RULES: tuple[Rule, ...] = (
     Rule("opioid", "A patient taking any opioid, or a name one letter from one, is not given LDN; this cannot be "
-                   "overridden.", "domain.md, Safety screen: any opioid",
+                   "overridden.", f"{LABEL}: contraindicated in patients taking opioids",
          partial(_screen_request, "opioid"), partial(_screen_plan, "opioid")),
     Rule("liver", "Liver disease, hepatitis or cirrhosis refuses the plan unless a clinician overrides it with a "
                   "reason; signs of it (raised liver tests, fatty liver) give a warning.",
-         "domain.md, Safety screen: liver disease, hepatitis, cirrhosis",
+         f"{LABEL}: hepatotoxicity, acute hepatitis and liver failure",
          partial(_screen_request, "liver"), partial(_screen_plan, "liver"), overridable=True),
     Rule("start", "The first dose is at most 1.5 mg; a protocol may start lower, never higher.",
-         "domain.md, Dose rules: start", _start_request, _start_plan),
+         f"{VERYWELL}; {LDNRT_TITRATION}", _start_request, _start_plan),
     Rule("ceiling", "The daily dose never exceeds 4.5 mg.",
-         "domain.md, Dose rules: ceiling", _ceiling_request, _ceiling_plan),
+         f"{VERYWELL}: the usual ceiling, 4.5 mg", _ceiling_request, _ceiling_plan),
     Rule("spasticity", "A patient with any form of spasticity takes at most 3 mg a day.",
-         "domain.md, Dose rules: spasticity", _spasticity_request, _spasticity_plan, overridable=True),
+         f"{VERYWELL}: at most 3 mg with spasticity", _spasticity_request, _spasticity_plan, overridable=True),
     Rule("gradual", "Each increase is at most 1.5 mg, and each level is held at least 7 days.",
-         "domain.md, Dose rules: gradual", _gradual_request, _gradual_plan),
+         f"{LDNRT_TITRATION}; {VERYWELL}", _gradual_request, _gradual_plan),
     Rule("window", "The dose is taken once a day between 21:00 and midnight, the patient's local time; "
                    "a clinician may move it (timing-exception) with a reason.",
-         "domain.md, Dose rules: window and timing-exception", _window_request, _window_plan,
+         f"{VERYWELL}: a bedtime dose, or a morning one for persistent sleep problems", _window_request, _window_plan,
          overridable=True),
     Rule("amount", "Each dose is measured exactly: whole capsules, whole drops, or liquid and cream to 0.1 mL.",
-         "domain.md, Formulations", _nothing, _amount_plan),
+         f"{LDNRT_TYPES}: capsules, liquid, sublingual drops, cream", _nothing, _amount_plan),
     Rule("supply", "Each fill is re-ordered at least the lead time before it is needed, fills cover every day, "
                    "and a liquid fill never outlasts its shelf life.",
-         "domain.md, Supply and cost", _nothing, _supply_plan),
+         f"{LDNRT_TYPES}: made to order by compounding pharmacies; {FAWCETT}", _nothing, _supply_plan),
     Rule("washout", "A patient coming off opioids starts only after being opioid-free for the washout days (7 by "
                     "default, up to 14) after the last dose.",
-         "domain.md, Dose rules: washout", _washout_request, _washout_plan),
+         f"{LABEL}: opioid-free 7-10 days before the first dose", _washout_request, _washout_plan),
     Rule("review", "Every plan ends with a review with the clinician: after 60 days at the target by default, or "
                    "the day after the plan ends if that comes first.",
-         "domain.md, Dose rules: review", _nothing, _review_plan),
+         f"{VERYWELL}: response judged after 2-3 months at the target dose", _nothing, _review_plan),
     Rule("revision", "A plan changes only by an adjustment with a reason, from a date on; the days before it and "
                      "before any earlier adjustment are never rewritten.",
-         "domain.md, Dose rules: step-back and timing-exception", _nothing, _revision_plan),
+         f"{VERYWELL}: a lower dose during a flare, a morning dose for sleep problems", _nothing, _revision_plan),
     Rule("antagonist", "A patient already taking an opioid antagonist at full dose (naltrexone 50 mg, nalmefene) "
                        "is refused unless a clinician overrides it with a reason; naltrexone at another dose gives a "
                        "warning.",
-         "domain.md, Safety screen: full-dose naltrexone or nalmefene",
+         f"{LABEL}: the full dose, 50 mg a day",
          partial(_screen_request, "antagonist"), partial(_screen_plan, "antagonist"),
          overridable=True),
     Rule("opioid-implied", "A drug taken alongside opioids (peripheral antagonists, naloxone) gives a warning to "
                            "ask about opioid use.",
-         "domain.md, Safety screen: peripheral opioid antagonists",
+         f"{LABEL}: contraindicated in patients taking opioids",
          partial(_screen_request, "opioid-implied"), partial(_screen_plan, "opioid-implied")),
     Rule("peripheral-opioid", "An opioid that acts in the gut only (loperamide) is not refused: plan, with a note.",
-         "domain.md, Safety screen: any opioid",
+         f"{LABEL}: contraindicated in patients taking opioids; {ATC}: A07DA",
          partial(_screen_request, "peripheral-opioid"), partial(_screen_plan, "peripheral-opioid")),
     Rule("antispasticity", "An antispasticity drug gives a warning that the patient may have spasticity, which "
                            "caps the dose at 3 mg.",
-         "domain.md, Safety screen: antispasticity drugs",
+         f"{VERYWELL}: at most 3 mg with spasticity",
          partial(_screen_request, "antispasticity"), partial(_screen_plan, "antispasticity")),
     Rule("interferon", "Interferon beta may interact with LDN: plan, with a warning.",
-         "domain.md, Safety screen: interferon beta",
+         f"{VERYWELL}: interferon beta may interact",
          partial(_screen_request, "interferon"), partial(_screen_plan, "interferon")),
     Rule("glatiramer", "Glatiramer has no known conflict with LDN: plan, with a note.",
-         "domain.md, Safety screen: glatiramer",
+         f"{VERYWELL}: no known conflict with glatiramer",
          partial(_screen_request, "glatiramer"), partial(_screen_plan, "glatiramer")),
     Rule("pregnancy", "Pregnancy or breastfeeding: little data; plan, with a warning to discuss it with the "
                       "doctor.",
-         "domain.md, Safety screen: pregnancy, breastfeeding",
+         f"{LABEL}: pregnancy and lactation",
          partial(_screen_request, "pregnancy"), partial(_screen_plan, "pregnancy")),
     Rule("unscreened", "A medication titrate does not know is never passed silently: plan, with a warning.",
-         "domain.md, Safety screen: a medication titrate does not know",
+         f"{LABEL}: drug interactions (titrate warns on any name it cannot screen)",
          partial(_screen_request, "unscreened"), partial(_screen_plan, "unscreened")),
 )
 

@@ -51,7 +51,7 @@ def facts(plan: Plan) -> list[tuple[str, str]]:
         ("Plan", f"{plan.plan_id}, {revision}, generated {format_instant(plan.generated_at)}"),
         ("Protocol", f"{plan.protocol.name}: {plan.protocol.summary or plan.protocol.describe()}"),
         ("Target", f"{format_mg(plan.target_mg)} mg" + (" (spasticity)" if plan.patient.spasticity else "")),
-        ("Dose time", f"{format_hhmm(plan.dose_time)} {plan.time_zone}, window {plan.window}"),
+        ("Dose time", dose_times_text(plan)),
         ("Dates", f"{plan.start} to {plan.end} ({len(plan.days)} days)"),
         ("Form", plan.formulation.describe()),
         ("Supply", f"{plan.supply.days_per_fill(plan.formulation.form)} days a fill, re-ordered "
@@ -64,6 +64,14 @@ def facts(plan: Plan) -> list[tuple[str, str]]:
         pairs.append(("Review", f"{review.date}, with the clinician"))
     pairs += [(f"Change {a.revision}", f"{a.describe()}: {a.reason}") for a in plan.adjustments]
     return pairs
+
+
+def dose_times_text(plan: Plan) -> str:
+    """The dose time in force on each day, with its window: '22:00 Europe/London, window 21:00-24:00',
+    then '; from 2027-02-15: 08:00, window 08:00-11:00' for each retime."""
+    first, *later = plan.dose_times
+    return "; ".join([f"{format_hhmm(first.time)} {plan.time_zone}, window {first.window}",
+                      *(f"from {span.first}: {format_hhmm(span.time)}, window {span.window}" for span in later)])
 
 
 def finding_entries(plan: Plan) -> list[tuple[str, str, str]]:

@@ -37,7 +37,7 @@ def render_explain(plan: Plan) -> str:
     lines.append(f"  Measured as {plan.formulation.describe()}, exactly [amount]; "
                  f"{len(plan.refills)} pharmacy fill{'s' if len(plan.refills) != 1 else ''}, each ordered "
                  f"{plan.supply.lead_days} days ahead [supply]")
-    lines += ["", "Time:", f"  {_why_time(plan)}", f"  {_zone_rules(plan)}"]
+    lines += ["", "Time:", *(f"  {line}" for line in _why_time(plan)), f"  {_zone_rules(plan)}"]
     lines += [f"  {day.date}: {terminal_safe(note)}" for day in plan.days for note in day.notes]
     lines += ["", "Warnings, overrides and notes:"]
     entries = finding_entries(plan)
@@ -78,13 +78,21 @@ def _why_level(plan: Plan, level: list[DoseDay], previous: list[DoseDay] | None)
     return "; ".join(reasons)
 
 
-def _why_time(plan: Plan) -> str:
-    at = f"{format_hhmm(plan.dose_time)} {plan.time_zone}, local wall-clock time"
-    if "window" in plan.overridden:
-        reason = next(o.reason for o in plan.overrides if o.rule == "window")
-        return (f"{at}, moved out of {EVENING_WINDOW} by the clinician's override [window]: "
-                f"{terminal_safe(reason)}; window {plan.window}")
-    return f"{at}, inside the window {plan.window} [window]"
+def _why_time(plan: Plan) -> list[str]:
+    """The dose time in force on each day, and the rule behind it: inside the evening window, or moved
+    out of it by the clinician's override (with its reason)."""
+    spans = plan.dose_times
+    lines = []
+    for span in spans:
+        since = f"from {span.first}: " if len(spans) > 1 else ""
+        at = f"{since}{format_hhmm(span.time)} {plan.time_zone}, local wall-clock time"
+        if EVENING_WINDOW.contains(span.time) and span.window == EVENING_WINDOW:
+            lines.append(f"{at}, inside the window {span.window} [window]")
+            continue
+        reason = next((o.reason for o in plan.overrides if o.rule == "window"), "")
+        lines.append(f"{at}, moved out of {EVENING_WINDOW} by the clinician's override [window]: "
+                     f"{terminal_safe(reason)}; window {span.window}")
+    return lines
 
 
 def _zone_rules(plan: Plan) -> str:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 
-from titrate.core.model import Adjustment, AdjustmentKind, DoseDay, EventKind, Plan
+from titrate.core.model import Adjustment, AdjustmentKind, DoseDay, DoseTime, EventKind, Plan
 from titrate.core.units import format_mg
 from titrate.core.wallclock import EVENING_WINDOW, Window, format_hhmm, format_instant, format_minutes
 from titrate.formats.chart import plan_markers, render_chart, short_date
@@ -135,14 +135,12 @@ def _mg(mg: Decimal) -> str:
     return f"{format_mg(mg)} mg"
 
 
-def _timings(plan: Plan) -> list[DoseDay]:
-    """The days from which the dose time holds: the first day, then the first day of each retime (a
-    clock-change night is not one)."""
-    retimes = {adjustment.effective for adjustment in plan.adjustments if adjustment.kind == AdjustmentKind.RETIME}
-    return [day for day in plan.days if day.day == 1 or day.date in retimes]
+def _timings(plan: Plan) -> tuple[DoseTime, ...]:
+    """The dose times in force, each from its first day (a clock-change night is not one)."""
+    return plan.dose_times
 
 
-def _when_text(zone: str, day: DoseDay) -> str:
+def _when_text(zone: str, day: DoseTime) -> str:
     time = format_hhmm(day.time)
     if day.window != EVENING_WINDOW:  # the clinician moved the dose out of the evening (timing-exception)
         return (f"once a day at {time} ({_e(zone)} time), the time your clinician chose; any time from "
@@ -155,7 +153,7 @@ def _when(plan: Plan) -> str:
     timings = _timings(plan)
     if len(timings) == 1:
         return _when_text(plan.time_zone, timings[0])
-    return "; ".join(f"from {_long_date(day.date)}: {_when_text(plan.time_zone, day)}" for day in timings)
+    return "; ".join(f"from {_long_date(day.first)}: {_when_text(plan.time_zone, day)}" for day in timings)
 
 
 def _windows(plan: Plan) -> set[Window]:
@@ -210,10 +208,26 @@ def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
                   f"{plan.supersedes}: follow this sheet from now on and throw the earlier one away. What "
                   "changed:</p>",
                   "<ul>", *(f"<li>{_e(_change_text(change))}</li>" for change in changes), "</ul>", "</div>"]
-    parts.append(f'<p class="tonight">First dose, {_long_date(plan.start)}: <strong>{_mg(first.dose_mg)}'
-                 f"</strong> ({_e(first.amount)}) at {format_hhmm(first.time)}.</p>")
+    parts.append(_headline(plan, first))
     parts.append("</header>")
     return parts
+
+
+def _headline(plan: Plan, first: Level) -> str:
+    """The dose the sheet leads with: the first dose; on a revision, the dose from the day its changes
+    take effect (or the last dose, when it stops the plan), at the time in force that day."""
+    changed = [a.effective for a in plan.adjustments if plan.supersedes is not None and a.revision > plan.supersedes]
+    if not changed:
+        return (f'<p class="tonight">First dose, {_long_date(plan.start)}: <strong>{_mg(first.dose_mg)}'
+                f"</strong> ({_e(first.amount)}) at {format_hhmm(first.time)}.</p>")
+    since = min(changed)
+    day = next((day for day in plan.days if day.date >= since), None)
+    if day is None:  # a stop: the last dose is the plan's last day
+        day = plan.days[-1]
+        return (f'<p class="tonight">Last dose, {_long_date(day.date)}: <strong>{_mg(day.dose_mg)}'
+                f"</strong> ({_e(day.amount)}) at {format_hhmm(day.time)}.</p>")
+    return (f'<p class="tonight">From {_long_date(day.date)}: <strong>{_mg(day.dose_mg)}'
+            f"</strong> ({_e(day.amount)}) at {format_hhmm(day.time)}.</p>")
 
 
 def _chart_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:

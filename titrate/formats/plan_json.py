@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from titrate.core import rules
-from titrate.core.diff import moved_days
+from titrate.core.diff import moved_days, recorded_instant
 from titrate.core.engine import build
 from titrate.core.formulations import Formulation, Portion
 from titrate.core.model import (
@@ -48,6 +48,8 @@ from titrate.core.rules import SPASTICITY_MAX_MG, spasticity_capped
 from titrate.core.wallclock import (
     Window,
     check_date_range,
+    date_exists,
+    first_instant,
     format_hhmm,
     format_instant,
     format_minutes,
@@ -360,6 +362,8 @@ def _checked(stored: Plan) -> Plan:
                     revision=stored.revision, supersedes=stored.supersedes,
                     cancelled=cancelled_before(stored.inputs, generated_at=stored.generated_at))
     moved = moved_days(stored)
+    if moved and stored.tzdata == rebuilt.tzdata:
+        raise InputError(_zone_changed(stored, moved[0]))
     warnings = _union(stored.warnings, rebuilt.warnings) + ((_moved_warning(stored, rebuilt, moved),) if moved else ())
     merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
                      warnings=warnings, notes=_union(stored.notes, rebuilt.notes))
@@ -376,17 +380,36 @@ def _moved_warning(stored: Plan, rebuilt: Plan, moved: list[date]) -> Finding:
                              "falls at another moment; check those days with the patient, or adjust the plan")
 
 
+def _zone_changed(stored: Plan, first: date) -> str:
+    """Why a file whose zone rules are today's puts a dose at another moment than they do: its zone (or
+    its recorded offsets) was changed after it was made."""
+    day = next(d for d in stored.days if d.date == first)
+    local = datetime.combine(day.date, day.time)
+    then = recorded_instant(stored.utc_offsets, local)
+    now = first_instant(local, stored.zone) if date_exists(day.date, stored.zone) else None
+    return (f"the time zone is {stored.time_zone} but the dose on {day.date} at {format_hhmm(day.time)} was "
+            f"planned for {_utc(then)} and falls at {_utc(now)} in {stored.time_zone}, by the same tz database "
+            f"({stored.tzdata}): the zone or the recorded UTC offsets were changed after the plan was made "
+            "(plan.inputs.time_zone, plan.utc_offsets)")
+
+
+def _utc(instant: datetime | None) -> str:
+    return "no moment" if instant is None else f"{instant.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 def _union(kept: tuple[Finding, ...], found: tuple[Finding, ...]) -> tuple[Finding, ...]:
     return tuple(dict.fromkeys((*kept, *found)))
 
 
 def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> None:
-    """InputError naming the first part of the file that does not follow from its inputs; on the `moved`
-    days (new zone rules) the time and its note may differ, and the rebuilt day is taken."""
+    """InputError naming the first part of the file that does not follow from its inputs, by what a person
+    reads (the date and the field: `the dose on 2027-02-12 is 6 mg but the plan's inputs give 3 mg`), the
+    JSON path after it; on the `moved` days (new zone rules) the time and its note may differ, and the
+    rebuilt day is taken."""
     for name in ("target_mg", "window", "formulation"):
         if getattr(stored, name) != getattr(rebuilt, name):
-            raise InputError(f"plan.{name} does not follow from the plan's inputs (the file says "
-                             f"{getattr(stored, name)}, its inputs give {getattr(rebuilt, name)})")
+            raise InputError(f"the plan's {_LABELS.get(name, name)} is {_shown(getattr(stored, name))} but the "
+                             f"plan's inputs give {_shown(getattr(rebuilt, name))} (plan.{name})")
     for what, mine, theirs in (("days", stored.days, rebuilt.days), ("events", stored.events, rebuilt.events),
                                ("refills", stored.refills, rebuilt.refills),
                                ("cancelled", stored.cancelled, rebuilt.cancelled)):
@@ -395,18 +418,68 @@ def _same(stored: Plan, rebuilt: Plan, moved: frozenset[date] = frozenset()) -> 
                 a = replace(a, time=b.time, notes=b.notes)
             if a != b:
                 field = next(name for name in fields(a) if getattr(a, name) != getattr(b, name))
-                raise InputError(f"plan.{what}[{index}].{field} does not follow from the plan's inputs: the file "
-                                 f"says {_shown(getattr(a, field))}, its inputs give {_shown(getattr(b, field))}")
+                raise InputError(f"{_subject(a, field)} is {_shown(getattr(a, field))} but the plan's inputs give "
+                                 f"{_shown(getattr(b, field))} (plan.{what}[{index}].{field})")
         if len(mine) != len(theirs):
-            raise InputError(f"plan.{what} has {len(mine)} entries; the plan's inputs give {len(theirs)}")
+            more = len(mine) > len(theirs)
+            extra = (f"the file has {_entry(mine[len(theirs)])} the plan's inputs do not give" if more
+                     else f"the plan's inputs give {_entry(theirs[len(mine)])} the file lacks")
+            raise InputError(f"{extra}: plan.{what} has {len(mine)} entries; the plan's inputs give {len(theirs)}")
+
+
+#: How a person calls a field of the plan, a day, an event, a fill or a cancelled entry.
+_LABELS = {
+    "target_mg": "target dose", "window": "dose window", "formulation": "formulation",
+    "dose_mg": "dose", "time": "dose time", "day": "day number", "phase": "phase", "amount": "amount",
+    "dispense": "amount dispensed", "notes": "note", "cause": "cause", "text": "text", "kind": "kind",
+    "key": "key", "reorder_on": "re-order date", "start": "first day", "end": "last day",
+    "quantities": "quantity", "number": "number",
+}
+
+
+def _subject(entry: Any, field: str) -> str:
+    """`entry`'s `field` as a person names it, with the entry's date: 'the dose on 2027-02-12'."""
+    label = _LABELS.get(field, field)
+    if isinstance(entry, DoseDay):
+        return f"the date of day {entry.day}" if field == "date" else f"the {label} on {entry.date}"
+    if isinstance(entry, Event):
+        what = f"the {entry.kind.value} event {entry.key}"
+        return f"the date of {what}" if field == "date" else f"the {label} of {what} on {entry.date}"
+    if isinstance(entry, Refill):
+        return f"the {label} of fill {entry.number} (from {entry.start})"
+    if isinstance(entry, Cancelled):
+        return f"the {label} of the cancelled {entry.kind} {entry.key} (on {entry.date})"
+    return f"the {label}"
+
+
+def _entry(entry: Any) -> str:
+    """An entry of a plan's list as a person names it, for one too many or too few."""
+    if isinstance(entry, DoseDay):
+        return f"a dose on {entry.date}"
+    if isinstance(entry, Event):
+        return f"a {entry.kind.value} event on {entry.date}"
+    if isinstance(entry, Refill):
+        return f"fill {entry.number} (from {entry.start})"
+    if isinstance(entry, Cancelled):
+        return f"a cancelled {entry.kind} on {entry.date}"
+    return str(entry)
+
+
+#: How a value of a plan is shown in a message, by its type (first match wins: an Enum before text).
+_SHOWN: tuple[tuple[type, Callable[[Any], str]], ...] = (
+    (Decimal, lambda value: f"{value.normalize():f} mg"),
+    (time, format_hhmm),
+    (Window, lambda value: f"{format_minutes(value.start)}-{format_minutes(value.end)}"),
+    (tuple, lambda value: "[" + ", ".join(_shown(item) for item in value) + "]"),
+    (Formulation, lambda value: value.describe()),
+    (Portion, lambda value: f"{_quantity(value.quantity)} x {value.mg_per_unit.normalize():f} mg"),
+    (Enum, lambda value: str(value.value)),
+    (str, repr),
+)
 
 
 def _shown(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, time):
-        return format_hhmm(value)
-    return str(getattr(value, "value", value))
+    return next((show(value) for kind, show in _SHOWN if isinstance(value, kind)), str(value))
 
 
 class _Reader:
