@@ -14,11 +14,12 @@ from pathlib import Path
 #: zones are opened from its folder), TOML read (tomllib: the screen's vocabulary, patient and protocol
 #: files), plans saved or compared (json, titrate.core.diff), calendars made (icalendar, the calendar writer),
 #: batches run, the web app served (webbrowser, socket, subprocess, secrets), a misspelt name suggested
-#: (difflib), a path given (pathlib, which brings urllib.parse), or hashlib (OpenSSL: the plan id's
-#: SHA-256 comes from CPython's own module).
+#: (difflib), a path given (pathlib, which brings urllib.parse), a length in months (dateutil), or hashlib
+#: (OpenSSL: the plan id's SHA-256 comes from CPython's own module).
 HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.formats.ics",
          "titrate.formats.rfc5545", "titrate.service.batch", "concurrent.futures", "multiprocessing", "csv", "titrate.core.diff",
-         "webbrowser", "socket", "subprocess", "secrets", "pathlib", "urllib.parse", "hashlib", "_hashlib"]
+         "webbrowser", "socket", "subprocess", "secrets", "pathlib", "urllib.parse", "hashlib", "_hashlib",
+         "dateutil"]
 #: Every module of titrate a table of a plan with nothing to screen loads: not the screen's matching code or
 #: vocabulary, not the other commands (adjust, diff, sync, serve, batch), not plan files' reading and
 #: writing (plan_io, revise). A module added to this path has to be added here, on purpose.
@@ -27,7 +28,8 @@ TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli.group", "titrate.cli.plan",
               "titrate.core.formulations", "titrate.service.machine", "titrate.core.model", "titrate.formats.patient_toml",
               "titrate.core.packaged", "titrate.core.protocols", "titrate.core.record", "titrate.formats", "titrate.formats.common",
               "titrate.formats.table", "titrate.core.rules", "titrate.core.screen", "titrate.service.plans", "titrate.core.refills",
-              "titrate.core.tzdb", "titrate.core.wallclock", "titrate.version"}
+              "titrate.core.tzdb", "titrate.core.wallclock", "titrate.version",
+              "titrate.core.lengths"}
 #: Runs the command in a fresh interpreter and reports its exit status and every module loaded, without
 #: loading any module itself. The interpreter starts without site's hooks (-S: an editable install's
 #: finder imports pathlib before any command runs), with this repository and site-packages on its path.
