@@ -70,3 +70,37 @@ def test_a_bad_length_is_one_line_naming_the_field_and_value(text, message):
 def test_where_months_are_allowed_the_message_says_so():
     with pytest.raises(InputError, match=r"or months like 2m \(got '3x'\)"):
         parse_length("3x", field="--days", months_allowed=True)
+
+
+def test_text_fields_take_lengths_as_the_command_line_does():
+    from titrate.service.plans import parse_adjustment, parse_request
+
+    request = parse_request({"days": "3w", "every": "2w", "supply_days": "4 weeks", "review_after": "2m",
+                             "until": ""})
+    assert (request.days, request.every, request.supply_days) == (Length(3, Unit.WEEKS), 14, 28)
+    assert request.review_after == Length(2, Unit.MONTHS)
+    assert parse_request({"days": "21"}).days == 21
+    assert parse_request({"until": "+3m"}).until == Length(3, Unit.MONTHS)
+    with pytest.raises(InputError, match=r"every cannot be given in months"):
+        parse_request({"every": "1m"})
+    hold = parse_adjustment({"kind": "hold", "from": "2027-01-31", "days": "1m", "reason": "flare"})
+    assert hold.days == 28
+    with pytest.raises(InputError, match=r"days cannot be given in months"):
+        parse_adjustment({"kind": "step-back", "from": "2027-01-31", "days": "1m", "reason": "flare"})
+
+
+def test_a_plan_file_refuses_an_asked_length_it_cannot_read():
+    import json
+    from datetime import UTC, datetime
+
+    from titrate.core.wallclock import load_zone
+    from titrate.service.plans import PlanRequest, make_plan, read_plan, write_plan
+
+    plan = make_plan(PlanRequest(start=date(2027, 1, 31), days=Length(2, Unit.MONTHS)),
+                     generated_at=datetime(2027, 1, 1, tzinfo=UTC), default_zone=load_zone("UTC").key)
+    text = write_plan(plan)
+    assert read_plan(text) == plan
+    data = json.loads(text)
+    data["inputs"]["asked"]["length"] = "2 fortnights"
+    with pytest.raises(InputError, match=r"plan.inputs.asked.length must be"):
+        read_plan(json.dumps(data))

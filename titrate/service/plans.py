@@ -370,12 +370,23 @@ def parse_adjustment(raw: Mapping[str, str]) -> AdjustmentRequest:
         raise InputError("the date the adjustment takes effect is required", field="from")
     reason = text.get("reason", "")
     dose = text.get("to") or text.get("target")
+    effective = parse_date(text["from"], field="from")
     return AdjustmentRequest(
-        AdjustmentKind(text["kind"]), parse_date(text["from"], field="from"), reason,
-        days=parse_whole(text["days"], field="days", low=1, high=MAX_DAYS) if "days" in text else None,
+        AdjustmentKind(text["kind"]), effective, reason,
+        days=_adjustment_days(text, effective) if "days" in text else None,
         dose_mg=_field(lambda: parse_mg(dose, field="the dose"), "to" if "to" in text else "target") if dose else None,
         time=_field(lambda: parse_hhmm(text["time"], field="the dose time"), "time") if "time" in text else None,
         overrides=((text["override"], reason),) if "override" in text else ())
+
+
+def _adjustment_days(text: Mapping[str, str], effective: date) -> int:
+    """An adjustment's length in days: a hold (a pause) may be calendar months from its date, a step-back
+    days or weeks."""
+    length = parse_length(text["days"], field="days", months_allowed=text["kind"] == AdjustmentKind.HOLD.value)
+    days = length.days_from(effective)
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"days must be 1 to {MAX_DAYS} (got {text['days']!r})", field="days", value=text["days"])
+    return days
 
 
 def _field(parse: Any, field: str) -> Any:
