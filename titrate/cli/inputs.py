@@ -51,7 +51,7 @@ def plan_inputs(command: Any) -> Any:
                      help="IANA time zone, e.g. Europe/London [default: this machine's]."),
         click.option("--days", type=LengthType(months=True), metavar="DAYS",
                      help="Length of the plan in days, weeks like 12w, or calendar months like 3m."),
-        click.option("--until", type=UNTIL,
+        click.option("--until", type=UNTIL, metavar="YYYY-MM-DD|+3m",
                      help="Last day of the plan, or its length from the start like +3m "
                           "[default: the titration plus 90 days]."),
         click.option("--patient", "label", metavar="LABEL",
