@@ -270,3 +270,9 @@ def hand_edited(draw: st.DrawFn, text: str) -> str:
         except (KeyError, IndexError, TypeError):
             continue  # an earlier edit removed or replaced this place
     return json.dumps(data)
+
+
+#: A length in weeks as a person writes it: a count and one of the ways to say "weeks", spaced or not.
+week_texts = st.builds(lambda n, space, word: (n, f"{n}{space}{word}"), st.integers(1, 520),
+                       st.sampled_from(["", " ", "  "]),
+                       st.sampled_from(["w", "W", "wk", "wks", "week", "weeks", "Weeks"]))

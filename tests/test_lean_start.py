@@ -14,19 +14,20 @@ from pathlib import Path
 #: zones are opened from its folder), TOML read (tomllib: the screen's vocabulary, patient and protocol
 #: files), plans saved or compared (json, titrate.core.diff), calendars made (icalendar, the calendar writer),
 #: batches run, the web app served (webbrowser, socket, subprocess, secrets), a misspelt name suggested
-#: (difflib), a path given (pathlib, which brings urllib.parse), or hashlib (OpenSSL: the plan id's
-#: SHA-256 comes from CPython's own module).
+#: (difflib), a path given (pathlib, which brings urllib.parse), a length in months (dateutil), or hashlib
+#: (OpenSSL: the plan id's SHA-256 comes from CPython's own module).
 HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icalendar", "titrate.formats.ics",
          "titrate.formats.rfc5545", "titrate.service.batch", "concurrent.futures", "multiprocessing", "csv",
          "titrate.core.diff", "webbrowser", "socket", "subprocess", "secrets", "pathlib", "urllib.parse", "hashlib",
-         "_hashlib"]
+         "_hashlib", "dateutil"]
 #: Every module of titrate a table of a plan with nothing to screen loads: not the screen's matching code or
 #: vocabulary, not the other commands (adjust, diff, sync, serve, batch), not plan files' reading and
 #: writing (plan_io, revise). A module added to this path has to be added here, on purpose.
 TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli.group", "titrate.cli.inputs", "titrate.cli.options",
               "titrate.cli.output", "titrate.cli.plan", "titrate.core", "titrate.core.engine",
-              "titrate.core.formulations", "titrate.core.model", "titrate.core.packaged", "titrate.core.protocols",
-              "titrate.core.record", "titrate.core.refills", "titrate.core.rules", "titrate.core.screen",
+              "titrate.core.formulations", "titrate.core.lengths", "titrate.core.model", "titrate.core.packaged",
+              "titrate.core.protocols", "titrate.core.record", "titrate.core.refills", "titrate.core.rules",
+              "titrate.core.screen",
               "titrate.core.tzdb", "titrate.core.units", "titrate.core.wallclock", "titrate.errors",
               "titrate.formats", "titrate.formats.common", "titrate.formats.patient_toml", "titrate.formats.table",
               "titrate.service", "titrate.service.machine", "titrate.service.plans", "titrate.version"}

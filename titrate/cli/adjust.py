@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from titrate.cli.inputs import read_plan
-from titrate.cli.options import DATE, MG, TIME, PathType
+from titrate.cli.options import DATE, MG, TIME, LengthType, PathType
 from titrate.cli.output import emit, refuse_clobber
+from titrate.core.lengths import Length
 from titrate.core.model import MAX_STEP_DAYS, AdjustmentKind
 from titrate.core.rules import HOLD_MIN_DAYS
 from titrate.errors import InputError, RefusedError
@@ -26,12 +27,14 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.command()
 @click.argument("plan_file", type=_PLAN_FILE, metavar="PLAN.json")
 @click.option("--from", "effective", type=DATE, required=True, help="First day the change applies to.")
-@click.option("--hold", "hold_days", type=click.IntRange(1, MAX_STEP_DAYS), metavar="DAYS",
-              help="Stay at the current dose DAYS longer; later steps shift.")
+@click.option("--hold", "hold_for", type=LengthType(months=True, high=MAX_STEP_DAYS), metavar="DAYS",
+              help="Stay at the current dose DAYS longer (or weeks like 2w, or calendar months from --from like "
+                   "1m); later steps shift.")
 @click.option("--step-back", is_flag=True, help="Lower the dose for a while (--for DAYS), then climb again.")
 @click.option("--to", "to_mg", type=MG, help="With --step-back: the lower dose [default: one level down].")
-@click.option("--for", "for_days", type=click.IntRange(HOLD_MIN_DAYS, MAX_STEP_DAYS), metavar="DAYS",
-              help=f"With --step-back: how long to stay lower, at least {HOLD_MIN_DAYS} days (rule: gradual).")
+@click.option("--for", "for_days", type=LengthType(months=False, low=HOLD_MIN_DAYS, high=MAX_STEP_DAYS),
+              metavar="DAYS", help=f"With --step-back: how long to stay lower, at least {HOLD_MIN_DAYS} days "
+                                   "(rule: gradual), or weeks like 2w.")
 @click.option("--retime", type=TIME, metavar="HH:MM", help="Take the dose at HH:MM from then on.")
 @click.option("--target", type=MG, help="Settle at this dose, lower or higher, within the rules.")
 @click.option("--stop", is_flag=True, help="Stop: the last dose is the day before --from.")
@@ -51,7 +54,7 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--show-diff", is_flag=True, help="Also print what changed (on stderr when the plan goes to "
                                                 "standard output).")
-def adjust(plan_file: Path, effective: date, hold_days: int | None, step_back: bool, to_mg: Decimal | None,
+def adjust(plan_file: Path, effective: date, hold_for: int | Length | None, step_back: bool, to_mg: Decimal | None,
            for_days: int | None, retime: time | None, target: Decimal | None, stop: bool, pause_until: date | None,
            restart: bool, opioid: str | None, last_opioid_dose: date | None, washout_days: int, reason: str,
            override_rules: tuple[str, ...], output: Path | None, force: bool, show_diff: bool) -> None:
@@ -59,6 +62,10 @@ def adjust(plan_file: Path, effective: date, hold_days: int | None, step_back: b
 
     Writes revision N+1 (JSON) with the same plan id; every day before --from stays as it was.
     """
+    try:  # a hold in months is calendar months from the day it starts
+        hold_days = hold_for.days_from(effective) if isinstance(hold_for, Length) else hold_for
+    except InputError as error:
+        raise InputError(str(error), field="hold") from None
     kind = _one_kind(hold_days, step_back, retime, target, stop, pause_until)
     if (to_mg is not None or for_days is not None) and kind is not AdjustmentKind.STEP_BACK:
         raise click.UsageError("--to and --for go with --step-back")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from titrate.cli.options import DATE, MG, TIME, ZONE, PathType
+from titrate.cli.options import DATE, MG, TIME, UNTIL, ZONE, LengthType, PathType
 from titrate.core import rules
 from titrate.core.formulations import FORMS
 from titrate.core.model import DEFAULT_DOSE_TIME, DEFAULT_MAINTENANCE_DAYS, MAX_DAYS, MAX_REVISION, MAX_STEP_DAYS, Plan
@@ -43,16 +43,19 @@ def plan_inputs(command: Any) -> Any:
         click.option("--target", type=MG, help="Target dose in mg (default: the protocol's)."),
         click.option("--first-dose", type=MG, help="First dose in mg (at most 1.5)."),
         click.option("--step", type=MG, help="Increase per level in mg (at most 1.5)."),
-        click.option("--every", type=click.IntRange(HOLD_MIN_DAYS, MAX_STEP_DAYS), metavar="DAYS",
-                     help=f"Days per level, at least {HOLD_MIN_DAYS} (rule: gradual)."),
+        click.option("--every", type=LengthType(months=False, low=HOLD_MIN_DAYS, high=MAX_STEP_DAYS),
+                     metavar="DAYS", help=f"Days per level, at least {HOLD_MIN_DAYS} (rule: gradual), or weeks "
+                                          "like 2w."),
         click.option("--time", "dose_time", type=TIME,
                      help="Daily dose time, local wall clock, 21:00-23:59 "
                           f"[default: {format_hhmm(DEFAULT_DOSE_TIME)}]."),
         click.option("--tz", "time_zone", type=ZONE,
                      help="IANA time zone, e.g. Europe/London [default: this machine's]."),
-        click.option("--days", type=click.IntRange(1, MAX_DAYS), help="Length of the plan in days."),
-        click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus "
-                                               f"{DEFAULT_MAINTENANCE_DAYS} days at the target]."),
+        click.option("--days", type=LengthType(months=True, high=MAX_DAYS), metavar="DAYS",
+                     help=f"Length of the plan, 1 to {MAX_DAYS} days, weeks like 12w, or calendar months like 3m."),
+        click.option("--until", type=UNTIL, metavar="YYYY-MM-DD|+3m",
+                     help="Last day of the plan, or its length from the start like +3m [default: the titration "
+                          f"plus {DEFAULT_MAINTENANCE_DAYS} days at the target]."),
         click.option("--patient", "label", metavar="LABEL",
                      help="Free text naming the patient, shown in every format."),
         click.option("--form", type=click.Choice(FORMS), default="capsule", show_default=True,
@@ -61,8 +64,8 @@ def plan_inputs(command: Any) -> Any:
                      help="Capsule strength (repeatable) [default: one capsule of each level's dose]."),
         click.option("--concentration", type=MG, metavar="MG",
                      help="mg per mL (liquid [default 1], cream [default 0.5]) or mg per drop (drops)."),
-        click.option("--supply-days", type=click.IntRange(1, 366), default=30, show_default=True,
-                     help="Days each pharmacy fill covers."),
+        click.option("--supply-days", type=LengthType(months=False, high=366), default="30", show_default=True,
+                     metavar="DAYS", help="Days each pharmacy fill covers, or weeks like 4w."),
         click.option("--lead-days", type=click.IntRange(0, 90), default=7, show_default=True,
                      help="Days before a fill runs out to re-order (compounding takes time)."),
         click.option("--shelf-life-days", type=click.IntRange(1, 366), default=30, show_default=True,
@@ -77,8 +80,9 @@ def plan_inputs(command: Any) -> Any:
         click.option("--opioid", metavar="NAME", help="The opioid that was stopped (with --last-opioid-dose)."),
         click.option("--washout-days", type=click.IntRange(7, 14), default=7, show_default=True,
                      help="Days opioid-free before the first dose."),
-        click.option("--review-after", type=click.IntRange(1, MAX_DAYS), default=60, show_default=True,
-                     metavar="DAYS", help="Plan a review with the clinician after DAYS at the target."),
+        click.option("--review-after", type=LengthType(months=True, high=MAX_DAYS), default="60", show_default=True,
+                     metavar="DAYS", help="Plan a review with the clinician after DAYS at the target (or weeks "
+                                          "like 8w, or calendar months like 2m)."),
         click.option("--no-review", is_flag=True, help="Plan no review."),
     ]
     for option in reversed(options):

@@ -10,10 +10,11 @@ from typing import Any
 
 import click
 
+from titrate.core.lengths import Length, Unit, parse_length
 from titrate.core.units import parse_mg
 from titrate.core.wallclock import load_zone, parse_hhmm
 from titrate.errors import InputError
-from titrate.service.plans import parse_date
+from titrate.service.plans import parse_date, parse_until
 
 
 # type-arg: ParamType takes a type argument only in recent click; the click>=8.1 this supports cannot be subscripted
@@ -62,7 +63,50 @@ class _Zone(_CoreType):
         return load_zone(text.strip()).key
 
 
-DATE, TIME, MG, ZONE = _Date(), _Time(), _Mg(), _Zone()
+class _OwnWords(click.BadParameter):
+    """A bad value whose message already names the option and the value (the core's one line)."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class LengthType(click.ParamType):  # type: ignore[type-arg]  # (see _CoreType)
+    """A length as core/lengths.py reads it: `21`, `3w`, `3 weeks` and, if `months`, `2m` / `2 months`.
+    The value is the number of days (an int, from `low` to `high`); with months, a length in weeks or
+    months stays a Length, so that what was asked is recorded, and the service counts a month's days from
+    the date it starts on."""
+
+    def __init__(self, *, months: bool, low: int = 1, high: int = 10**6) -> None:
+        self.months, self.low, self.high = months, low, high
+        self.name = "DAYS|3w|2m" if months else "DAYS|3w"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        field = param.opts[-1] if param is not None and param.opts else "the length"
+        try:
+            length = parse_length(value, field=field, months_allowed=self.months)
+        except InputError as error:
+            raise _OwnWords(str(error), ctx, param) from None
+        if length.fixed and not self.low <= length.days <= self.high:
+            raise _OwnWords(f"{field} must be {self.low} to {self.high} days (got {value!r})", ctx, param)
+        return length if self.months and length.unit is not Unit.DAYS else length.days
+
+
+class _Until(_CoreType):
+    name = "YYYY-MM-DD|+3m"
+
+    def parse(self, text: str) -> date | Length:
+        return parse_until(text, field="--until")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:  # the message names --until itself
+            raise _OwnWords(error.message, ctx, param) from None
+
+
+DATE, TIME, MG, ZONE, UNTIL = _Date(), _Time(), _Mg(), _Zone(), _Until()
 
 
 class PathType(click.Path):

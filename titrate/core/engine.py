@@ -146,6 +146,7 @@ def build(inputs: PlanInputs, *, generated_at: datetime, plan_id: str | None = N
     notes += screen_notes + _day_notes(inputs, plan_days, final_target)
     refills = plan_refills([(day.date, day.dispense) for day in plan_days], inputs.supply, formulation.form)
     warnings += _late_first_fill(inputs, refills, generated_at)
+    inputs = _review_resolved(inputs, plan_days, final_target)
     events, event_notes = _events(inputs, plan_days, refills, final_target, stop)
     notes += event_notes
     plan = Plan(
@@ -514,6 +515,17 @@ def _pause_event(adjustment: Adjustment, days: list[DoseDay]) -> Event:
 def _spoken(day: date, other: date) -> str:
     """A date as people say it, "3 March", with the year when `other` falls in another one."""
     return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if day.year != other.year else "")
+
+
+def _review_resolved(inputs: PlanInputs, days: list[DoseDay], target: Decimal) -> PlanInputs:
+    """The inputs with a review asked for in months resolved to days, counted by the calendar from the day
+    the target is reached (rule: review); from the day after the plan if it never is. Days and weeks are
+    resolved when asked."""
+    asked = inputs.review_asked
+    if asked is None or asked.fixed or inputs.review_after_days is None:
+        return inputs
+    on_target = rules.target_reached(days, target) or days[-1].date + timedelta(days=1)
+    return replace(inputs, review_after_days=asked.days_from(on_target))
 
 
 def _review_date(after: int, days: list[DoseDay], target: Decimal) -> tuple[date, str]:

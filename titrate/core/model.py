@@ -8,6 +8,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from titrate.core.formulations import Formulation, Portion
+from titrate.core.lengths import Length, Unit
 from titrate.core.record import Record
 from titrate.core.refills import Refill, Supply
 from titrate.core.units import format_mg
@@ -287,6 +288,9 @@ class PlanInputs(Record):
     (wallclock.load_zone): the core never looks a zone up by name; the plan file keeps the name
     (`time_zone`). `end` None runs the plan through the titration and `maintenance_days` at the target;
     `target_mg` None takes the protocol's (capped for spasticity); `review_after_days` None plans no review.
+    `length_asked` and `review_asked` are the lengths as they were asked for when not in days ("2 months",
+    "3 weeks"), kept to show and record; the plan holds them resolved (`end`, `review_after_days`). A
+    review in months is counted from the day the target is reached, so the engine resolves it (build).
     """
 
     patient: Patient
@@ -303,6 +307,8 @@ class PlanInputs(Record):
     washout: Washout | None = None
     review_after_days: int | None = 60
     maintenance_days: int = DEFAULT_MAINTENANCE_DAYS
+    length_asked: Length | None = None
+    review_asked: Length | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.zone, ZoneInfo):
@@ -317,6 +323,12 @@ class PlanInputs(Record):
                 raise InputError(f"{name.replace('_', ' ')} must be 1 to {MAX_STEP_DAYS} (got {value!r})", field=name)
         if self.target_mg is not None:
             positive_mg(self.target_mg, "the target")
+        for name, asked in (("length_asked", self.length_asked), ("review_asked", self.review_asked)):
+            if asked is not None and (not isinstance(asked, Length) or asked.unit is Unit.DAYS):
+                raise InputError(f"{name.replace('_', ' ')} is a length in weeks or months (got {asked!r})",
+                                 field=name)
+        if self.review_asked is not None and self.review_after_days is None:
+            raise InputError("a review asked for needs its days", field="review_after_days")
 
     @property
     def time_zone(self) -> str:

@@ -12,7 +12,7 @@ A protocol file:
 
     [[steps]]
     dose_mg = 3
-    days = 21
+    days = "3w"          # days, or weeks as text: "3w", "3 weeks" (no months: a step's date is not known)
 
     [[steps]]
     dose_mg = 4.5        # no days: held until the plan ends
@@ -24,6 +24,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+from titrate.core.lengths import parse_length
 from titrate.core.model import Protocol, Step
 from titrate.core.record import Record, replace
 from titrate.core.rules import HOLD_MIN_DAYS, STEP_MAX_MG
@@ -171,8 +172,10 @@ def _step(item: dict[str, Any], number: int, *, last: bool) -> Step:
         raise InputError(f"{where}: dose_mg must be a number", field="protocol_file")
     if days is None and not last:
         raise InputError(f"{where}: only the last step may leave out days", field="protocol_file")
+    if isinstance(days, str):  # "2w", "14 days": the lengths every shell reads
+        days = parse_length(days, field=f"{where}: days", months_allowed=False).days if days.strip() else days
     if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
-        raise InputError(f"{where}: days must be a whole number", field="protocol_file")
+        raise InputError(f"{where}: days must be a whole number, or weeks like \"2w\"", field="protocol_file")
     # TOML floats go through their shortest text, so 1.5 reads as exactly 1.5.
     try:
         return Step(parse_mg(repr(dose) if isinstance(dose, float) else dose, field=f"{where}: dose_mg"), days)

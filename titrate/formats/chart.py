@@ -126,13 +126,15 @@ def _x_axis(first: date, after: date, x: Callable[[date], float]) -> list[str]:
         ticks = [first + timedelta(days=n) for n in range(0, span + 1, 7)]
         labels = [short_date(day) for day in ticks]
     else:
+        from dateutil.relativedelta import relativedelta  # months only: a short plan never loads it
+
         every = max(1, ceil(span / 31 / 10))
         month = date(first.year, first.month, 1)
         ticks = []
         while month <= after:
             if month >= first and (month.month - 1) % every == 0:
                 ticks.append(month)
-            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            month += relativedelta(months=1)
         labels = [MONTHS[day.month - 1] + (f" {day.year}" if day.month == 1 or day == ticks[0] else "")
                   for day in ticks]
     parts = [_line("axis", LEFT, LEFT + PLOT_W, TOP + PLOT_H, TOP + PLOT_H)]

@@ -23,6 +23,7 @@ from titrate.core import rules
 from titrate.core.diff import moved_days, recorded_instant
 from titrate.core.engine import build
 from titrate.core.formulations import Formulation, Portion
+from titrate.core.lengths import Length, Unit, parse_length
 from titrate.core.model import (
     Adjustment,
     AdjustmentKind,
@@ -126,6 +127,7 @@ def inputs_to_dict(inputs: PlanInputs) -> dict[str, Any]:
         "washout": _washout_dict(inputs.washout),
         "review_after_days": inputs.review_after_days,
         "maintenance_days": inputs.maintenance_days,
+        **_asked(inputs),
     }
 
 
@@ -141,6 +143,14 @@ def _washout_dict(washout: Washout | None) -> dict[str, Any] | None:
     if washout is None:
         return None
     return {"opioid": washout.opioid, "last_dose": washout.last_dose.isoformat(), "days": washout.days}
+
+
+def _asked(inputs: PlanInputs) -> dict[str, Any]:
+    """The lengths as asked ("2 months", "3 weeks") beside their resolved days (`end`, `review_after_days`),
+    written only when one was not asked in days, so that a plan asked in days is the file it always was."""
+    asked = {key: str(length) for key, length in (("length", inputs.length_asked),
+                                                  ("review_after", inputs.review_asked)) if length is not None}
+    return {"asked": asked} if asked else {}
 
 
 def _formulation(formulation: Formulation) -> dict[str, Any]:
@@ -703,6 +713,8 @@ def _inputs(data: _Reader) -> PlanInputs:
         washout=None if washout is None else _washout_of(washout),
         review_after_days=data.whole("review_after_days", optional=True),
         maintenance_days=data.whole("maintenance_days"),
+        length_asked=_asked_length(data, "length"),
+        review_asked=_asked_length(data, "review_after"),
     ))
 
 
@@ -720,6 +732,23 @@ def _adjustment(item: _Reader) -> Adjustment:
 
 def _washout_of(washout: _Reader) -> Washout:
     return washout.at(lambda: Washout(washout.text("opioid"), washout.day("last_dose"), washout.whole("days")))
+
+
+def _asked_length(data: _Reader, key: str) -> Length | None:
+    """inputs.asked.`key`, a length as asked ("2 months"), or None: files before lengths had no `asked`."""
+    if not data.has("asked"):
+        return None
+    asked = data.obj("asked")
+    unknown = set(asked.value) - {"length", "review_after"}
+    if unknown:
+        raise InputError(f"{asked.path} takes length and review_after (got {sorted(unknown)[0]!r})")
+    text = asked.text(key) if asked.has(key) else None
+    if text is None:
+        return None
+    length = asked.at(lambda: parse_length(text, field=f"{asked.path}.{key}", months_allowed=True))
+    if length.unit is Unit.DAYS:
+        raise InputError(f"{asked.path}.{key} records a length in weeks or months (got {text!r})")
+    return length
 
 
 def _plan(data: _Reader) -> Plan:

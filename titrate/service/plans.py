@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from titrate.core import screen
 from titrate.core.engine import build, last_day
 from titrate.core.formulations import DEFAULT_CONCENTRATION, FORMS, Formulation
+from titrate.core.lengths import Length, Unit, parse_length
 from titrate.core.model import (
     DEFAULT_DOSE_TIME,
     MAX_DAYS,
@@ -60,11 +61,11 @@ class PlanRequest(Record):
     target: Decimal | None = None
     first_dose: Decimal | None = None
     step: Decimal | None = None
-    every: int | None = None
+    every: int | None = None  # days (the shells read weeks: 3w)
     dose_time: time | None = None
     time_zone: str | None = None
-    days: int | None = None
-    until: date | None = None
+    days: int | Length | None = None  # a Length in months counts from the start
+    until: date | Length | None = None  # a Length: the plan's length from the start (+3m)
     label: str | None = None
     form: str = "capsule"
     strengths: tuple[Decimal, ...] = ()
@@ -78,7 +79,7 @@ class PlanRequest(Record):
     last_opioid_dose: date | None = None
     opioid: str | None = None
     washout_days: int = 7
-    review_after: int | None = 60
+    review_after: int | Length | None = 60  # a Length in months counts from the day the target is reached
     no_review: bool = False
 
 
@@ -108,15 +109,49 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
     if zone_name is None:
         raise InputError("the patient's time zone is required, e.g. Europe/London", field="time_zone")
     zone = load_zone(zone_name)  # resolved once, here: the core takes the zone, never its name
+    days, until, length_asked = _plan_length(request, start)
+    review_days, review_asked = _review(request, start)
     inputs = PlanInputs(
         patient=patient, protocol=_protocol(request), start=start, zone=zone,
         dose_time=request.dose_time or facts.dose_time or DEFAULT_DOSE_TIME,
         formulation=_formulation(request.form, request.strengths, request.concentration),
         supply=Supply(request.supply_days, request.lead_days, request.shelf_life_days),
-        end=last_day(start, request.days, request.until, zone), target_mg=request.target,
-        overrides=kept + tuple(given.values()), washout=washout,
-        review_after_days=None if request.no_review else request.review_after)
+        end=last_day(start, days, until, zone), target_mg=request.target,
+        overrides=kept + tuple(given.values()), washout=washout, review_after_days=review_days,
+        length_asked=length_asked, review_asked=review_asked)
     return build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
+
+
+def _plan_length(request: PlanRequest, start: date) -> tuple[int | None, date | None, Length | None]:
+    """The plan's length in days or its end date, and the length as asked when it was not in days: a
+    length in months is calendar months from the start (31 January + 1 month ends on 28 February)."""
+    days, until = request.days, request.until
+    if days is not None and until is not None:
+        raise InputError("give the plan's length as days or as an end date, not both", field="days")
+    asked = days if isinstance(days, Length) else until if isinstance(until, Length) else None
+    if asked is None:
+        return days if not isinstance(days, Length) else None, until if isinstance(until, date) else None, None
+    field = "days" if isinstance(days, Length) else "until"
+    try:
+        counted = asked.days_from(start)
+    except InputError as error:
+        raise InputError(str(error), field=field, value=str(asked)) from None
+    return counted, None, None if asked.unit is Unit.DAYS else asked
+
+
+def _review(request: PlanRequest, start: date) -> tuple[int | None, Length | None]:
+    """The review's days and the length as asked when not in days. A review in months is counted by the
+    engine from the day the target is reached; the days given here until then are from the start."""
+    after = request.review_after
+    if request.no_review or after is None:
+        return None, None
+    if not isinstance(after, Length):
+        return after, None
+    try:
+        days = after.days_from(start)
+    except InputError as error:
+        raise InputError(str(error), field="review_after", value=str(after)) from None
+    return days, None if after.unit is Unit.DAYS else after
 
 
 def _protocol(request: PlanRequest) -> Protocol:
@@ -168,6 +203,11 @@ def _formulation(form: str, strengths: tuple[Decimal, ...], concentration: Decim
 
 # Raw text inputs (a web form, a batch row) -----------------------------------------------------------
 
+#: Fields that take a length: `21`, `3w` / `3 weeks`, and for the calendar ones `2m` / `2 months`.
+_CALENDAR_LENGTHS = {"days", "review_after"}
+_FIXED_LENGTHS = {"every", "supply_days"}
+#: Fields that take a whole number of days or a count.
+_WHOLE = {"lead_days", "shelf_life_days", "revision", "washout_days"}
 #: Fields that hold lists: in text, items are separated by new lines or semicolons.
 _LIST_FIELDS = {"conditions", "medications", "strengths"}
 _FLAG_WORDS = {"": False, "0": False, "false": False, "no": False, "off": False,
@@ -210,13 +250,12 @@ def _parse_field(name: str, text: str | None, items: list[str] | None) -> Any:
         return _parse_items(name, items)
     assert text is not None
 
-    if name in ("start", "until", "last_opioid_dose"):
-        return parse_date(text, field=name)
+    if name in ("start", "until", "last_opioid_dose"):  # until may be a length from the start: +3m
+        return parse_until(text, field=name) if name == "until" else parse_date(text, field=name)
     if name in ("target", "first_dose", "step", "concentration"):
         return parse_mg(text, field=name.replace("_", " "))
-    if name in ("every", "days", "supply_days", "lead_days", "shelf_life_days", "revision", "washout_days",
-                "review_after"):
-        return parse_whole(text, field=name.replace("_", " "))
+    if name in _CALENDAR_LENGTHS or name in _FIXED_LENGTHS or name in _WHOLE:
+        return _count(name, text)
     if name == "dose_time":
         return parse_hhmm(text, field="the dose time")
     if name == "time_zone":
@@ -226,6 +265,18 @@ def _parse_field(name: str, text: str | None, items: list[str] | None) -> Any:
             raise InputError(f"{name.replace('_', ' ')} must be yes or no (got {text!r})")
         return _FLAG_WORDS[text.casefold()]
     return text  # protocol, form, label, plan_id, opioid, file texts: checked where they are used
+
+
+def _count(name: str, text: str) -> Length | int:
+    """A calendar length (months counted from the date it starts on), a fixed one as its number of days, or
+    a whole number."""
+    field = name.replace("_", " ")
+    if name in _WHOLE:
+        return parse_whole(text, field=field)
+    if name in _CALENDAR_LENGTHS:  # kept as asked, unless in days
+        length = parse_length(text, field=field, months_allowed=True)
+        return length.days if length.unit is Unit.DAYS else length
+    return parse_length(text, field=field, months_allowed=False).days
 
 
 def _parse_items(name: str, items: list[str]) -> tuple[Any, ...]:
@@ -256,6 +307,18 @@ def parse_date(text: str, *, field: str) -> date:
             raise InputError(f"{text!r} is not a date in the calendar", field=field, value=text) from None
         return check_date_range(day, field=field)
     raise InputError(f"{text!r} is not a date as YYYY-MM-DD", field=field, value=text)
+
+
+def parse_until(text: str, *, field: str) -> date | Length:
+    """An end date as YYYY-MM-DD, or a length from the start as +21, +3w or +3m (calendar months)."""
+    given = text.strip()
+    if given.startswith("+"):
+        try:
+            return parse_length(given[1:], field=field, months_allowed=True)
+        except InputError:
+            raise InputError(f"{field} must be a date as YYYY-MM-DD, or a length from the start like +3w or +3m "
+                             f"(got {text!r})", field=field, value=text) from None
+    return parse_date(text, field=field)
 
 
 def parse_whole(text: str, *, field: str, low: int = 0, high: int = 10**6) -> int:
@@ -317,9 +380,10 @@ def parse_adjustment(raw: Mapping[str, str]) -> AdjustmentRequest:
         raise InputError("the date the adjustment takes effect is required", field="from")
     reason = text.get("reason", "")
     dose = text.get("to") or text.get("target")
+    effective = parse_date(text["from"], field="from")
     return AdjustmentRequest(
-        AdjustmentKind(text["kind"]), parse_date(text["from"], field="from"), reason,
-        days=parse_whole(text["days"], field="days", low=1, high=MAX_DAYS) if "days" in text else None,
+        AdjustmentKind(text["kind"]), effective, reason,
+        days=_adjustment_days(text, effective) if "days" in text else None,
         dose_mg=_field(lambda: parse_mg(dose, field="the dose"), "to" if "to" in text else "target") if dose else None,
         time=_field(lambda: parse_hhmm(text["time"], field="the dose time"), "time") if "time" in text else None,
         overrides=((text["override"], reason),) if "override" in text else (),
@@ -340,6 +404,16 @@ def _parse_pause_field(name: str, text: str) -> Any:
             raise InputError(f"restart must be yes or no (got {text!r})", field="restart", value=text)
         return _FLAG_WORDS[text.casefold()]
     return text  # the opioid's name: checked by Washout
+
+
+def _adjustment_days(text: Mapping[str, str], effective: date) -> int:
+    """An adjustment's length in days: a hold (a pause) may be calendar months from its date, a step-back
+    days or weeks."""
+    length = parse_length(text["days"], field="days", months_allowed=text["kind"] == AdjustmentKind.HOLD.value)
+    days = length.days_from(effective)
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"days must be 1 to {MAX_DAYS} (got {text['days']!r})", field="days", value=text["days"])
+    return days
 
 
 def _field(parse: Any, field: str) -> Any:

@@ -59,13 +59,14 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
                    "replaces the protocol and its tuning."),
         Field("first_dose", "First dose (mg)", placeholder="protocol's", help="At most 1.5 mg."),
         Field("step", "Step (mg)", placeholder="protocol's", help="Increase per level, at most 1.5 mg."),
-        Field("every", "Days per level", "number", placeholder="protocol's", help="At least 7."),
+        Field("every", "Days per level", placeholder="protocol's", help="At least 7; or weeks like 2w."),
         Field("target", "Target (mg)", placeholder="protocol's", help="At most 4.5 mg (3 mg with spasticity)."),
     )),
     ("Length and review", (
-        Field("days", "Days", "number", help="Length of the plan.", placeholder="titration + 90"),
+        Field("days", "Length", help="Length of the plan: days, weeks like 12w or calendar months like 3m.",
+              placeholder="titration + 90"),
         Field("until", "Or until", "date", help="Last day of the plan."),
-        Field("review_after", "Review after (days at target)", "number", placeholder="60",
+        Field("review_after", "Review after (at target)", placeholder="60",
               help="A 'review with your clinician' event."),
         Field("no_review", "No review event", "checkbox"),
     )),
@@ -83,7 +84,7 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
               help="mg per mL (liquid: 1, cream: 0.5 by default) or mg per drop (drops)."),
     )),
     ("Pharmacy supply", (
-        Field("supply_days", "Days per fill", "number", placeholder="30"),
+        Field("supply_days", "Days per fill", placeholder="30", help="Days, or weeks like 4w."),
         Field("lead_days", "Re-order days ahead", "number", placeholder="7"),
         Field("shelf_life_days", "Liquid shelf life (days)", "number", placeholder="30"),
     )),
@@ -217,7 +218,7 @@ ADJUST_KINDS = (
 ADJUST_FIELDS = (
     Field("from", "From", "date", required=True, help="First day the change applies to; days before stay as "
                                                       "they are."),
-    Field("days", "For (days)", "number", help="Hold and step back: how many days."),
+    Field("days", "For", help="Hold and step back: how many days, or weeks like 2w (a hold: or months like 1m)."),
     Field("to", "Step back to (mg)", placeholder="one level down", help="Step back only."),
     Field("time", "New dose time", "time", help="Retime only."),
     Field("target", "New target (mg)", help="New target only."),
