@@ -23,7 +23,7 @@ HEAVY = ["tempfile", "importlib.resources", "tomllib", "difflib", "json", "icale
 #: vocabulary, not the other commands (adjust, diff, sync, serve, batch), not plan files' reading and
 #: writing (plan_io, revise). A module added to this path has to be added here, on purpose.
 TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli.group", "titrate.cli.plan", "titrate.cli.inputs",
-              "titrate.cli.output", "titrate.cli.options", "titrate.core", "titrate.service", "titrate.core.units", "titrate.core.engine", "titrate.errors",
+              "titrate.cli.output", "titrate.cli.options", "titrate.core", "titrate.service", "titrate.core.units", "titrate.core.values", "titrate.core.engine", "titrate.errors",
               "titrate.core.formulations", "titrate.service.machine", "titrate.core.model", "titrate.formats.patient_toml",
               "titrate.core.packaged", "titrate.core.protocols", "titrate.core.record", "titrate.formats", "titrate.formats.common",
               "titrate.formats.table", "titrate.core.rules", "titrate.core.screen", "titrate.service.plans", "titrate.core.refills",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from titrate.cli.inputs import read_plan
-from titrate.cli.options import DATE, MG, TIME, PathType
+from titrate.cli.options import DATE, MG, TIME, PathType, Whole
 from titrate.cli.output import emit, refuse_clobber
 from titrate.core.model import MAX_STEP_DAYS, AdjustmentKind
 from titrate.errors import InputError, RefusedError
@@ -25,11 +25,11 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.command()
 @click.argument("plan_file", type=_PLAN_FILE, metavar="PLAN.json")
 @click.option("--from", "effective", type=DATE, required=True, help="First day the change applies to.")
-@click.option("--hold", "hold_days", type=click.IntRange(1, MAX_STEP_DAYS), metavar="DAYS",
+@click.option("--hold", "hold_days", type=Whole(1, MAX_STEP_DAYS), metavar="DAYS",
               help="Stay at the current dose DAYS longer; later steps shift.")
 @click.option("--step-back", is_flag=True, help="Lower the dose for a while (--for DAYS), then climb again.")
 @click.option("--to", "to_mg", type=MG, help="With --step-back: the lower dose [default: one level down].")
-@click.option("--for", "for_days", type=click.IntRange(1, MAX_STEP_DAYS), metavar="DAYS",
+@click.option("--for", "for_days", type=Whole(1, MAX_STEP_DAYS), metavar="DAYS",
               help="With --step-back: how long to stay lower.")
 @click.option("--retime", type=TIME, metavar="HH:MM", help="Take the dose at HH:MM from then on.")
 @click.option("--target", type=MG, help="Settle at this dose, lower or higher, within the rules.")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from titrate.cli.options import DATE, MG, TIME, ZONE, PathType
+from titrate.cli.options import DATE, MG, TIME, ZONE, PathType, Whole
 from titrate.core import rules
 from titrate.core.formulations import FORMS
 from titrate.core.model import DEFAULT_DOSE_TIME, MAX_DAYS, MAX_REVISION, Plan
@@ -42,13 +42,13 @@ def plan_inputs(command: Any) -> Any:
         click.option("--target", type=MG, help="Target dose in mg (default: the protocol's)."),
         click.option("--first-dose", type=MG, help="First dose in mg (at most 1.5)."),
         click.option("--step", type=MG, help="Increase per level in mg (at most 1.5)."),
-        click.option("--every", type=click.IntRange(min=1), metavar="DAYS", help="Days per level (at least 7)."),
+        click.option("--every", type=Whole(1), metavar="DAYS", help="Days per level (at least 7)."),
         click.option("--time", "dose_time", type=TIME,
                      help="Daily dose time, local wall clock, 21:00-23:59 "
                           f"[default: {format_hhmm(DEFAULT_DOSE_TIME)}]."),
         click.option("--tz", "time_zone", type=ZONE,
                      help="IANA time zone, e.g. Europe/London [default: this machine's]."),
-        click.option("--days", type=click.IntRange(min=1), help="Length of the plan in days."),
+        click.option("--days", type=Whole(1), help="Length of the plan in days."),
         click.option("--until", type=DATE, help="Last day of the plan [default: the titration plus 28 days]."),
         click.option("--patient", "label", metavar="LABEL",
                      help="Free text naming the patient, shown in every format."),
@@ -58,23 +58,23 @@ def plan_inputs(command: Any) -> Any:
                      help="Capsule strength (repeatable) [default: one capsule of each level's dose]."),
         click.option("--concentration", type=MG, metavar="MG",
                      help="mg per mL (liquid [default 1], cream [default 0.5]) or mg per drop (drops)."),
-        click.option("--supply-days", type=click.IntRange(1, 366), default=30, show_default=True,
+        click.option("--supply-days", type=Whole(1, 366), default=30, show_default=True,
                      help="Days each pharmacy fill covers."),
-        click.option("--lead-days", type=click.IntRange(0, 90), default=7, show_default=True,
+        click.option("--lead-days", type=Whole(0, 90), default=7, show_default=True,
                      help="Days before a fill runs out to re-order (compounding takes time)."),
-        click.option("--shelf-life-days", type=click.IntRange(1, 366), default=30, show_default=True,
+        click.option("--shelf-life-days", type=Whole(1, 366), default=30, show_default=True,
                      help="Days a liquid fill keeps; no liquid fill covers more."),
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
-        click.option("--revision", type=click.IntRange(1, MAX_REVISION), default=1, show_default=True,
+        click.option("--revision", type=Whole(1, MAX_REVISION), default=1, show_default=True,
                      help="Revision of the plan (to revise a saved plan, use 'titrate adjust')."),
         click.option("--protocol-file", type=PathType(dir_okay=False), metavar="FILE",
                      help="A TOML file listing the protocol's steps (see 'titrate protocols --help')."),
         click.option("--last-opioid-dose", type=DATE,
                      help="Date of the last opioid dose: the plan starts after the washout [default start]."),
         click.option("--opioid", metavar="NAME", help="The opioid that was stopped (with --last-opioid-dose)."),
-        click.option("--washout-days", type=click.IntRange(7, 14), default=7, show_default=True,
+        click.option("--washout-days", type=Whole(7, 14), default=7, show_default=True,
                      help="Days opioid-free before the first dose."),
-        click.option("--review-after", type=click.IntRange(1, MAX_DAYS), default=60, show_default=True,
+        click.option("--review-after", type=Whole(1, MAX_DAYS), default=60, show_default=True,
                      metavar="DAYS", help="Plan a review with the clinician after DAYS at the target."),
         click.option("--no-review", is_flag=True, help="Plan no review."),
     ]

@@ -32,6 +32,7 @@ from titrate.core.protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
 from titrate.core.record import Record, fields
 from titrate.core.refills import Supply
 from titrate.core.units import parse_mg
+from titrate.core.values import check_text, parse_whole
 from titrate.core.wallclock import check_date_range, load_zone, parse_hhmm
 from titrate.errors import InputError
 from titrate.formats.patient_toml import PatientFile, parse_patient_file
@@ -255,14 +256,6 @@ def parse_date(text: str, *, field: str) -> date:
             raise InputError(f"{text!r} is not a date in the calendar", field=field, value=text) from None
         return check_date_range(day, field=field)
     raise InputError(f"{text!r} is not a date as YYYY-MM-DD", field=field, value=text)
-
-
-def parse_whole(text: str, *, field: str, low: int = 0, high: int = 10**6) -> int:
-    """A whole number in ASCII digits from `low` to `high`, or InputError."""
-    if not re.fullmatch(r"[0-9]{1,9}", text.strip()) or not low <= int(text) <= high:
-        raise InputError(f"{field} must be a whole number from {low} to {high} (got {text!r})", field=field,
-                         value=text)
-    return int(text)
 
 
 # Adjustments and diffs ------------------------------------------------------------------------------
