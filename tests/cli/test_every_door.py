@@ -4,12 +4,15 @@ refuses with exit status 2 (HTTP 400) and one line naming the field and the valu
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from titrate.errors import InputError
-from titrate.service.plans import parse_request
+from titrate.service.plans import make_plan, parse_request, read_plan
 
 BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London"]
+NOW = datetime(2026, 11, 18, tzinfo=UTC)
 ARABIC_TEN = "\u0661\u0660"      # Arabic-Indic one, zero
 FULL_WIDTH_TEN = "\uff11\uff10"  # full-width one, zero
 
@@ -64,3 +67,46 @@ def test_text_fields_refuse_the_same_digits(name, value):
     with pytest.raises(InputError, match="use the digits 0-9") as refused:
         parse_request({"start": "2026-12-01", name: value})
     assert refused.value.field == name
+
+
+def test_a_start_more_than_a_year_before_the_plan_is_made_is_refused_as_a_typo(run):
+    # the clock is 2026-11-18 (SOURCE_DATE_EPOCH)
+    refused_as_bad_input(run("plan", "--start", "2025-11-17", "--tz", "UTC"), "--start", "2025-11-17",
+                         "likely a typo")
+    assert run("plan", "--start", "2025-11-18", "--tz", "UTC", "--days", "3").exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "md", "ics", "order", "html", "fhir"])
+def test_a_past_start_within_the_year_is_warned_about_in_every_format(run, fmt):
+    result = run("plan", "--start", "2026-11-10", "--tz", "UTC", "--days", "20", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.replace("\r\n ", "")  # unfold calendar lines
+    assert "history" in text, text[:2000]
+
+
+def test_a_start_today_or_later_has_no_history_warning(run):
+    result = run("plan", "--start", "2026-11-18", "--tz", "UTC", "--days", "3", "--format", "json")
+    assert result.exit_code == 0 and "history" not in result.stdout
+
+
+@pytest.mark.parametrize("where", ["label", "medication"])
+def test_a_plan_file_with_a_lone_surrogate_is_refused_naming_the_field(run, tmp_path, where):
+    path = tmp_path / "plan.json"
+    assert run(*BASE, "--patient", "Jane", "--medication", "vitamin D", "--format", "json", "-o",
+               str(path)).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('"Jane"', '"J\\ud800ne"') if where == "label" else text.replace('"vitamin D"', '"\\udcff"')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="lone surrogate") as refused:
+        read_plan(text)
+    assert refused.value.field.startswith("plan.")
+    for command in ("render", "explain"):
+        refused_as_bad_input(run(command, str(path)), "is not valid text", "lone surrogate")
+
+
+@pytest.mark.parametrize("name", ["label", "medications", "conditions", "overrides", "plan_id"])
+def test_text_fields_with_a_lone_surrogate_are_refused_naming_the_field(name):
+    value = "window: dreams\ud800" if name == "overrides" else "J\ud800ne"
+    with pytest.raises(InputError, match="lone surrogate") as refused:
+        make_plan(parse_request({"start": "2026-12-01", "time_zone": "UTC", name: value}), generated_at=NOW)
+    assert refused.value.field in (name, "reason")

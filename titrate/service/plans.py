@@ -21,6 +21,7 @@ from titrate.core.model import (
     DEFAULT_DOSE_TIME,
     MAX_DAYS,
     AdjustmentKind,
+    Finding,
     Override,
     Patient,
     Plan,
@@ -29,7 +30,7 @@ from titrate.core.model import (
     Washout,
 )
 from titrate.core.protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
-from titrate.core.record import Record, fields
+from titrate.core.record import Record, fields, replace
 from titrate.core.refills import Supply
 from titrate.core.units import parse_mg
 from titrate.core.values import check_text, parse_whole
@@ -89,6 +90,7 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
     `default_zone` is the shell's idea of the patient's zone (the machine's, for the CLI), used when
     neither the request nor its patient file names one.
     """
+    _check_texts(request)
     facts = _patient_file(request.patient_file_text)
     screen.check_conditions(request.conditions)
     washout = _washout(request)
@@ -117,7 +119,41 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
         end=last_day(start, request.days, request.until, zone), target_mg=request.target,
         overrides=kept + tuple(given.values()), washout=washout,
         review_after_days=None if request.no_review else request.review_after)
-    return build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
+    history = _past_start(start, generated_at.astimezone(zone).date())
+    plan = build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
+    return replace(plan, warnings=(*plan.warnings, *history)) if history else plan
+
+
+def _check_texts(request: PlanRequest) -> None:
+    """InputError naming the field when any text a clinician typed is not text a format can write."""
+    for name in ("label", "plan_id", "opioid", "protocol", "form"):
+        value = getattr(request, name)
+        if value is not None:
+            check_text(value, field=name)
+    for name in ("conditions", "medications"):
+        for item in getattr(request, name):
+            check_text(item, field=name)
+    for rule, reason in request.overrides:
+        check_text(rule, field="override")
+        check_text(reason, field="reason")
+
+
+#: A start further back than this before the plan is made is taken for a typo (a wrong year), not history.
+MAX_DAYS_BACK = 365
+
+
+def _past_start(start: date, today: date) -> tuple[Finding, ...]:
+    """A warning for a new plan that starts before the day it is made (its first days are history, not
+    doses to take); InputError on `start` when that is more than a year back. A revision rebuilds an
+    earlier plan and is not a new start, so this is checked here, not by the engine."""
+    if start >= today:
+        return ()
+    back = (today - start).days
+    if back > MAX_DAYS_BACK:
+        raise InputError(f"the start date {start} is {back} days before today ({today}); a start more than "
+                         f"{MAX_DAYS_BACK} days back is likely a typo", field="start", value=str(start))
+    return (Finding("start", f"the plan starts on {start}, {back} day{'s' if back != 1 else ''} before today "
+                             f"({today}): the days before today are history, not doses still to take"),)
 
 
 def _protocol(request: PlanRequest) -> Protocol:
@@ -278,6 +314,10 @@ def adjust_plan(plan: Plan, request: AdjustmentRequest, *, generated_at: datetim
     """Revision N+1 of `plan` with the adjustment; the days before its date stay exactly as they were."""
     from titrate.core.revise import adjust  # only when a plan is revised
 
+    check_text(request.reason, field="reason")
+    for rule, reason in request.overrides:
+        check_text(rule, field="override")
+        check_text(reason, field="reason")
     return adjust(plan, request.kind, request.effective, request.reason, generated_at=generated_at,
                   days=request.days, dose_mg=request.dose_mg, time=request.time,
                   overrides=tuple(Override(rule.strip(), reason) for rule, reason in request.overrides))
