@@ -1,8 +1,10 @@
 """Hypothesis profiles: `ci` is derandomised (the same examples every run) with no deadline, since a
 shared 2-core CI machine has noisy timings; `dev` explores new examples each run. Chosen by
-HYPOTHESIS_PROFILE (default dev)."""
+HYPOTHESIS_PROFILE (default dev). And one check, before any test runs, that the system packages the
+PDF and browser tests need are installed (issue 19, point 8)."""
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -30,3 +32,31 @@ def fresh_screen_caches():
 
         for cached in (vocabulary, screen_medication, screen_condition):
             cached.cache_clear()
+
+
+#: The system packages the suite needs (WeasyPrint's Pango and HarfBuzz, a font, Debian's chromium), and
+#: the words in WeasyPrint's OSError that name each library.
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium"
+LIBRARY_PACKAGES = (("pangoft2", "libpangoft2-1.0-0"), ("harfbuzz-subset", "libharfbuzz-subset0"),
+                    ("pango", "libpango-1.0-0"))
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def missing_system_package() -> str | None:
+    """The first system package the suite needs that is not installed, or None."""
+    try:
+        import weasyprint  # noqa: F401 (loads Pango through cffi: OSError when the library is missing)
+    except OSError as error:
+        text = str(error).lower()
+        return next((package for library, package in LIBRARY_PACKAGES if library in text), "libpango-1.0-0")
+    if not CHROMIUM.exists():
+        return "chromium"
+    return None
+
+
+def pytest_sessionstart(session):
+    """Stop at once, with one line naming the package, rather than fail every PDF or browser test."""
+    missing = missing_system_package()
+    if missing is not None:
+        pytest.exit(f"{missing} is missing; install the system packages: apt-get install {SYSTEM_PACKAGES}",
+                    returncode=pytest.ExitCode.USAGE_ERROR)

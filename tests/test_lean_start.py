@@ -27,8 +27,8 @@ TABLE_PATH = {"titrate", "titrate.cli", "titrate.cli.group", "titrate.cli.inputs
               "titrate.cli.output", "titrate.cli.plan", "titrate.core", "titrate.core.engine",
               "titrate.core.formulations", "titrate.core.lengths", "titrate.core.model", "titrate.core.packaged",
               "titrate.core.protocols", "titrate.core.record", "titrate.core.refills", "titrate.core.rules",
-              "titrate.core.screen",
-              "titrate.core.tzdb", "titrate.core.units", "titrate.core.wallclock", "titrate.errors",
+              "titrate.core.screen", "titrate.core.tzdb", "titrate.core.units", "titrate.core.values",
+              "titrate.core.wallclock", "titrate.errors",
               "titrate.formats", "titrate.formats.common", "titrate.formats.patient_toml", "titrate.formats.table",
               "titrate.service", "titrate.service.machine", "titrate.service.plans", "titrate.version"}
 #: Runs the command in a fresh interpreter and reports its exit status and every module loaded, without

@@ -149,6 +149,7 @@ def test_force_remakes_every_output(batch, tmp_path, monkeypatch):
     ("label,start\nA,\"2026\"-12-01\n", "line 2: not valid CSV"),
     ("label,start,colour\nA,2026-12-01,blue\n", "line 1: unknown column 'colour'"),
     ("label,start,label\nA,2026-12-01,B\n", "line 1: column 'label' appears twice"),
+    ("label,time_zone\nA,UTC\nB,UTC\n", "line 1: the required column 'start' is missing"),
     ("# only a comment\n\n", "no header line"),
 ])
 def test_a_malformed_file_exits_2_naming_the_line_and_writes_nothing(batch, tmp_path, text, says):

@@ -125,7 +125,8 @@ def test_a_plan_file_with_dates_off_the_calendar_is_refused(run, plan_file):
 
 
 def test_the_revision_is_bounded_by_what_a_calendar_sequence_holds(run):
-    refused_as_bad_input(run(*BASE, "--revision", "2147483649"), "2147483649 is not in the range 1<=x<=2147483648")
+    refused_as_bad_input(run(*BASE, "--revision", "2147483649"),
+                         "must be a whole number from 1 to 2147483648 (got '2147483649')")
     result = run(*BASE, "--days", "1", "--revision", "2147483648", "--format", "ics")
     assert result.exit_code == 0 and b"SEQUENCE:2147483647\r\n" in result.stdout_bytes
 

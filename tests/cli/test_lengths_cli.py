@@ -71,7 +71,7 @@ def test_until_takes_a_date_or_a_length_from_the_start(run):
     (["--days", "3x"], "cli plan: --days must be a number of days, weeks like 3w or months like 2m (got '3x')"),
     (["--every", "2m"], "cli plan: --every cannot be given in months, whose days vary: give days or weeks "
                         "like 3w (got '2m')"),
-    (["--supply-days", "\u0664w"], "cli plan: --supply-days must be written with the digits 0-9 (got '\u0664w')"),
+    (["--supply-days", "\u0664w"], "cli plan: --supply-days must be a length: use the digits 0-9 (got '\u0664w')"),
     (["--supply-days", "60w"], "cli plan: --supply-days must be 1 to 366 days (got '60w')"),
 ])
 def test_a_bad_length_is_one_line_naming_the_option(run, args, says):

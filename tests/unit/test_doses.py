@@ -14,7 +14,7 @@ def test_parses_milligrams_exactly(text, expected):
 @pytest.mark.parametrize("text, says", [
     ("0", "more than 0"), ("-1", "more than 0"), ("abc", "number of milligrams"), ("nan", "number of milligrams"),
     ("inf", "number of milligrams"), ("1.234", "two decimal places"), ("", "number of milligrams"),
-    ("1e9", "at most 100 mg"),
+    ("1e9", "such as 1.5"), ("100.01", "at most 100 mg"),
 ])
 def test_rejects_bad_amounts_naming_the_field(text, says):
     with pytest.raises(InputError, match=says) as error:

@@ -57,8 +57,8 @@ def test_a_length_is_recorded_as_words():
     ("3.5w", "--days must be a number of days, or weeks like 3w (got '3.5w')"),
     ("0", "--days must be 1 to 1000000 days (got '0')"),
     ("2m", "--days cannot be given in months, whose days vary: give days or weeks like 3w (got '2m')"),
-    ("\u0663w", "--days must be written with the digits 0-9 (got '\u0663w')"),
-    ("\uff13 weeks", "--days must be written with the digits 0-9 (got '\uff13 weeks')"),
+    ("\u0663w", "--days must be a length: use the digits 0-9 (got '\u0663w')"),
+    ("\uff13 weeks", "--days must be a length: use the digits 0-9 (got '\uff13 weeks')"),
 ])
 def test_a_bad_length_is_one_line_naming_the_field_and_value(text, message):
     with pytest.raises(InputError) as caught:

@@ -77,11 +77,25 @@ def test_a_revision_comes_in_every_format(api):
     ({**INPUTS, "time_zone": "Europe/Lndon"}, "time_zone"),
     ({**INPUTS, "colour": "blue"}, "colour"),
     ({**INPUTS, "every": "1e3"}, "every"),
+    ({**INPUTS, "every": "\u0661\u0664"}, "every"),          # Arabic-Indic 14
+    ({**INPUTS, "target": "NaN"}, "target"),
+    ({**INPUTS, "target": "-0"}, "target"),
+    ({**INPUTS, "target": "1e999999"}, "target"),
+    ({**INPUTS, "target": "4.505"}, "target"),
+    ({**INPUTS, "start": "2025-11-01"}, "start"),            # more than a year before the clock (2026-11-20)
     ({k: v for k, v in INPUTS.items() if k != "label"}, "label"),
 ])
 def test_bad_input_is_400_naming_the_field(api, inputs, field):
     body = assert_clean_error(create(api, inputs), 400)
     assert body["error"] == "input" and body["field"] == field
+
+
+def test_a_lone_surrogate_in_a_label_is_400_naming_the_field(api):
+    raw = json.dumps({"inputs": INPUTS}).replace('"Ann Lee"', '"A\\ud800n"')  # JSON's escape, as a client sends it
+    assert "\\ud800" in raw
+    response = api.post("/api/plans", content=raw.encode(), headers={"content-type": "application/json"})
+    body = assert_clean_error(response, 400)
+    assert body["error"] == "input" and body["field"] == "label"
 
 
 @pytest.mark.parametrize("inputs, rule, overridable", [

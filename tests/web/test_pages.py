@@ -66,6 +66,11 @@ def test_the_new_plan_form_offers_every_plan_option(client):
     assert "2 mg for 7 days, 2.5 mg for 7 days" in field_box(page, "protocol")  # protocols shown as steps
 
 
+def test_a_preview_of_a_past_start_warns_that_the_days_before_today_are_history(client):
+    page = post_plan(client, start="2026-11-15")  # the clock says 2026-11-20
+    assert page.status_code == 200 and "the days before today are history" in page.text
+
+
 def test_a_preview_shows_chart_steps_and_warnings_and_saves_nothing(client, store):
     page = post_plan(client)
     assert page.status_code == 200

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from titrate.cli.inputs import read_plan
-from titrate.cli.options import DATE, MG, TIME, LengthType, PathType
+from titrate.cli.options import DATE, MG, TIME, LengthType, PathType, Whole
 from titrate.cli.output import emit, refuse_clobber
 from titrate.core.lengths import Length
 from titrate.core.model import MAX_STEP_DAYS, AdjustmentKind
@@ -45,7 +45,7 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.option("--opioid", metavar="NAME", help="With --pause-until: the opioid taken during the pause.")
 @click.option("--last-opioid-dose", type=DATE, metavar="DATE",
               help="With --opioid: its last dose; the pause ends no earlier than the washout after it.")
-@click.option("--washout-days", type=int, default=7, show_default=True, metavar="DAYS",
+@click.option("--washout-days", type=Whole(7, 14), default=7, show_default=True, metavar="DAYS",
               help="With --opioid: days opioid-free before LDN starts again (7 to 14).")
 @click.option("--reason", required=True, metavar="TEXT", help="Why (kept in the plan and shown in the diff).")
 @click.option("--override", "override_rules", multiple=True, metavar="RULE",

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from titrate.cli.inputs import zone_or_none
+from titrate.cli.options import Whole
 from titrate.formats import FORMATS
 from titrate.service.machine import generated_now
 
@@ -37,7 +38,7 @@ def _cpu_count() -> int:
               help="Folder for the plans (one folder per patient) and summary.csv.")
 @click.option("--formats", default="json,ics", show_default=True, callback=_formats, metavar="LIST",
               help=f"Comma-separated formats to write for each patient: {', '.join(FORMATS)}.")
-@click.option("--jobs", type=click.IntRange(1, 256), metavar="N",
+@click.option("--jobs", type=Whole(1, 256), metavar="N",
               help="Worker processes [default: the CPU count].")
 @click.option("--force", is_flag=True, help="Remake outputs that are already there.")
 @click.option("--template", is_flag=True, help="Print a patients file to start from, documenting every column.")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from titrate.cli.options import DATE, MG, TIME, UNTIL, ZONE, LengthType, PathType
+from titrate.cli.options import DATE, MG, TIME, UNTIL, ZONE, LengthType, PathType, Whole
 from titrate.core import rules
 from titrate.core.formulations import FORMS
 from titrate.core.model import DEFAULT_DOSE_TIME, DEFAULT_MAINTENANCE_DAYS, MAX_DAYS, MAX_REVISION, MAX_STEP_DAYS, Plan
@@ -66,19 +66,19 @@ def plan_inputs(command: Any) -> Any:
                      help="mg per mL (liquid [default 1], cream [default 0.5]) or mg per drop (drops)."),
         click.option("--supply-days", type=LengthType(months=False, high=366), default="30", show_default=True,
                      metavar="DAYS", help="Days each pharmacy fill covers, or weeks like 4w."),
-        click.option("--lead-days", type=click.IntRange(0, 90), default=7, show_default=True,
+        click.option("--lead-days", type=Whole(0, 90), default=7, show_default=True,
                      help="Days before a fill runs out to re-order (compounding takes time)."),
-        click.option("--shelf-life-days", type=click.IntRange(1, 366), default=30, show_default=True,
+        click.option("--shelf-life-days", type=Whole(1, 366), default=30, show_default=True,
                      help="Days a liquid fill keeps; no liquid fill covers more."),
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
-        click.option("--revision", type=click.IntRange(1, MAX_REVISION), default=1, show_default=True,
+        click.option("--revision", type=Whole(1, MAX_REVISION), default=1, show_default=True,
                      help="Revision of the plan (to revise a saved plan, use 'titrate adjust')."),
         click.option("--protocol-file", type=PathType(dir_okay=False), metavar="FILE",
                      help="A TOML file listing the protocol's steps (see 'titrate protocols --help')."),
         click.option("--last-opioid-dose", type=DATE,
                      help="Date of the last opioid dose: the plan starts after the washout [default start]."),
         click.option("--opioid", metavar="NAME", help="The opioid that was stopped (with --last-opioid-dose)."),
-        click.option("--washout-days", type=click.IntRange(7, 14), default=7, show_default=True,
+        click.option("--washout-days", type=Whole(7, 14), default=7, show_default=True,
                      help="Days opioid-free before the first dose."),
         click.option("--review-after", type=LengthType(months=True, high=MAX_DAYS), default="60", show_default=True,
                      metavar="DAYS", help="Plan a review with the clinician after DAYS at the target (or weeks "

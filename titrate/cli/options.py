@@ -12,6 +12,7 @@ import click
 
 from titrate.core.lengths import Length, Unit, parse_length
 from titrate.core.units import parse_mg
+from titrate.core.values import parse_whole
 from titrate.core.wallclock import load_zone, parse_hhmm
 from titrate.errors import InputError
 from titrate.service.plans import parse_date, parse_until
@@ -51,8 +52,6 @@ class _Mg(_CoreType):
     name = "MG"
 
     def parse(self, text: str) -> Decimal:
-        if not text.isascii():
-            raise InputError(f"the amount must be written with the digits 0-9 (got {text!r})")
         return parse_mg(text, field="the amount")
 
 
@@ -107,6 +106,19 @@ class _Until(_CoreType):
 
 
 DATE, TIME, MG, ZONE, UNTIL = _Date(), _Time(), _Mg(), _Zone(), _Until()
+
+
+class Whole(_CoreType):
+    """A whole number from `low` to `high` in the digits 0-9, read by the core's parse_whole (click's
+    IntRange goes through int(), which reads full-width or Arabic-Indic digits, and '1_000')."""
+
+    name = "N"
+
+    def __init__(self, low: int = 0, high: int = 10**9) -> None:
+        self.low, self.high = low, high
+
+    def parse(self, text: str) -> int:
+        return parse_whole(text, field="the number", low=self.low, high=self.high)
 
 
 class PathType(click.Path):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
-from titrate.cli.options import PathType
+from titrate.cli.options import PathType, Whole
 from titrate.formats import DEFAULT, FORMATS, Option, fits, format_of_file
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
             decorated = click.option(_off_flag(option), f"no_{option.off}", is_flag=True,
                                      help=f"{label}: {option.off_help}")(decorated)
         kind = click.Choice(option.choices) if option.choices else (
-            click.IntRange(*option.bounds) if option.bounds else None)
+            Whole(*option.bounds) if option.bounds else None)
         decorated = click.option(_flag(option), option.name, type=kind, metavar=option.metavar,
                                  help=f"{label}: {option.help}")(decorated)
     decorated = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")(decorated)

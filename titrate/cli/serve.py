@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from titrate.cli.inputs import zone_or_none
+from titrate.cli.options import Whole
 from titrate.errors import StoreError
 from titrate.service.machine import generated_now
 
@@ -64,7 +65,7 @@ def allowed_hosts(host: str, port: int) -> list[str]:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but this machine needs --allow-remote.")
-@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port [default: a free one].")
+@click.option("--port", type=Whole(0, 65535), default=0, help="Port [default: a free one].")
 @click.option("--allow-remote", is_flag=True, help="Allow a --host that other machines can reach.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help=f"The patient database (SQLite) [default: {default_db()}].")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from titrate.cli.inputs import read_plan
-from titrate.cli.options import PathType
+from titrate.cli.options import PathType, Whole
 from titrate.core.diff import moved_days
 from titrate.errors import InputError
 from titrate.service.machine import read_text
@@ -29,7 +29,7 @@ PASSWORD_VARIABLE = "TITRATE_CALDAV_PASSWORD"
 @click.option("--password-file", type=PathType(dir_okay=False), metavar="FILE",
               help=f"Read the (app) password from FILE's first line [default: ${PASSWORD_VARIABLE}, else ask].")
 @click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
-@click.option("--alarm-minutes", type=click.IntRange(0, 1440), default=0, show_default=True, metavar="N",
+@click.option("--alarm-minutes", type=Whole(0, 1440), default=0, show_default=True, metavar="N",
               help="Remind N minutes before each dose.")
 @click.option("--no-alarm", is_flag=True, help="Leave the reminders out.")
 def sync_command(plan_file: Path, url: str, user: str, password_file: Path | None, dry_run: bool,

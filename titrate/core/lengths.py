@@ -85,7 +85,7 @@ def parse_length(text: str, *, field: str, months_allowed: bool) -> Length:
     kinds = ("a number of days, weeks like 3w or months like 2m" if months_allowed
              else "a number of days, or weeks like 3w")
     if not given.isascii() and any(c.isdigit() for c in given):
-        raise InputError(f"{field} must be written with the digits 0-9 (got {text!r})", field=field, value=text)
+        raise InputError(f"{field} must be a length: use the digits 0-9 (got {text!r})", field=field, value=text)
     unit = _WORDS.get(word)
     if not number or unit is None:
         raise InputError(f"{field} must be {kinds} (got {text!r})", field=field, value=text)

@@ -97,6 +97,8 @@ ENGINE_WORDS = {
                "next.",
     "washout": "You stopped taking an opioid not long ago. Do not start LDN before the opioid-free date under "
                "\"Dates to remember\", and take no opioid while you take LDN.",
+    "start": "Your plan starts on a day that has already passed: the days before today are history. Start "
+             "with today's dose, and ask your clinician whether to start again from the first dose.",
     "review": None,
     "revision": None,
 }

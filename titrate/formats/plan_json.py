@@ -46,6 +46,7 @@ from titrate.core.record import fields, replace
 from titrate.core.refills import Refill, Supply
 from titrate.core.revise import cancelled_before
 from titrate.core.rules import SPASTICITY_MAX_MG, spasticity_capped
+from titrate.core.values import check_text
 from titrate.core.wallclock import (
     Window,
     check_date_range,
@@ -328,6 +329,7 @@ def loads(text: str) -> Plan:
         raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
     except RecursionError:
         raise InputError("not a plan: nested too deeply") from None
+    _check_texts(data)
     reader = _Reader(data, "plan")
     schema = reader.text("schema")
     if schema == SCHEMA_V1:
@@ -337,6 +339,22 @@ def loads(text: str) -> Plan:
     else:
         raise InputError(f"unknown plan schema {schema!r}; this titrate reads {SCHEMA!r} and {SCHEMA_V1!r}")
     return _checked(stored)
+
+
+def _check_texts(data: Any) -> None:
+    """InputError naming a text in the file (a key or a value) that no format could write: JSON's
+    '\\ud800' escape reads as a lone surrogate."""
+    stack: list[tuple[str, Any]] = [("plan", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            check_text(value, field=path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                check_text(key, field=f"{path} (a key)")
+                stack.append((f"{path}.{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
 
 
 #: The largest whole number a plan holds: a revision, whose calendar SEQUENCE (one less) is a signed

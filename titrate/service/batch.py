@@ -203,6 +203,10 @@ def _header(cells: list[str], path: Path, line: int) -> list[str]:
             raise InputError(f"{path}, line {line}: unknown column {name!r}; known columns: {', '.join(COLUMNS)}")
         if names.count(name) > 1:
             raise InputError(f"{path}, line {line}: column {name!r} appears twice")
+    # Said once, before any row is planned, not as every row refused for want of a start date.
+    if "start" not in names and "last_opioid_dose" not in names:
+        raise InputError(f"{path}, line {line}: the required column 'start' is missing (the date of the first "
+                         "dose, YYYY-MM-DD; or last_opioid_dose, to start after the washout)")
     return names
 
 

@@ -22,6 +22,7 @@ from titrate.core.model import (
     DEFAULT_DOSE_TIME,
     MAX_DAYS,
     AdjustmentKind,
+    Finding,
     Override,
     Patient,
     Plan,
@@ -30,9 +31,10 @@ from titrate.core.model import (
     Washout,
 )
 from titrate.core.protocols import DEFAULT_PROTOCOL, parse_protocol_file, tune
-from titrate.core.record import Record, fields
+from titrate.core.record import Record, fields, replace
 from titrate.core.refills import Supply
 from titrate.core.units import parse_mg
+from titrate.core.values import check_text, parse_whole
 from titrate.core.wallclock import check_date_range, load_zone, parse_hhmm
 from titrate.errors import InputError
 from titrate.formats.patient_toml import PatientFile, parse_patient_file
@@ -89,6 +91,7 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
     `default_zone` is the shell's idea of the patient's zone (the machine's, for the CLI), used when
     neither the request nor its patient file names one.
     """
+    _check_texts(request)
     facts = _patient_file(request.patient_file_text)
     screen.check_conditions(request.conditions)
     washout = _washout(request)
@@ -119,7 +122,41 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
         end=last_day(start, days, until, zone), target_mg=request.target,
         overrides=kept + tuple(given.values()), washout=washout, review_after_days=review_days,
         length_asked=length_asked, review_asked=review_asked)
-    return build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
+    history = _past_start(start, generated_at.astimezone(zone).date())
+    plan = build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
+    return replace(plan, warnings=(*plan.warnings, *history)) if history else plan
+
+
+def _check_texts(request: PlanRequest) -> None:
+    """InputError naming the field when any text a clinician typed is not text a format can write."""
+    for name in ("label", "plan_id", "opioid", "protocol", "form"):
+        value = getattr(request, name)
+        if value is not None:
+            check_text(value, field=name)
+    for name in ("conditions", "medications"):
+        for item in getattr(request, name):
+            check_text(item, field=name)
+    for rule, reason in request.overrides:
+        check_text(rule, field="override")
+        check_text(reason, field="reason")
+
+
+#: A start further back than this before the plan is made is taken for a typo (a wrong year), not history.
+MAX_DAYS_BACK = 365
+
+
+def _past_start(start: date, today: date) -> tuple[Finding, ...]:
+    """A warning for a new plan that starts before the day it is made (its first days are history, not
+    doses to take); InputError on `start` when that is more than a year back. A revision rebuilds an
+    earlier plan and is not a new start, so this is checked here, not by the engine."""
+    if start >= today:
+        return ()
+    back = (today - start).days
+    if back > MAX_DAYS_BACK:
+        raise InputError(f"the start date {start} is {back} days before today ({today}); a start more than "
+                         f"{MAX_DAYS_BACK} days back is likely a typo", field="start", value=str(start))
+    return (Finding("start", f"the plan starts on {start}, {back} day{'s' if back != 1 else ''} before today "
+                             f"({today}): the days before today are history, not doses still to take"),)
 
 
 def _plan_length(request: PlanRequest, start: date) -> tuple[int | None, date | None, Length | None]:
@@ -321,14 +358,6 @@ def parse_until(text: str, *, field: str) -> date | Length:
     return parse_date(text, field=field)
 
 
-def parse_whole(text: str, *, field: str, low: int = 0, high: int = 10**6) -> int:
-    """A whole number in ASCII digits from `low` to `high`, or InputError."""
-    if not re.fullmatch(r"[0-9]{1,9}", text.strip()) or not low <= int(text) <= high:
-        raise InputError(f"{field} must be a whole number from {low} to {high} (got {text!r})", field=field,
-                         value=text)
-    return int(text)
-
-
 # Adjustments and diffs ------------------------------------------------------------------------------
 
 
@@ -356,6 +385,10 @@ def adjust_plan(plan: Plan, request: AdjustmentRequest, *, generated_at: datetim
     """Revision N+1 of `plan` with the adjustment; the days before its date stay exactly as they were."""
     from titrate.core.revise import adjust  # only when a plan is revised
 
+    check_text(request.reason, field="reason")
+    for rule, reason in request.overrides:
+        check_text(rule, field="override")
+        check_text(reason, field="reason")
     return adjust(plan, request.kind, request.effective, request.reason, generated_at=generated_at,
                   days=request.days, dose_mg=request.dose_mg, time=request.time,
                   overrides=tuple(Override(rule.strip(), reason) for rule, reason in request.overrides),
