@@ -303,6 +303,9 @@ class PlanInputs(Record):
     washout: Washout | None = None
     review_after_days: int | None = 60
     maintenance_days: int = DEFAULT_MAINTENANCE_DAYS
+    #: A re-plan (titrate plan --revises): the days and events of the plans it re-plans that it lacks,
+    #: carried in, since they cannot be rebuilt from these inputs; the revision's `cancelled` starts here.
+    replanned: tuple[Cancelled, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.zone, ZoneInfo):
