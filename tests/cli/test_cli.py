@@ -190,8 +190,8 @@ def test_default_zone_comes_from_the_machine(run, monkeypatch):
 
 
 def test_plan_id_and_revision_are_kept(run):
-    data = json.loads(run(*BASE, "--plan-id", "jd-2026", "--revision", "2", "--format", "json").stdout)
-    assert (data["plan_id"], data["revision"]) == ("jd-2026", 2)
+    data = json.loads(run(*BASE, "--plan-id", "jd-2026", "--revision", "1", "--format", "json").stdout)
+    assert (data["plan_id"], data["revision"]) == ("jd-2026", 1)
 
 
 def test_plan_writes_a_calendar_with_crlf_and_alarm_options(run, tmp_path):

@@ -124,10 +124,15 @@ def test_a_plan_file_with_dates_off_the_calendar_is_refused(run, plan_file):
     refused_as_bad_input(run("render", tampered(plan_file, year_one)), "plan.days[0].date 0001-01-01 is outside")
 
 
-def test_the_revision_is_bounded_by_what_a_calendar_sequence_holds(run):
+def test_the_revision_is_bounded_by_what_a_calendar_sequence_holds(run, tmp_path):
     refused_as_bad_input(run(*BASE, "--revision", "2147483649"),
                          "must be a whole number from 1 to 2147483648 (got '2147483649')")
-    result = run(*BASE, "--days", "1", "--revision", "2147483648", "--format", "ics")
+    # The largest revision is made by re-planning the one before it (a revision above 1 needs --revises).
+    from titrate.core.record import replace
+    from titrate.formats.plan_json import dumps, loads
+    old = loads(run(*BASE, "--days", "1", "--format", "json").stdout)
+    (tmp_path / "old.json").write_text(dumps(replace(old, revision=2147483647)))
+    result = run(*BASE, "--days", "1", "--revises", str(tmp_path / "old.json"), "--format", "ics")
     assert result.exit_code == 0 and b"SEQUENCE:2147483647\r\n" in result.stdout_bytes
 
 

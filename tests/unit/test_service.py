@@ -109,3 +109,18 @@ def test_render_and_read_back():
 
 def _fields(request: PlanRequest) -> dict:
     return {name: getattr(request, name) for name in fields(PlanRequest)}
+
+
+def test_make_plan_with_a_previous_plan_re_plans_it_and_refuses_a_conflicting_id_or_revision():
+    old = make_plan(PlanRequest(start=date(2026, 12, 1), time_zone="Europe/London"), generated_at=NOW)
+    later = PlanRequest(start=date(2026, 12, 15), time_zone="Europe/London")
+    new = make_plan(later, generated_at=NOW, previous=old)
+    assert (new.plan_id, new.revision, new.supersedes) == (old.plan_id, 2, 1)
+    assert {c.key for c in new.cancelled} == {d.key for d in old.days if d.date < date(2026, 12, 15)} | {
+        e.key for e in old.events if e.key not in {n.key for n in new.events}}
+    with pytest.raises(InputError) as caught:
+        make_plan(PlanRequest(**{**_fields(later), "plan_id": "other"}), generated_at=NOW, previous=old)
+    assert caught.value.field == "plan_id"
+    with pytest.raises(InputError) as caught:
+        make_plan(PlanRequest(**{**_fields(later), "revision": 5}), generated_at=NOW, previous=old)
+    assert caught.value.field == "revision"

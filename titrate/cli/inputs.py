@@ -71,8 +71,10 @@ def plan_inputs(command: Any) -> Any:
         click.option("--shelf-life-days", type=Whole(1, 366), default=30, show_default=True,
                      help="Days a liquid fill keeps; no liquid fill covers more."),
         click.option("--plan-id", metavar="ID", help="Plan id [default: derived from the label and start date]."),
-        click.option("--revision", type=Whole(1, MAX_REVISION), default=1, show_default=True,
-                     help="Revision of the plan (to revise a saved plan, use 'titrate adjust')."),
+        click.option("--revision", type=Whole(1, MAX_REVISION),
+                     help="Revision of the plan [default: 1, or the next with --revises]; above 1 needs --revises."),
+        click.option("--revises", type=PathType(dir_okay=False), metavar="OLD.json",
+                     help="Re-plan a saved plan: the next revision of its id, cancelling what it had and this lacks."),
         click.option("--protocol-file", type=PathType(dir_okay=False), metavar="FILE",
                      help="A TOML file listing the protocol's steps (see 'titrate protocols --help')."),
         click.option("--last-opioid-dose", type=DATE,
@@ -98,17 +100,38 @@ def build_from_inputs(**options: Any) -> Plan:
     if len(rules) != len(reasons):
         raise click.UsageError("each --override needs its own --reason, in the same order")
     files = {"patient_file": options.pop("patient_file"), "protocol_file": options.pop("protocol_file")}
+    previous = _revised(options.pop("revises"), options["plan_id"], options["revision"])
+    if options["revision"] is None:
+        options["revision"] = 1 if previous is None else previous.revision + 1
     request = PlanRequest(
         protocol=options.pop("protocol_name"), overrides=tuple(zip(rules, reasons)),
         patient_file_text=read_text(files["patient_file"]) if files["patient_file"] else None,
         protocol_file_text=read_text(files["protocol_file"]) if files["protocol_file"] else None, **options)
     zone = None if request.time_zone else zone_or_none()
     try:
-        return make_plan(request, generated_at=generated_now(), default_zone=zone)
+        return make_plan(request, generated_at=generated_now(), default_zone=zone, previous=previous)
     except InputError as error:
         if error.field in files and files[error.field] is not None:
             raise InputError(f"{files[error.field]}: {error}") from None
         raise
+
+
+def _revised(path: Path | None, plan_id: str | None, revision: int | None) -> Plan | None:
+    """The saved plan `--revises` names, if any; a revision above 1 without one, or an id or revision that
+    is not the saved plan's next, is a usage error (exit 2)."""
+    if path is None:
+        if revision is not None and revision > 1:
+            raise click.UsageError(f"--revision {revision} makes a revision without the plan it revises: re-plan "
+                                   "with --revises OLD.json, or change a plan in flight with 'titrate adjust'")
+        return None
+    old = read_plan(path)
+    if plan_id is not None and plan_id != old.plan_id:
+        raise click.UsageError(f"--plan-id {plan_id} conflicts with --revises {path}, plan {old.plan_id}: "
+                               "a re-plan keeps the plan's id")
+    if revision is not None and revision != old.revision + 1:
+        raise click.UsageError(f"--revision {revision} conflicts with --revises {path}, revision {old.revision}: "
+                               f"a re-plan is revision {old.revision + 1}")
+    return old
 
 
 def zone_or_none() -> str | None:

@@ -309,6 +309,9 @@ class PlanInputs(Record):
     maintenance_days: int = DEFAULT_MAINTENANCE_DAYS
     length_asked: Length | None = None
     review_asked: Length | None = None
+    #: A re-plan (titrate plan --revises): the days and events of the plans it re-plans that it lacks,
+    #: carried in, since they cannot be rebuilt from these inputs; the revision's `cancelled` starts here.
+    replanned: tuple[Cancelled, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.zone, ZoneInfo):

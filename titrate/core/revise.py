@@ -24,7 +24,7 @@ from titrate.core.model import (
 from titrate.core.record import replace
 from titrate.errors import InputError, RefusedError
 
-__all__ = ["adjust", "cancelled_before"]
+__all__ = ["adjust", "cancelled_before", "replan"]
 
 
 def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str, *, generated_at: datetime,
@@ -77,14 +77,27 @@ def cancelled_before(inputs: PlanInputs, *, generated_at: datetime) -> tuple[Can
     """What the revisions before the one `inputs` make had and adjust() cancelled: each earlier revision
     rebuilt from the same inputs with fewer adjustments, its dropped days and events carried forward as
     adjust() carries them. A plan file's `cancelled` must be this (filtered by build()), so a hand edit
-    cannot leave a stopped dose on the patient's phone."""
-    cancelled: tuple[Cancelled, ...] = ()
+    cannot leave a stopped dose on the patient's phone. A re-plan's carried set (`inputs.replanned`) is
+    where the first revision of these inputs starts: no earlier inputs rebuild it."""
+    cancelled: tuple[Cancelled, ...] = inputs.replanned
     for count in range(len(inputs.adjustments)):
         kept = inputs.adjustments[:count]
         earlier = build(replace(inputs, adjustments=kept), generated_at=generated_at, cancelled=cancelled,
                         revision=max((adjustment.revision for adjustment in kept), default=1))
         cancelled = earlier.cancelled + _dropped_from(earlier)
     return cancelled
+
+
+def replan(previous: Plan, inputs: PlanInputs, *, generated_at: datetime) -> Plan:
+    """Revision N+1 of `previous` made afresh from `inputs` (another start, zone or protocol): the same id,
+    superseding it, cancelling every day and event of `previous` (and of what it cancelled) that the new
+    plan lacks, by the same keys adjust() uses. The carried set is kept in the inputs (`replanned`), so
+    the plan file reads back."""
+    carried = previous.cancelled + _dropped_from(previous)
+    plan = build(replace(inputs, replanned=carried), generated_at=generated_at, plan_id=previous.plan_id,
+                 revision=previous.revision + 1, supersedes=previous.revision, cancelled=carried)
+    # Keep only what is cancelled (build() dropped what the new plan has), so the file stays small.
+    return replace(plan, inputs=replace(plan.inputs, replanned=plan.cancelled))
 
 
 def _dropped_from(plan: Plan) -> tuple[Cancelled, ...]:

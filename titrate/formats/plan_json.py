@@ -129,7 +129,14 @@ def inputs_to_dict(inputs: PlanInputs) -> dict[str, Any]:
         "review_after_days": inputs.review_after_days,
         "maintenance_days": inputs.maintenance_days,
         **_asked(inputs),
+        **({"replanned": _cancelled_list(inputs.replanned)} if inputs.replanned else {}),
     }
+
+
+def _cancelled_list(cancelled: tuple[Cancelled, ...]) -> list[dict[str, Any]]:
+    """Cancelled days and events as the file holds them; a re-plan's carried set is written the same way,
+    and only when there is one, so files of plans that re-plan nothing stay as they were."""
+    return [{"key": c.key, "kind": c.kind, "date": c.date.isoformat(), "time": _clock(c.time)} for c in cancelled]
 
 
 def _pause_dict(adjustment: Adjustment) -> dict[str, Any]:
@@ -215,8 +222,7 @@ def _plan_dict(plan: Plan, days: Any) -> dict[str, Any]:
             }
             for refill in plan.refills
         ],
-        "cancelled": [{"key": c.key, "kind": c.kind, "date": c.date.isoformat(), "time": _clock(c.time)}
-                      for c in plan.cancelled],
+        "cancelled": _cancelled_list(plan.cancelled),
     }
 
 
@@ -733,6 +739,7 @@ def _inputs(data: _Reader) -> PlanInputs:
         maintenance_days=data.whole("maintenance_days"),
         length_asked=_asked_length(data, "length"),
         review_asked=_asked_length(data, "review_after"),
+        replanned=_cancelled_of(data, "replanned") if data.has("replanned") else (),
     ))
 
 
@@ -792,13 +799,17 @@ def _plan(data: _Reader) -> Plan:
         events=tuple(item.at(lambda: Event(item.text("key"), _enum(item, "kind", EventKind), item.day("date"),
                                                      item.text("text"))) for item in data.items("events")),
         refills=_refills(data),
-        cancelled=tuple(item.at(lambda: Cancelled(item.text("key"), item.text("kind"), item.day("date"),
-                                                            item.clock("time", optional=True)))
-                        for item in data.items("cancelled")),
+        cancelled=_cancelled_of(data, "cancelled"),
         warnings=_findings(data, "warnings"),
         notes=_findings(data, "notes"),
         rules_applied=data.texts("rules_applied"),
     ))
+
+
+def _cancelled_of(data: _Reader, key: str) -> tuple[Cancelled, ...]:
+    return tuple(item.at(lambda: Cancelled(item.text("key"), item.text("kind"), item.day("date"),
+                                           item.clock("time", optional=True)))
+                 for item in data.items(key))
 
 
 def _phase(item: _Reader) -> Phase:

@@ -21,6 +21,7 @@ from titrate.core.lengths import Length, Unit, parse_length
 from titrate.core.model import (
     DEFAULT_DOSE_TIME,
     MAX_DAYS,
+    MAX_REVISION,
     AdjustmentKind,
     Finding,
     Override,
@@ -85,13 +86,18 @@ class PlanRequest(Record):
     no_review: bool = False
 
 
-def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str | None = None) -> Plan:
+def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str | None = None,
+              previous: Plan | None = None) -> Plan:
     """The plan `request` describes, or InputError (field) / RefusedError (rule).
 
     `default_zone` is the shell's idea of the patient's zone (the machine's, for the CLI), used when
-    neither the request nor its patient file names one.
+    neither the request nor its patient file names one. With `previous`, the plan re-plans it: revision
+    N+1 of the same id, superseding it and cancelling every day and event of it the new plan lacks (a
+    `plan_id` or `revision` in the request that says otherwise is an InputError).
     """
     _check_texts(request)
+    if previous is not None:
+        _check_replan(request, previous)
     facts = _patient_file(request.patient_file_text)
     screen.check_conditions(request.conditions)
     washout = _washout(request)
@@ -123,7 +129,12 @@ def make_plan(request: PlanRequest, *, generated_at: datetime, default_zone: str
         overrides=kept + tuple(given.values()), washout=washout, review_after_days=review_days,
         length_asked=length_asked, review_asked=review_asked)
     history = _past_start(start, generated_at.astimezone(zone).date())
-    plan = build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
+    if previous is not None:
+        from titrate.core.revise import replan  # only when a plan is re-planned
+
+        plan = replan(previous, inputs, generated_at=generated_at)
+    else:
+        plan = build(inputs, generated_at=generated_at, plan_id=request.plan_id, revision=request.revision)
     return replace(plan, warnings=(*plan.warnings, *history)) if history else plan
 
 
@@ -189,6 +200,18 @@ def _review(request: PlanRequest, start: date) -> tuple[int | None, Length | Non
     except InputError as error:
         raise InputError(str(error), field="review_after", value=str(after)) from None
     return days, None if after.unit is Unit.DAYS else after
+
+
+def _check_replan(request: PlanRequest, previous: Plan) -> None:
+    """A re-plan keeps the previous plan's id and is its next revision: a request naming others conflicts."""
+    if request.plan_id is not None and request.plan_id != previous.plan_id:
+        raise InputError(f"a re-plan keeps the plan id {previous.plan_id!r} (got {request.plan_id!r})",
+                         field="plan_id", value=request.plan_id)
+    if request.revision not in (1, previous.revision + 1):
+        raise InputError(f"a re-plan of revision {previous.revision} is revision {previous.revision + 1} "
+                         f"(got {request.revision})", field="revision", value=request.revision)
+    if previous.revision >= MAX_REVISION:
+        raise InputError(f"revision {previous.revision} is the last a calendar can number", field="revision")
 
 
 def _protocol(request: PlanRequest) -> Protocol:
