@@ -186,3 +186,15 @@ def test_adjust_pauses_and_restarts_and_refuses_a_resume_before_the_washout(run,
     assert len(refused.stderr.strip().splitlines()) == 1
     misplaced = run("adjust", str(first), "--from", "2026-12-20", "--hold", "3", "--restart", "--reason", "x")
     assert misplaced.exit_code == 2 and "--pause-until" in misplaced.stderr
+
+
+def test_the_protocol_file_example_in_the_help_reads_as_the_steps_it_describes(run):
+    from decimal import Decimal
+
+    from titrate.core.protocols import FILE_EXAMPLE, parse_protocol_file
+
+    protocol = parse_protocol_file(FILE_EXAMPLE)
+    # its note: 1.5 mg for 10 days, then 3 mg for 21 ("3w"), then 4.5 mg held to the end
+    assert [(step.dose_mg, step.days) for step in protocol.steps] == [
+        (Decimal("1.5"), 10), (Decimal("3"), 21), (Decimal("4.5"), None)]
+    assert 'days = "3w"' in run("protocols", "--help").stdout

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import click
 
-from titrate.core.protocols import DEFAULT_PROTOCOL, PROTOCOLS
+from titrate.core.protocols import DEFAULT_PROTOCOL, FILE_EXAMPLE, PROTOCOLS
+
+_HELP = ("List the built-in protocols as steps.\n\nA custom protocol is a TOML file given to "
+         "'plan --protocol-file FILE':\n\n\b\n" + "\n".join("    " + line for line in FILE_EXAMPLE.splitlines()))
 
 
-@click.command()
+@click.command(help=_HELP)
 def protocols() -> None:
-    """List the built-in protocols as steps.
-
-    A custom protocol is a TOML file given to 'plan --protocol-file FILE':
-
-    \b
-        name = "slow-ms"
-        note = "1.5 mg for 10 days, then 3 mg for 21, then 4.5 mg"
-        [[steps]]
-        dose_mg = 1.5
-        days = 10
-        [[steps]]
-        dose_mg = 3
-        days = 21
-        [[steps]]
-        dose_mg = 4.5     # no days: held until the plan ends
-    """
+    """The help is _HELP: it shows the core's protocol-file example, so the two cannot drift apart."""
     for protocol in PROTOCOLS.values():
         click.echo(f"{protocol.name}: {protocol.summary}")
         for number, step in enumerate(protocol.steps, start=1):

@@ -1,21 +1,7 @@
 """Protocols as step lists: the published schedules titrate ships (shared/domain.md), the linear helper
 that generates them, tuning, a new target, and custom protocol files (TOML).
 
-A protocol file:
-
-    name = "slow-ms"
-    note = "1.5 mg for 10 days, then 3 mg for 21, then 4.5 mg"
-
-    [[steps]]
-    dose_mg = 1.5
-    days = 10
-
-    [[steps]]
-    dose_mg = 3
-    days = "3w"          # days, or weeks as text: "3w", "3 weeks" (no months: a step's date is not known)
-
-    [[steps]]
-    dose_mg = 4.5        # no days: held until the plan ends
+A protocol file: FILE_EXAMPLE below, which `titrate protocols --help` shows.
 """
 
 from __future__ import annotations
@@ -30,6 +16,23 @@ from titrate.core.record import Record, replace
 from titrate.core.rules import HOLD_MIN_DAYS, STEP_MAX_MG
 from titrate.core.units import format_mg, parse_mg
 from titrate.errors import InputError
+
+#: A protocol file, as `titrate protocols --help` shows it (a test reads it back).
+FILE_EXAMPLE = """\
+name = "slow-ms"
+note = "1.5 mg for 10 days, then 3 mg for 21, then 4.5 mg"
+
+[[steps]]
+dose_mg = 1.5
+days = 10
+
+[[steps]]
+dose_mg = 3
+days = "3w"          # days, or weeks as text: "3w", "3 weeks" (no months: a step's date is not known)
+
+[[steps]]
+dose_mg = 4.5        # no days: held until the plan ends
+"""
 
 
 class Linear(Record):
