@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus, unquote_to_bytes
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -45,7 +45,11 @@ def shown(plan: Plan) -> dict[str, Any]:
 async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], dict[str, bytes]]:
     """The submitted form's text fields and uploaded files (read, then closed), refused (403) unless it
     carries this launch's CSRF token."""
-    async with request.form() as form:
+    undecodable = _undecodable_field(request.headers.get("content-type", ""), await request.body())
+    if undecodable is not None:  # starlette would read it as U+FFFD or Latin-1 and carry on with mangled text
+        raise InputError(f"the form's field {undecodable!r} is not UTF-8 text: retype it and submit the form again",
+                         field=undecodable)
+    async with request.form() as form:  # reads the body read above, kept by the request
         token = form.get("csrf")
         if not csrf_ok(ctx.secret, token if isinstance(token, str) else None):
             raise HTTPException(403, "this form has expired or did not come from this app: reload the page and "
@@ -54,6 +58,30 @@ async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], d
         files = {key: await value.read() for key, value in form.multi_items()
                  if isinstance(value, UploadFile) and value.filename}
     return texts, files
+
+
+def _undecodable_field(content_type: str, body: bytes) -> str | None:
+    """The name of the first text field of a form body whose value is not UTF-8, or None (an uploaded file
+    is checked where its text is read)."""
+    if content_type.split(";")[0].strip().lower() == "multipart/form-data":
+        import email.parser
+        import email.policy
+
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"content-type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+        parts = [(str(part.get_param("name", "", header="content-disposition")), payload)
+                 for part in message.iter_parts()
+                 if part.get_filename() is None and isinstance(payload := part.get_payload(decode=True), bytes)]
+    else:  # application/x-www-form-urlencoded
+        pairs = (chunk.partition(b"=") for chunk in body.split(b"&"))
+        parts = [(unquote_plus(name.decode("latin-1"), errors="replace"),
+                  unquote_to_bytes(value.replace(b"+", b" "))) for name, _, value in pairs]
+    for name, value in parts:
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            return name
+    return None
 
 
 @router.get("/", response_class=HTMLResponse)
