@@ -65,7 +65,8 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     ("Length and review", (
         Field("days", "Length", help="Length of the plan: days, weeks like 12w or calendar months like 3m.",
               placeholder="titration + 90"),
-        Field("until", "Or until", "date", help="Last day of the plan."),
+        Field("until", "Or until", placeholder="YYYY-MM-DD or +3m",
+              help="Last day of the plan, or a length from the start: +90, +12w or +3m (calendar months)."),
         Field("review_after", "Review after (at target)", placeholder="60",
               help="A 'review with your clinician' event."),
         Field("no_review", "No review event", "checkbox"),
