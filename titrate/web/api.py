@@ -91,9 +91,12 @@ def preview_plan(ctx: ContextDep, body: PlanInputs) -> Summary:
                    plan=json.loads(render_plan(plan, "json").content))
 
 
-@router.post("/plans", status_code=201, response_model=Summary, dependencies=[Depends(_json_only)])
+@router.post("/plans", status_code=201, response_model=Summary, dependencies=[Depends(_json_only)],
+             responses={409: {"description": "The plan id is saved already; nothing saved"},
+                        422: {"description": "A rule refuses the plan, or a revision above 1 is asked for "
+                                             "(rule revision: re-plan or adjust a saved plan instead)"}})
 def create_plan(ctx: ContextDep, body: PlanInputs) -> Summary:
-    """Make a plan from the inputs and save it as revision 1 (or the revision given)."""
+    """Make a plan from the inputs and save it as revision 1 of a new plan."""
     saved = plans.save_new(ctx, body.inputs, patient_id=body.patient_id)
     return Summary(patient_id=saved.patient_id, plan_id=saved.plan.plan_id, revision=saved.plan.revision,
                    plan=json.loads(render_plan(saved.plan, "json").content))

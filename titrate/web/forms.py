@@ -110,7 +110,7 @@ OVERRIDE_EXAMPLES = {"liver": "e.g. hepatologist agrees; liver tests monitored m
 RULE_FIELD = {"opioid": "medications", "opioid-implied": "medications", "peripheral-opioid": "medications",
               "antispasticity": "medications", "liver": "conditions", "start": "first_dose", "ceiling": "target",
               "spasticity": "spasticity", "gradual": "step", "window": "dose_time", "amount": "strengths",
-              "supply": "supply_days", "washout": "start", "review": "review_after"}
+              "supply": "supply_days", "washout": "start", "review": "review_after", "revision": "revision"}
 #: Service error fields that are not form fields, and the form field that holds them.
 ERROR_FIELD = {"override": "overrides", "reason": "overrides", "overrides": "overrides",
                "patient_file_text": "patient_file", "protocol_file_text": "protocol_file",

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from titrate.core.diff import PlanDiff
 from titrate.core.model import Plan
 from titrate.core.record import Record
-from titrate.errors import InputError
+from titrate.errors import ConflictError, InputError, NotFoundError, RefusedError
 from titrate.service.plans import (
     adjust_plan,
     diff_plans,
@@ -48,10 +48,25 @@ def save_new(context: Context, raw: Raw, *, patient_id: int | None = None) -> Sa
     label = context.store.patient(patient_id).label if patient_id is not None else None
     plan = preview(context, raw, patient_label=label)
     assert plan.patient.label is not None
+    if plan.revision != 1:
+        _refuse_later_revision(context, plan)
     saved_patient, _ = context.store.create_plan(patient_id=patient_id, label=plan.patient.label,
                                                  plan_id=plan.plan_id, revision=plan.revision,
                                                  plan_json=write_plan(plan))
     return Saved(saved_patient, plan)
+
+
+def _refuse_later_revision(context: Context, plan: Plan) -> None:
+    """A new plan is revision 1: a later one saved without the revisions before it would be a calendar
+    update that cancels nothing the phone holds. ConflictError when the plan is saved (its next revision is
+    a re-plan or an adjustment), else RefusedError (rule revision)."""
+    try:
+        latest = context.store.plan(plan.plan_id).latest
+    except NotFoundError:
+        raise RefusedError("revision", f"a new plan is revision 1 (got {plan.revision}); a later revision is made by "
+                                       "re-planning or adjusting a saved plan") from None
+    raise ConflictError(f"plan {plan.plan_id!r} is saved up to revision {latest}: re-plan or adjust it to make "
+                        f"revision {latest + 1} (got revision {plan.revision})", latest=latest)
 
 
 def load(context: Context, plan_id: str, revision: int | None = None) -> tuple[RevisionRow, Plan]:
