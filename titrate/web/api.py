@@ -150,6 +150,29 @@ def adjust_plan(ctx: ContextDep, plan_id: str, body: AdjustmentInputs) -> Adjust
                     plan=json.loads(render_plan(new, "json").content))
 
 
+class ReplanInputs(BaseModel):
+    """A re-plan of the revision the client last read (`based_on`), made afresh from new inputs: a stale
+    one is a 409."""
+
+    model_config = ConfigDict(extra="forbid")
+    based_on: int = Field(description="The revision re-planned; it must still be the latest.")
+    inputs: dict[str, str | list[str]] = Field(
+        description="Raw text fields as for a new plan; the patient's label is kept, and a plan_id or revision "
+                    "given must be this plan's id and the next revision.",
+        examples=[{"start": "2027-01-18", "time_zone": "Europe/London", "protocol": "gentle"}])
+
+
+@router.post("/plans/{plan_id}/replans", status_code=201, response_model=Adjusted,
+             dependencies=[Depends(_json_only)], responses={409: {"description": "`based_on` is no longer the "
+                                                                                 "latest revision; nothing saved"}})
+def replan_plan(ctx: ContextDep, plan_id: str, body: ReplanInputs) -> Adjusted:
+    """Save the plan the inputs make as the next revision of the plan (as `titrate plan --revises`): its
+    calendar cancels every dose and event of the earlier revisions that it lacks."""
+    old, new = plans.replan(ctx, plan_id, body.based_on, body.inputs)
+    return Adjusted(plan_id=plan_id, revision=new.revision, diff=diff_to_dict(diff_plans(old, new)),
+                    plan=json.loads(render_plan(new, "json").content))
+
+
 @router.get("/plans/{plan_id}/diff")
 def diff_revisions(ctx: ContextDep, plan_id: str, old: int, new: int) -> dict[str, Any]:
     """What changed between two revisions of the plan, by date and event key."""

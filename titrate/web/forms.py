@@ -14,14 +14,15 @@ from collections.abc import Mapping
 
 from titrate.core.formulations import FORMS
 from titrate.core.model import Plan
-from titrate.core.protocols import DEFAULT_PROTOCOL, PROTOCOLS
+from titrate.core.protocols import DEFAULT_PROTOCOL, PROTOCOLS, tune
 from titrate.core.record import Record
 from titrate.core.rules import OVERRIDABLE, RULES_BY_ID
+from titrate.core.units import format_mg
 from titrate.core.wallclock import format_hhmm
 from titrate.errors import InputError, RefusedError
 
-__all__ = ["FIELDS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "fingerprint", "from_plan",
-           "raw_request"]
+__all__ = ["FIELDS", "REPLAN_SECTIONS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "fingerprint",
+           "from_plan", "raw_request", "replan_values"]
 
 
 class Field(Record):
@@ -97,6 +98,9 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
 )
 
 FIELDS: dict[str, Field] = {field.name: field for _, section in SECTIONS for field in section}
+#: The re-plan form's sections: the plan form's, without the plan's identity (the re-plan keeps the id and
+#: is the next revision).
+REPLAN_SECTIONS = tuple((title, section) for title, section in SECTIONS if title != "Plan identity")
 
 #: Where an overridable rule's reason box sits: beside the field whose value the rule refuses.
 OVERRIDE_BESIDE = {"liver": "conditions", "spasticity": "spasticity", "window": "dose_time",
@@ -186,6 +190,48 @@ def from_plan(plan: Plan) -> dict[str, str]:
     }
     values.update({override_field(o.rule): o.reason for o in plan.overrides})
     return values
+
+
+def replan_values(plan: Plan) -> dict[str, str]:
+    """Every input `plan` was made from, as form values, so that a re-plan changes only what the clinician
+    changes (submitted as they are, they make the same days). The length is kept as a length, not an end
+    date, so a later start moves the end with it; adjustments are not inputs and are not carried."""
+    inputs = plan.inputs
+    values = from_plan(plan) | _protocol_values(plan) | {
+        "start": inputs.start.isoformat(),
+        "target": format_mg(inputs.target_mg) if inputs.target_mg is not None else "",
+        "days": str(inputs.length_asked) if inputs.length_asked is not None
+        else str((inputs.end - inputs.start).days + 1) if inputs.end is not None else "",
+        "review_after": str(inputs.review_asked or inputs.review_after_days or ""),
+        "no_review": "on" if inputs.review_after_days is None else "",
+        "supply_days": str(inputs.supply.supply_days), "lead_days": str(inputs.supply.lead_days),
+        "shelf_life_days": str(inputs.supply.shelf_life_days)}
+    if inputs.washout is not None:
+        values |= {"opioid": inputs.washout.opioid, "last_opioid_dose": inputs.washout.last_dose.isoformat(),
+                   "washout_days": str(inputs.washout.days)}
+    if inputs.formulation is not None:
+        values["strengths"] = "; ".join(format_mg(mg) for mg in inputs.formulation.strengths_mg)
+        concentration = inputs.formulation.concentration_mg
+        values["concentration"] = format_mg(concentration) if concentration is not None else ""
+    return values
+
+
+def _protocol_values(plan: Plan) -> dict[str, str]:
+    """A built-in protocol by name and its tuning, checked by tuning it again; any other step list as the
+    text of a protocol file (the form's hidden file text), so custom steps are never swapped for a built-in."""
+    protocol = plan.protocol
+    if protocol.name in PROTOCOLS:
+        if tune(protocol.name) == protocol:
+            return {"protocol": protocol.name}
+        first, *rest = protocol.steps
+        step = rest[0].dose_mg - first.dose_mg if rest else None
+        if tune(protocol.name, first_dose_mg=first.dose_mg, step_mg=step, every_days=first.days) == protocol:
+            return {"protocol": protocol.name, "first_dose": format_mg(first.dose_mg),
+                    "step": format_mg(step) if step is not None else "", "every": str(first.days or "")}
+    steps = "".join(f"\n[[steps]]\ndose_mg = \"{format_mg(step.dose_mg)}\"\n"
+                    + (f"days = {step.days}\n" if step.days is not None else "") for step in protocol.steps)
+    return {"protocol_file_text": f"name = {json.dumps(protocol.name)}\nnote = {json.dumps(protocol.summary)}\n"
+                                  + steps}
 
 
 def choice_label(field: str, choice: str) -> str:

@@ -16,11 +16,13 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from titrate.core.model import Plan
+from titrate.core.record import Record
 from titrate.errors import ConflictError, InputError, RefusedError
 from titrate.formats.common import days_with_notes, dose_text, facts, finding_entries, refill_text
 from titrate.formats.course import levels
 from titrate.formats.diff import render_diff_text
 from titrate.service.plans import diff_plans, read_plan, render_plan
+from titrate.service.store import PatientRow
 from titrate.web import forms, plans
 from titrate.web.chart import dose_chart
 from titrate.web.deps import Context, ContextDep
@@ -93,7 +95,7 @@ def patient_list(request: Request, ctx: ContextDep, q: str = "") -> Response:
 def new_patient(request: Request, ctx: ContextDep) -> Response:
     return ctx.page(request, "plan_form.html", values=forms.defaults(ctx.default_zone), patient=None,
                     sections=forms.SECTIONS, error=None, preview=None, file_texts={}, fingerprint=None,
-                    unseen=False)
+                    unseen=False, replan=None)
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
@@ -114,18 +116,54 @@ def new_plan(request: Request, ctx: ContextDep, patient_id: int) -> Response:
     values["label"] = patient.label
     return ctx.page(request, "plan_form.html", values=values, patient=patient, sections=forms.SECTIONS,
                     error=None, preview=None, file_texts={}, fingerprint=None,
-                    unseen=False)
+                    unseen=False, replan=None)
 
 
 @router.post("/plans", response_class=HTMLResponse)
 async def submit_plan(request: Request, ctx: ContextDep) -> Response:
-    """Preview (the default) or save the plan the form describes. Only a previewed plan is saved: a save
-    whose inputs differ from the preview on screen shows the new preview instead, so a clinician never
-    saves a plan they have not seen."""
+    """Preview (the default) or save the plan the form describes."""
     values, files = await posted_form(request, ctx)
     patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
+    return _plan_form_post(request, ctx, values, files, patient, None)
+
+
+class Replanning(Record):
+    """The saved plan a re-plan form re-plans, and the revision the clinician saw."""
+
+    plan_id: str
+    based_on: int
+
+
+@router.get("/plans/{plan_id}/replan", response_class=HTMLResponse)
+def replan_form(request: Request, ctx: ContextDep, plan_id: str) -> Response:
+    """The plan form filled in with the latest revision's inputs, to make it afresh as the next revision."""
+    row, plan = plans.load(ctx, plan_id)
+    values = forms.defaults(ctx.default_zone) | forms.replan_values(plan)
+    file_texts = {"protocol_file_text": values.pop("protocol_file_text", "")}
+    patient = ctx.store.patient(ctx.store.plan(plan_id).patient_id)
+    return ctx.page(request, "plan_form.html", values=values, patient=patient, sections=forms.REPLAN_SECTIONS,
+                    error=None, preview=None, file_texts=file_texts, fingerprint=None, unseen=False,
+                    replan=Replanning(plan_id, row.revision))
+
+
+@router.post("/plans/{plan_id}/replan", response_class=HTMLResponse)
+async def submit_replan(request: Request, ctx: ContextDep, plan_id: str) -> Response:
+    """Preview or save the re-plan the form describes, as the next revision of the one the form was filled
+    from (409, with the form kept, if another was saved meanwhile)."""
+    values, files = await posted_form(request, ctx)
+    based_on = int(values["based_on"]) if values.get("based_on", "").isdigit() else 0
+    patient = ctx.store.patient(ctx.store.plan(plan_id).patient_id)
+    return _plan_form_post(request, ctx, values, files, patient, Replanning(plan_id, based_on))
+
+
+def _plan_form_post(request: Request, ctx: Context, values: dict[str, str], files: dict[str, bytes],
+                    patient: PatientRow | None, replan: Replanning | None) -> Response:
+    """Preview (the default) or save a new plan, or a re-plan of a saved one. Only a previewed plan is saved:
+    a save whose inputs differ from the preview on screen shows the new preview instead, so a clinician
+    never saves a plan they have not seen."""
     error = preview = fingerprint = None
     unseen = False
+    status = 200
     file_texts = {text_field: values.get(text_field, "") for text_field in forms.FILE_FIELDS.values()}
     try:
         for name, text_field in forms.FILE_FIELDS.items():
@@ -138,17 +176,28 @@ async def submit_plan(request: Request, ctx: ContextDep) -> Response:
         fingerprint = forms.fingerprint(ctx.secret, raw, patient.id if patient else None)
         if values.get("action") == "save":
             if hmac.compare_digest(values.get("previewed", ""), fingerprint):
+                if replan is not None:
+                    _, new = plans.replan(ctx, replan.plan_id, replan.based_on, raw)
+                    return RedirectResponse(plan_url(replan.plan_id, new.revision), status_code=303)
                 saved = plans.save_new(ctx, raw, patient_id=patient.id if patient else None)
                 return RedirectResponse(plan_url(saved.plan.plan_id), status_code=303)
             unseen = True
-        preview = shown(plans.preview(ctx, raw, patient_label=patient.label if patient else None))
+        made = (plans.preview_replan(ctx, replan.plan_id, replan.based_on, raw)[1] if replan is not None
+                else plans.preview(ctx, raw, patient_label=patient.label if patient else None))
+        preview = shown(made)
     except (InputError, RefusedError) as failure:
-        error = forms.error_for(failure)
+        error, status = forms.error_for(failure), 422
     except ConflictError as failure:
-        error = forms.FormError("plan_id", str(failure))
-    return ctx.page(request, "plan_form.html", status_code=200 if error is None else 422, values=values,
-                    patient=patient, sections=forms.SECTIONS, error=error, preview=preview,
-                    file_texts=file_texts, fingerprint=fingerprint, unseen=unseen)
+        if replan is None:
+            error, status = forms.FormError("plan_id", str(failure)), 422
+        else:  # someone saved a revision meanwhile: preview against it, then save
+            assert failure.latest is not None
+            error, status = forms.FormError(None, str(failure)), 409
+            replan = Replanning(replan.plan_id, failure.latest)
+    return ctx.page(request, "plan_form.html", status_code=status, values=values,
+                    patient=patient, sections=forms.SECTIONS if replan is None else forms.REPLAN_SECTIONS,
+                    error=error, preview=preview, file_texts=file_texts, fingerprint=fingerprint, unseen=unseen,
+                    replan=replan)
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
