@@ -331,5 +331,6 @@ def test_an_until_that_is_neither_a_date_nor_a_length_is_shown_beside_it(client)
 def test_a_new_plan_form_cannot_save_a_later_revision(client, store):
     """A later revision saved as a new plan would be a calendar update that cancels nothing the phone holds."""
     response = save_after_preview(client, revision="3")
-    assert response.status_code == 422 and "Refused by rule <code>revision</code>" in field_box(response.text, "revision")
+    assert response.status_code == 422
+    assert "Refused by rule <code>revision</code>" in field_box(response.text, "revision")
     assert store.patients() == []

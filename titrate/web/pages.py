@@ -65,7 +65,7 @@ async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], d
 def _undecodable_field(content_type: str, body: bytes) -> str | None:
     """The name of the first text field of a form body whose value is not UTF-8, or None (an uploaded file
     is checked where its text is read)."""
-    if content_type.split(";")[0].strip().lower() == "multipart/form-data":
+    if content_type.split(";", maxsplit=1)[0].strip().lower() == "multipart/form-data":
         import email.parser
         import email.policy
 
