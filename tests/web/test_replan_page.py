@@ -242,3 +242,15 @@ def test_the_api_answers_a_stale_re_plan_with_409(api, store):
     assert stale.status_code == 409 and stale.json()["latest"] == 2 and stale.json()["error"] == "conflict"
     assert [p.revision for p in revisions(store, plan_id)] == [1, 2]
     assert api.post("/api/plans/nope/replans", json={"based_on": 1, "inputs": INPUTS}).status_code == 404
+
+
+def test_user_text_is_escaped_on_the_re_plan_pages(client, store):
+    steps = CUSTOM_STEPS.replace('"slow-ms"', '"<b>slow</b>"')
+    plan_id = saved_id(client, label="<script>alert(1)</script>", protocol_file_text=steps)
+    form = client.get(f"/plans/{plan_id}/replan").text
+    assert "<script>alert" not in form and "&lt;script&gt;alert(1)&lt;/script&gt;" in form
+    assert "<b>slow</b>" not in form and "&lt;b&gt;slow&lt;/b&gt;" in form  # in the kept protocol file text
+    response = replan(client, plan_id, start="2026-12-08")
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "re-planned: from 2026-12-08, Europe/London, &lt;b&gt;slow&lt;/b&gt;" in page and "<b>slow" not in page
