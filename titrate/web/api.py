@@ -21,7 +21,7 @@ from titrate.errors import InputError
 from titrate.formats.diff import diff_to_dict
 from titrate.service.plans import PlanRequest, diff_plans, render_plan
 from titrate.web import plans
-from titrate.web.deps import ContextDep
+from titrate.web.deps import ContextDep, RowNumber
 from titrate.web.views import download_formats
 
 __all__ = ["router"]
@@ -44,7 +44,7 @@ class PlanInputs(BaseModel):
                     + ", ".join(fields(PlanRequest))
                     + ". Lists (conditions, medications, strengths, overrides as 'rule: reason') take a list.",
         examples=[{"start": "2026-12-01", "time_zone": "Europe/London", "label": "Jane Doe"}])
-    patient_id: int | None = Field(None, description="An existing patient; omit to add a new patient.")
+    patient_id: RowNumber | None = Field(None, description="An existing patient; omit to add a new patient.")
 
 
 class Summary(BaseModel):
@@ -75,7 +75,7 @@ def list_patients(ctx: ContextDep, q: str = "") -> list[PatientInfo]:
 
 
 @router.get("/patients/{patient_id}", response_model=PatientInfo)
-def get_patient(ctx: ContextDep, patient_id: int) -> PatientInfo:
+def get_patient(ctx: ContextDep, patient_id: RowNumber) -> PatientInfo:
     store = ctx.store
     row = store.patient(patient_id)
     return PatientInfo(id=row.id, label=row.label, created_at=row.created_at,
@@ -109,7 +109,7 @@ def list_revisions(ctx: ContextDep, plan_id: str) -> list[RevisionInfo]:
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}", responses={200: {"content": {"*/*": {}}}})
-def get_revision(ctx: ContextDep, plan_id: str, revision: int, format: str = "json") -> Response:
+def get_revision(ctx: ContextDep, plan_id: str, revision: RowNumber, format: str = "json") -> Response:
     """One revision, rendered in any format the service offers here (default json)."""
     _, plan = plans.load(ctx, plan_id, revision)
     offered = [name for name, _, _ in download_formats()]
@@ -124,7 +124,7 @@ class AdjustmentInputs(BaseModel):
     """A change in flight to the revision the client last read (`based_on`): a stale one is a 409."""
 
     model_config = ConfigDict(extra="forbid")
-    based_on: int = Field(description="The revision this change was made from; it must still be the latest.")
+    based_on: RowNumber = Field(description="The revision this change was made from; it must still be the latest.")
     adjustment: dict[str, str] = Field(
         description="Raw text fields as the service takes them: kind (hold, step-back, retime, target, stop, "
                     "pause), from (YYYY-MM-DD), reason, and days, to (mg), time (HH:MM), target (mg) or override (a "
@@ -155,7 +155,7 @@ class ReplanInputs(BaseModel):
     one is a 409."""
 
     model_config = ConfigDict(extra="forbid")
-    based_on: int = Field(description="The revision re-planned; it must still be the latest.")
+    based_on: RowNumber = Field(description="The revision re-planned; it must still be the latest.")
     inputs: dict[str, str | list[str]] = Field(
         description="Raw text fields as for a new plan; the patient's label is kept, and a plan_id or revision "
                     "given must be this plan's id and the next revision.",
@@ -174,7 +174,7 @@ def replan_plan(ctx: ContextDep, plan_id: str, body: ReplanInputs) -> Adjusted:
 
 
 @router.get("/plans/{plan_id}/diff")
-def diff_revisions(ctx: ContextDep, plan_id: str, old: int, new: int) -> dict[str, Any]:
+def diff_revisions(ctx: ContextDep, plan_id: str, old: RowNumber, new: RowNumber) -> dict[str, Any]:
     """What changed between two revisions of the plan, by date and event key."""
     return diff_to_dict(plans.changes(ctx, plan_id, old, new))
 

@@ -25,7 +25,7 @@ from titrate.service.plans import diff_plans, read_plan, render_plan
 from titrate.service.store import PatientRow
 from titrate.web import forms, plans
 from titrate.web.chart import dose_chart
-from titrate.web.deps import Context, ContextDep
+from titrate.web.deps import Context, ContextDep, RowNumber, row_number
 from titrate.web.security import csrf_ok
 from titrate.web.views import download_formats, download_name
 
@@ -99,7 +99,7 @@ def new_patient(request: Request, ctx: ContextDep) -> Response:
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, ctx: ContextDep, patient_id: int) -> Response:
+def patient_page(request: Request, ctx: ContextDep, patient_id: RowNumber) -> Response:
     patient = ctx.store.patient(patient_id)
     saved = ctx.store.plans_of(patient_id)
     latest = plans.load(ctx, saved[0].plan_id)[1] if saved else None
@@ -107,7 +107,7 @@ def patient_page(request: Request, ctx: ContextDep, patient_id: int) -> Response
 
 
 @router.get("/patients/{patient_id}/plans/new", response_class=HTMLResponse)
-def new_plan(request: Request, ctx: ContextDep, patient_id: int) -> Response:
+def new_plan(request: Request, ctx: ContextDep, patient_id: RowNumber) -> Response:
     patient = ctx.store.patient(patient_id)
     saved = ctx.store.plans_of(patient_id)
     values = forms.defaults(ctx.default_zone)
@@ -123,7 +123,7 @@ def new_plan(request: Request, ctx: ContextDep, patient_id: int) -> Response:
 async def submit_plan(request: Request, ctx: ContextDep) -> Response:
     """Preview (the default) or save the plan the form describes."""
     values, files = await posted_form(request, ctx)
-    patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
+    patient = ctx.store.patient(row_number(values["patient_id"])) if values.get("patient_id") else None
     return _plan_form_post(request, ctx, values, files, patient, None)
 
 
@@ -151,7 +151,7 @@ async def submit_replan(request: Request, ctx: ContextDep, plan_id: str) -> Resp
     """Preview or save the re-plan the form describes, as the next revision of the one the form was filled
     from (409, with the form kept, if another was saved meanwhile)."""
     values, files = await posted_form(request, ctx)
-    based_on = int(values["based_on"]) if values.get("based_on", "").isdigit() else 0
+    based_on = row_number(values.get("based_on", ""))
     patient = ctx.store.patient(ctx.store.plan(plan_id).patient_id)
     return _plan_form_post(request, ctx, values, files, patient, Replanning(plan_id, based_on))
 
@@ -206,7 +206,7 @@ def latest_revision(request: Request, ctx: ContextDep, plan_id: str) -> Response
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}", response_class=HTMLResponse)
-def revision_page(request: Request, ctx: ContextDep, plan_id: str, revision: int) -> Response:
+def revision_page(request: Request, ctx: ContextDep, plan_id: str, revision: RowNumber) -> Response:
     return _revision_page(request, ctx, plan_id, revision)
 
 
@@ -220,7 +220,7 @@ def _revision_page(request: Request, ctx: Context, plan_id: str, revision: int |
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}/files/{fmt}")
-def download(ctx: ContextDep, plan_id: str, revision: int, fmt: str) -> Response:
+def download(ctx: ContextDep, plan_id: str, revision: RowNumber, fmt: str) -> Response:
     _, plan = plans.load(ctx, plan_id, revision)
     offered = {name: extension for name, _, extension in download_formats()}
     if fmt not in offered:
@@ -254,7 +254,7 @@ async def adjust(request: Request, ctx: ContextDep, plan_id: str) -> Response:
     """Save the adjustment as the next revision, or show the form again with what the clinician typed: beside
     the field at fault, or, when someone saved a revision meanwhile (409), with what they changed."""
     values, _ = await posted_form(request, ctx)
-    based_on = int(values["based_on"]) if values.get("based_on", "").isdigit() else 0
+    based_on = row_number(values.get("based_on", ""))
     try:
         _, new = plans.adjust(ctx, plan_id, based_on, forms.adjust_raw(values))
     except (InputError, RefusedError) as failure:
