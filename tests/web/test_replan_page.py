@@ -112,9 +112,12 @@ def test_the_latest_revision_offers_a_re_plan_and_an_older_one_does_not(client, 
 
 
 @pytest.mark.parametrize("form", [JANE_FORM, EVERY_INPUT, {**JANE_FORM, "protocol_file_text": CUSTOM_STEPS},
+                                  {**JANE_FORM, "protocol_file_text": CUSTOM_STEPS.replace(
+                                      '"slow-ms"', '"slow \\"ms\\" \\\\ \U0001f600"')},
                                   {**JANE_FORM, "protocol": "low-start", "first_dose": "1", "step": "1",
                                    "every": "10", "until": "2027-04-30", "no_review": "on", "strengths": "0.5; 1"}],
-                         ids=["defaults", "every input", "custom steps", "tuned, until a date"])
+                         ids=["defaults", "every input", "custom steps", "custom steps, a name to escape",
+                              "tuned, until a date"])
 def test_the_re_plan_form_holds_the_plans_inputs_so_saving_it_unchanged_makes_the_same_days(client, store, form):
     plan_id = saved_id(client, **form)
     response = replan(client, plan_id)

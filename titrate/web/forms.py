@@ -230,8 +230,15 @@ def _protocol_values(plan: Plan) -> dict[str, str]:
                     "step": format_mg(step) if step is not None else "", "every": str(first.days or "")}
     steps = "".join(f"\n[[steps]]\ndose_mg = \"{format_mg(step.dose_mg)}\"\n"
                     + (f"days = {step.days}\n" if step.days is not None else "") for step in protocol.steps)
-    return {"protocol_file_text": f"name = {json.dumps(protocol.name)}\nnote = {json.dumps(protocol.summary)}\n"
+    return {"protocol_file_text": f"name = {_toml_string(protocol.name)}\nnote = {_toml_string(protocol.summary)}\n"
                                   + steps}
+
+
+def _toml_string(text: str) -> str:
+    """`text` as a TOML basic string: quotes, backslashes and unprintable characters escaped by code point
+    (JSON's escapes would not do: TOML has no surrogate pairs for characters beyond U+FFFF)."""
+    return '"' + "".join(c if c.isprintable() and c not in '"\\' else
+                         f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in text) + '"'
 
 
 def choice_label(field: str, choice: str) -> str:
