@@ -193,3 +193,19 @@ def test_target_down_then_up_then_a_step_back_from_one_date_is_no_server_error(a
         assert response.status_code == 201, response.text
     newest = read_plan(api.get(f"/api/plans/{plan_id}/revisions/4?format=json").text)
     assert newest.days[0].dose_mg == Decimal("1.5") and max(day.dose_mg for day in newest.days) == Decimal("4.5")
+
+
+def test_issue_19_target_down_then_up_then_a_step_back_from_one_date_on_the_adjust_page(client, store):
+    """Issue 19's crash, as a clinician meets it on the pages: the third change showed a bare 500 page."""
+    made = client.post("/api/plans", json={"inputs": {**INPUTS, "start": "2027-01-04"}})
+    assert made.status_code == 201, made.text
+    plan_id = made.json()["plan_id"]
+    for change in ({"kind": "target", "target": "3"}, {"kind": "target", "target": "4.5"},
+                   {"kind": "step-back", "days": "7"}):
+        response = adjust_page(client, plan_id, reason="review", **{"from": "2027-01-20"}, **change)
+        assert response.status_code == 303, response.text
+        assert client.get(response.headers["location"]).status_code == 200
+    newest = read_plan(store.revision(plan_id).plan_json)
+    assert newest.revision == 4 and max(day.dose_mg for day in newest.days) == Decimal("4.5")
+    for fmt in ("ics", "html", "md"):
+        assert client.get(f"/plans/{plan_id}/revisions/4/files/{fmt}").status_code == 200

@@ -154,3 +154,19 @@ def test_the_openapi_schema_is_served_locally_and_no_docs_page_pulls_a_cdn(api):
     assert not any(path.startswith(("/plans", "/patients")) for path in paths)  # pages stay out of the API
     for docs in ("/docs", "/redoc", "/api/docs"):
         assert api.get(docs).status_code == 404
+
+
+def test_the_api_saves_a_new_plan_only_as_revision_one(api, store):
+    """It saved a plan at any revision given: a revision 2 with no revision 1 for the phone to replace."""
+    refused = api.post("/api/plans", json={"inputs": {**INPUTS, "plan_id": "ann-1", "revision": "2"}})
+    assert refused.status_code == 422, refused.text
+    assert refused.json() | {"message": ""} == {"error": "refused", "rule": "revision", "overridable": False,
+                                                "message": ""}
+    assert "a new plan is revision 1 (got 2)" in refused.json()["message"]
+    assert store.patients() == []
+    assert api.post("/api/plans", json={"inputs": {**INPUTS, "plan_id": "ann-1"}}).status_code == 201
+    for revision in ("2", "3"):  # not even the next one: that is a re-plan
+        taken = api.post("/api/plans", json={"inputs": {**INPUTS, "plan_id": "ann-1", "revision": revision}})
+        assert taken.status_code == 409 and taken.json()["latest"] == 1, taken.text
+        assert f"re-plan or adjust it to make revision 2 (got revision {revision})" in taken.json()["message"]
+    assert [row.revision for row in store.revisions("ann-1")] == [1]

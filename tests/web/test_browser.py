@@ -94,3 +94,33 @@ def test_a_clinician_plans_previews_saves_downloads_and_steps_back(tmp_path, bro
         page.screenshot(path=str(screenshot), full_page=True)
         assert screenshot.read_bytes().startswith(b"\x89PNG")
     assert problems == []  # no script error and no Content-Security-Policy violation
+
+
+def test_a_clinician_re_plans_a_saved_plan_with_a_later_start_for_three_months(tmp_path, browser_page):
+    """The re-plan form comes filled in; the until field takes +3m, which a date picker could not."""
+    page, problems = browser_page
+    with served(tmp_path / "titrate.db") as server:
+        page.goto(server.url)
+        page.get_by_role("link", name="New patient").first.click()
+        page.fill("#in-label", "Jane Doe")
+        page.fill("#in-time_zone", "Europe/London")
+        page.fill("#in-start", "2026-12-01")
+        page.get_by_role("button", name="Preview").first.click()
+        page.get_by_role("button", name="Save plan").click()
+        plan_id = page.url.rsplit("/", 1)[1]
+
+        page.get_by_role("link", name="Re-plan").click()
+        expect(page.locator("#in-start")).to_have_value("2026-12-01")
+        expect(page.locator("#in-time_zone")).to_have_value("Europe/London")
+        page.fill("#in-start", "2027-01-04")
+        page.fill("#in-until", "+3m")
+        page.get_by_role("button", name="Preview").first.click()
+        page.get_by_role("button", name="Save as revision 2").click()
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text("revision 2")
+        changed = page.locator("section.changed")
+        expect(changed).to_contain_text("2026-12-01 to 2026-12-14 (14 days): removed (was 1.5 mg at 22:00)")
+        plan = json.loads(page.request.get(f"{server.base}/api/plans/{plan_id}/revisions/2").text())
+        assert (plan["revision"], plan["supersedes"], plan["days"][0]["date"]) == (2, 1, "2027-01-04")
+        assert plan["days"][-1]["date"] == "2027-04-03"  # 2027-01-04 + 3 calendar months, exclusive
+    assert problems == []

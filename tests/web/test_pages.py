@@ -309,3 +309,28 @@ def test_custom_steps_come_from_a_protocol_file(client):
     assert "A file is loaded" in field_box(page.text, "protocol_file")
     tuned = post_plan(client, step="0.5", files={"protocol_file": ("slow.toml", steps)})
     assert tuned.status_code == 422 and "has-error" in field_box(tuned.text, "protocol_file")
+
+
+@pytest.mark.parametrize("until, last", [("+3m", "2027-02-28"), ("+12w", "2027-02-22"), ("+90", "2027-02-28"),
+                                         ("2027-03-15", "2027-03-15")])
+def test_until_takes_a_date_or_a_length_from_the_start_as_the_cli_does(client, store, until, last):
+    """Issue 19, point 4: `+3m` from every door; a date picker could not take it, so the field is text."""
+    box = field_box(client.get("/patients/new").text, "until")
+    assert 'type="text"' in box and "+3m" in box
+    assert saved_plan_url(client, until=until)
+    (row,) = store.revisions(store.plans_of(1)[0].plan_id)
+    assert str(read_plan(row.plan_json).days[-1].date) == last  # 2026-12-01 + 3 months is 2027-03-01, exclusive
+
+
+def test_an_until_that_is_neither_a_date_nor_a_length_is_shown_beside_it(client):
+    page = post_plan(client, until="+3x")
+    assert page.status_code == 422 and "has-error" in field_box(page.text, "until")
+    assert "a length from the start like +3w or +3m (got &#39;+3x&#39;)" in field_box(page.text, "until")
+
+
+def test_a_new_plan_form_cannot_save_a_later_revision(client, store):
+    """A later revision saved as a new plan would be a calendar update that cancels nothing the phone holds."""
+    response = save_after_preview(client, revision="3")
+    assert response.status_code == 422
+    assert "Refused by rule <code>revision</code>" in field_box(response.text, "revision")
+    assert store.patients() == []

@@ -144,6 +144,13 @@ def _check_texts(request: PlanRequest) -> None:
         value = getattr(request, name)
         if value is not None:
             check_text(value, field=name)
+    for name in ("patient_file_text", "protocol_file_text"):  # a file's error names its line, not all of it
+        for number, line in enumerate((getattr(request, name) or "").splitlines(), start=1):
+            try:
+                check_text(line, field=f"line {number}")
+            except InputError as error:
+                raise InputError(f"{name.removesuffix('_text').replace('_', ' ')}: {error}", field=name,
+                                 value=error.value) from None
     for name in ("conditions", "medications"):
         for item in getattr(request, name):
             check_text(item, field=name)
@@ -409,6 +416,8 @@ def adjust_plan(plan: Plan, request: AdjustmentRequest, *, generated_at: datetim
     from titrate.core.revise import adjust  # only when a plan is revised
 
     check_text(request.reason, field="reason")
+    if request.opioid is not None:
+        check_text(request.opioid, field="opioid")
     for rule, reason in request.overrides:
         check_text(rule, field="override")
         check_text(reason, field="reason")

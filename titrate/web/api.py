@@ -21,7 +21,7 @@ from titrate.errors import InputError
 from titrate.formats.diff import diff_to_dict
 from titrate.service.plans import PlanRequest, diff_plans, render_plan
 from titrate.web import plans
-from titrate.web.deps import ContextDep
+from titrate.web.deps import ContextDep, RowNumber
 from titrate.web.views import download_formats
 
 __all__ = ["router"]
@@ -44,7 +44,7 @@ class PlanInputs(BaseModel):
                     + ", ".join(fields(PlanRequest))
                     + ". Lists (conditions, medications, strengths, overrides as 'rule: reason') take a list.",
         examples=[{"start": "2026-12-01", "time_zone": "Europe/London", "label": "Jane Doe"}])
-    patient_id: int | None = Field(None, description="An existing patient; omit to add a new patient.")
+    patient_id: RowNumber | None = Field(None, description="An existing patient; omit to add a new patient.")
 
 
 class Summary(BaseModel):
@@ -75,7 +75,7 @@ def list_patients(ctx: ContextDep, q: str = "") -> list[PatientInfo]:
 
 
 @router.get("/patients/{patient_id}", response_model=PatientInfo)
-def get_patient(ctx: ContextDep, patient_id: int) -> PatientInfo:
+def get_patient(ctx: ContextDep, patient_id: RowNumber) -> PatientInfo:
     store = ctx.store
     row = store.patient(patient_id)
     return PatientInfo(id=row.id, label=row.label, created_at=row.created_at,
@@ -91,9 +91,12 @@ def preview_plan(ctx: ContextDep, body: PlanInputs) -> Summary:
                    plan=json.loads(render_plan(plan, "json").content))
 
 
-@router.post("/plans", status_code=201, response_model=Summary, dependencies=[Depends(_json_only)])
+@router.post("/plans", status_code=201, response_model=Summary, dependencies=[Depends(_json_only)],
+             responses={409: {"description": "The plan id is saved already; nothing saved"},
+                        422: {"description": "A rule refuses the plan, or a revision above 1 is asked for "
+                                             "(rule revision: re-plan or adjust a saved plan instead)"}})
 def create_plan(ctx: ContextDep, body: PlanInputs) -> Summary:
-    """Make a plan from the inputs and save it as revision 1 (or the revision given)."""
+    """Make a plan from the inputs and save it as revision 1 of a new plan."""
     saved = plans.save_new(ctx, body.inputs, patient_id=body.patient_id)
     return Summary(patient_id=saved.patient_id, plan_id=saved.plan.plan_id, revision=saved.plan.revision,
                    plan=json.loads(render_plan(saved.plan, "json").content))
@@ -106,7 +109,7 @@ def list_revisions(ctx: ContextDep, plan_id: str) -> list[RevisionInfo]:
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}", responses={200: {"content": {"*/*": {}}}})
-def get_revision(ctx: ContextDep, plan_id: str, revision: int, format: str = "json") -> Response:
+def get_revision(ctx: ContextDep, plan_id: str, revision: RowNumber, format: str = "json") -> Response:
     """One revision, rendered in any format the service offers here (default json)."""
     _, plan = plans.load(ctx, plan_id, revision)
     offered = [name for name, _, _ in download_formats()]
@@ -121,7 +124,7 @@ class AdjustmentInputs(BaseModel):
     """A change in flight to the revision the client last read (`based_on`): a stale one is a 409."""
 
     model_config = ConfigDict(extra="forbid")
-    based_on: int = Field(description="The revision this change was made from; it must still be the latest.")
+    based_on: RowNumber = Field(description="The revision this change was made from; it must still be the latest.")
     adjustment: dict[str, str] = Field(
         description="Raw text fields as the service takes them: kind (hold, step-back, retime, target, stop, "
                     "pause), from (YYYY-MM-DD), reason, and days, to (mg), time (HH:MM), target (mg) or override (a "
@@ -147,8 +150,31 @@ def adjust_plan(ctx: ContextDep, plan_id: str, body: AdjustmentInputs) -> Adjust
                     plan=json.loads(render_plan(new, "json").content))
 
 
+class ReplanInputs(BaseModel):
+    """A re-plan of the revision the client last read (`based_on`), made afresh from new inputs: a stale
+    one is a 409."""
+
+    model_config = ConfigDict(extra="forbid")
+    based_on: RowNumber = Field(description="The revision re-planned; it must still be the latest.")
+    inputs: dict[str, str | list[str]] = Field(
+        description="Raw text fields as for a new plan; the patient's label is kept, and a plan_id or revision "
+                    "given must be this plan's id and the next revision.",
+        examples=[{"start": "2027-01-18", "time_zone": "Europe/London", "protocol": "gentle"}])
+
+
+@router.post("/plans/{plan_id}/replans", status_code=201, response_model=Adjusted,
+             dependencies=[Depends(_json_only)], responses={409: {"description": "`based_on` is no longer the "
+                                                                                 "latest revision; nothing saved"}})
+def replan_plan(ctx: ContextDep, plan_id: str, body: ReplanInputs) -> Adjusted:
+    """Save the plan the inputs make as the next revision of the plan (as `titrate plan --revises`): its
+    calendar cancels every dose and event of the earlier revisions that it lacks."""
+    old, new = plans.replan(ctx, plan_id, body.based_on, body.inputs)
+    return Adjusted(plan_id=plan_id, revision=new.revision, diff=diff_to_dict(diff_plans(old, new)),
+                    plan=json.loads(render_plan(new, "json").content))
+
+
 @router.get("/plans/{plan_id}/diff")
-def diff_revisions(ctx: ContextDep, plan_id: str, old: int, new: int) -> dict[str, Any]:
+def diff_revisions(ctx: ContextDep, plan_id: str, old: RowNumber, new: RowNumber) -> dict[str, Any]:
     """What changed between two revisions of the plan, by date and event key."""
     return diff_to_dict(plans.changes(ctx, plan_id, old, new))
 

@@ -53,9 +53,18 @@ def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock
 
 
 def _reply(request: Request, status: int, body: dict[str, object]) -> Response:
+    body = {key: _writable(value) for key, value in body.items()}
     if request.url.path.startswith("/api"):
         return JSONResponse(body, status_code=status)
     return context(request).page(request, "error.html", status_code=status, status=status, error=body)
+
+
+def _writable(value: object) -> object:
+    """`value` with any character UTF-8 cannot encode (a lone surrogate a client sent as "\\ud800") shown as
+    its escape: an error quoting the client's text must not fail, as a 500, while being written."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
 
 
 async def _titrate_error(request: Request, error: Exception) -> Response:
@@ -75,6 +84,11 @@ async def _validation(request: Request, error: Exception) -> Response:
 
 async def _http(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
+    cause = error.__cause__
+    if isinstance(cause, UnicodeDecodeError):  # FastAPI's "error parsing the body" would not say what is wrong
+        return _reply(request, 400, {"error": "input", "field": None, "message": (
+            f"the body is not UTF-8 text: byte 0x{cause.object[cause.start]:02x} at position {cause.start} "
+            "cannot be read; send JSON encoded as UTF-8")})
     return _reply(request, error.status_code, {"error": "http", "message": str(error.detail)})
 
 

@@ -10,13 +10,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import Field
 
 from titrate.core.record import Record
 from titrate.formats.common import DISCLAIMER
 from titrate.service.store import Store
 from titrate.web.security import csrf_token
 
-__all__ = ["Context", "ContextDep", "context"]
+__all__ = ["MAX_ROW", "Context", "ContextDep", "RowNumber", "context", "row_number"]
 
 
 class Context(Record):
@@ -43,3 +44,15 @@ def context(request: Request) -> Context:
 
 #: A handler's parameter of this type receives the context: `def page(ctx: ContextDep)`.
 ContextDep = Annotated[Context, Depends(context)]
+
+#: The largest number SQLite stores (a signed 64-bit integer): a patient id or revision beyond it names
+#: nothing, and handed to the store it would overflow (a 500).
+MAX_ROW = 2**63 - 1
+#: A patient id or revision in a path, query or JSON body: outside 1..MAX_ROW it is a 400 naming the field.
+RowNumber = Annotated[int, Field(ge=1, le=MAX_ROW)]
+
+
+def row_number(text: str) -> int:
+    """A patient id or revision from a form field, or 0, which names nothing (a 404), when it is not a
+    number of ASCII digits the store could hold."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ROW else 0

@@ -14,14 +14,15 @@ from collections.abc import Mapping
 
 from titrate.core.formulations import FORMS
 from titrate.core.model import Plan
-from titrate.core.protocols import DEFAULT_PROTOCOL, PROTOCOLS
+from titrate.core.protocols import DEFAULT_PROTOCOL, PROTOCOLS, tune
 from titrate.core.record import Record
 from titrate.core.rules import OVERRIDABLE, RULES_BY_ID
+from titrate.core.units import format_mg
 from titrate.core.wallclock import format_hhmm
 from titrate.errors import InputError, RefusedError
 
-__all__ = ["FIELDS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "fingerprint", "from_plan",
-           "raw_request"]
+__all__ = ["FIELDS", "REPLAN_SECTIONS", "SECTIONS", "Field", "FormError", "defaults", "error_for", "fingerprint",
+           "from_plan", "raw_request", "replan_values"]
 
 
 class Field(Record):
@@ -65,7 +66,8 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     ("Length and review", (
         Field("days", "Length", help="Length of the plan: days, weeks like 12w or calendar months like 3m.",
               placeholder="titration + 90"),
-        Field("until", "Or until", "date", help="Last day of the plan."),
+        Field("until", "Or until", placeholder="YYYY-MM-DD or +3m",
+              help="Last day of the plan, or a length from the start: +90, +12w or +3m (calendar months)."),
         Field("review_after", "Review after (at target)", placeholder="60",
               help="A 'review with your clinician' event."),
         Field("no_review", "No review event", "checkbox"),
@@ -96,6 +98,9 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
 )
 
 FIELDS: dict[str, Field] = {field.name: field for _, section in SECTIONS for field in section}
+#: The re-plan form's sections: the plan form's, without the plan's identity (the re-plan keeps the id and
+#: is the next revision).
+REPLAN_SECTIONS = tuple((title, section) for title, section in SECTIONS if title != "Plan identity")
 
 #: Where an overridable rule's reason box sits: beside the field whose value the rule refuses.
 OVERRIDE_BESIDE = {"liver": "conditions", "spasticity": "spasticity", "window": "dose_time",
@@ -109,7 +114,7 @@ OVERRIDE_EXAMPLES = {"liver": "e.g. hepatologist agrees; liver tests monitored m
 RULE_FIELD = {"opioid": "medications", "opioid-implied": "medications", "peripheral-opioid": "medications",
               "antispasticity": "medications", "liver": "conditions", "start": "first_dose", "ceiling": "target",
               "spasticity": "spasticity", "gradual": "step", "window": "dose_time", "amount": "strengths",
-              "supply": "supply_days", "washout": "start", "review": "review_after"}
+              "supply": "supply_days", "washout": "start", "review": "review_after", "revision": "revision"}
 #: Service error fields that are not form fields, and the form field that holds them.
 ERROR_FIELD = {"override": "overrides", "reason": "overrides", "overrides": "overrides",
                "patient_file_text": "patient_file", "protocol_file_text": "protocol_file",
@@ -185,6 +190,55 @@ def from_plan(plan: Plan) -> dict[str, str]:
     }
     values.update({override_field(o.rule): o.reason for o in plan.overrides})
     return values
+
+
+def replan_values(plan: Plan) -> dict[str, str]:
+    """Every input `plan` was made from, as form values, so that a re-plan changes only what the clinician
+    changes (submitted as they are, they make the same days). The length is kept as a length, not an end
+    date, so a later start moves the end with it; adjustments are not inputs and are not carried."""
+    inputs = plan.inputs
+    values = from_plan(plan) | _protocol_values(plan) | {
+        "start": inputs.start.isoformat(),
+        "target": format_mg(inputs.target_mg) if inputs.target_mg is not None else "",
+        "days": str(inputs.length_asked) if inputs.length_asked is not None
+        else str((inputs.end - inputs.start).days + 1) if inputs.end is not None else "",
+        "review_after": str(inputs.review_asked or inputs.review_after_days or ""),
+        "no_review": "on" if inputs.review_after_days is None else "",
+        "supply_days": str(inputs.supply.supply_days), "lead_days": str(inputs.supply.lead_days),
+        "shelf_life_days": str(inputs.supply.shelf_life_days)}
+    if inputs.washout is not None:
+        values |= {"opioid": inputs.washout.opioid, "last_opioid_dose": inputs.washout.last_dose.isoformat(),
+                   "washout_days": str(inputs.washout.days)}
+    if inputs.formulation is not None:
+        values["strengths"] = "; ".join(format_mg(mg) for mg in inputs.formulation.strengths_mg)
+        concentration = inputs.formulation.concentration_mg
+        values["concentration"] = format_mg(concentration) if concentration is not None else ""
+    return values
+
+
+def _protocol_values(plan: Plan) -> dict[str, str]:
+    """A built-in protocol by name and its tuning, checked by tuning it again; any other step list as the
+    text of a protocol file (the form's hidden file text), so custom steps are never swapped for a built-in."""
+    protocol = plan.protocol
+    if protocol.name in PROTOCOLS:
+        if tune(protocol.name) == protocol:
+            return {"protocol": protocol.name}
+        first, *rest = protocol.steps
+        step = rest[0].dose_mg - first.dose_mg if rest else None
+        if tune(protocol.name, first_dose_mg=first.dose_mg, step_mg=step, every_days=first.days) == protocol:
+            return {"protocol": protocol.name, "first_dose": format_mg(first.dose_mg),
+                    "step": format_mg(step) if step is not None else "", "every": str(first.days or "")}
+    steps = "".join(f"\n[[steps]]\ndose_mg = \"{format_mg(step.dose_mg)}\"\n"
+                    + (f"days = {step.days}\n" if step.days is not None else "") for step in protocol.steps)
+    return {"protocol_file_text": f"name = {_toml_string(protocol.name)}\nnote = {_toml_string(protocol.summary)}\n"
+                                  + steps}
+
+
+def _toml_string(text: str) -> str:
+    """`text` as a TOML basic string: quotes, backslashes and unprintable characters escaped by code point
+    (JSON's escapes would not do: TOML has no surrogate pairs for characters beyond U+FFFF)."""
+    return '"' + "".join(c if c.isprintable() and c not in '"\\' else
+                         f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in text) + '"'
 
 
 def choice_label(field: str, choice: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus, unquote_to_bytes
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,14 +16,16 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from titrate.core.model import Plan
+from titrate.core.record import Record
 from titrate.errors import ConflictError, InputError, RefusedError
 from titrate.formats.common import days_with_notes, dose_text, facts, finding_entries, refill_text
 from titrate.formats.course import levels
 from titrate.formats.diff import render_diff_text
 from titrate.service.plans import diff_plans, read_plan, render_plan
+from titrate.service.store import PatientRow
 from titrate.web import forms, plans
 from titrate.web.chart import dose_chart
-from titrate.web.deps import Context, ContextDep
+from titrate.web.deps import Context, ContextDep, RowNumber, row_number
 from titrate.web.security import csrf_ok
 from titrate.web.views import download_formats, download_name
 
@@ -45,7 +47,11 @@ def shown(plan: Plan) -> dict[str, Any]:
 async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], dict[str, bytes]]:
     """The submitted form's text fields and uploaded files (read, then closed), refused (403) unless it
     carries this launch's CSRF token."""
-    async with request.form() as form:
+    undecodable = _undecodable_field(request.headers.get("content-type", ""), await request.body())
+    if undecodable is not None:  # starlette would read it as U+FFFD or Latin-1 and carry on with mangled text
+        raise InputError(f"the form's field {undecodable!r} is not UTF-8 text: retype it and submit the form again",
+                         field=undecodable)
+    async with request.form() as form:  # reads the body read above, kept by the request
         token = form.get("csrf")
         if not csrf_ok(ctx.secret, token if isinstance(token, str) else None):
             raise HTTPException(403, "this form has expired or did not come from this app: reload the page and "
@@ -54,6 +60,30 @@ async def posted_form(request: Request, ctx: Context) -> tuple[dict[str, str], d
         files = {key: await value.read() for key, value in form.multi_items()
                  if isinstance(value, UploadFile) and value.filename}
     return texts, files
+
+
+def _undecodable_field(content_type: str, body: bytes) -> str | None:
+    """The name of the first text field of a form body whose value is not UTF-8, or None (an uploaded file
+    is checked where its text is read)."""
+    if content_type.split(";", maxsplit=1)[0].strip().lower() == "multipart/form-data":
+        import email.parser
+        import email.policy
+
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"content-type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+        parts = [(str(part.get_param("name", "", header="content-disposition")), payload)
+                 for part in message.iter_parts()
+                 if part.get_filename() is None and isinstance(payload := part.get_payload(decode=True), bytes)]
+    else:  # application/x-www-form-urlencoded
+        pairs = (chunk.partition(b"=") for chunk in body.split(b"&"))
+        parts = [(unquote_plus(name.decode("latin-1"), errors="replace"),
+                  unquote_to_bytes(value.replace(b"+", b" "))) for name, _, value in pairs]
+    for name, value in parts:
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            return name
+    return None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -65,11 +95,11 @@ def patient_list(request: Request, ctx: ContextDep, q: str = "") -> Response:
 def new_patient(request: Request, ctx: ContextDep) -> Response:
     return ctx.page(request, "plan_form.html", values=forms.defaults(ctx.default_zone), patient=None,
                     sections=forms.SECTIONS, error=None, preview=None, file_texts={}, fingerprint=None,
-                    unseen=False)
+                    unseen=False, replan=None)
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, ctx: ContextDep, patient_id: int) -> Response:
+def patient_page(request: Request, ctx: ContextDep, patient_id: RowNumber) -> Response:
     patient = ctx.store.patient(patient_id)
     saved = ctx.store.plans_of(patient_id)
     latest = plans.load(ctx, saved[0].plan_id)[1] if saved else None
@@ -77,7 +107,7 @@ def patient_page(request: Request, ctx: ContextDep, patient_id: int) -> Response
 
 
 @router.get("/patients/{patient_id}/plans/new", response_class=HTMLResponse)
-def new_plan(request: Request, ctx: ContextDep, patient_id: int) -> Response:
+def new_plan(request: Request, ctx: ContextDep, patient_id: RowNumber) -> Response:
     patient = ctx.store.patient(patient_id)
     saved = ctx.store.plans_of(patient_id)
     values = forms.defaults(ctx.default_zone)
@@ -86,18 +116,54 @@ def new_plan(request: Request, ctx: ContextDep, patient_id: int) -> Response:
     values["label"] = patient.label
     return ctx.page(request, "plan_form.html", values=values, patient=patient, sections=forms.SECTIONS,
                     error=None, preview=None, file_texts={}, fingerprint=None,
-                    unseen=False)
+                    unseen=False, replan=None)
 
 
 @router.post("/plans", response_class=HTMLResponse)
 async def submit_plan(request: Request, ctx: ContextDep) -> Response:
-    """Preview (the default) or save the plan the form describes. Only a previewed plan is saved: a save
-    whose inputs differ from the preview on screen shows the new preview instead, so a clinician never
-    saves a plan they have not seen."""
+    """Preview (the default) or save the plan the form describes."""
     values, files = await posted_form(request, ctx)
-    patient = ctx.store.patient(int(values["patient_id"])) if values.get("patient_id", "").isdigit() else None
+    patient = ctx.store.patient(row_number(values["patient_id"])) if values.get("patient_id") else None
+    return _plan_form_post(request, ctx, values, files, patient, None)
+
+
+class Replanning(Record):
+    """The saved plan a re-plan form re-plans, and the revision the clinician saw."""
+
+    plan_id: str
+    based_on: int
+
+
+@router.get("/plans/{plan_id}/replan", response_class=HTMLResponse)
+def replan_form(request: Request, ctx: ContextDep, plan_id: str) -> Response:
+    """The plan form filled in with the latest revision's inputs, to make it afresh as the next revision."""
+    row, plan = plans.load(ctx, plan_id)
+    values = forms.defaults(ctx.default_zone) | forms.replan_values(plan)
+    file_texts = {"protocol_file_text": values.pop("protocol_file_text", "")}
+    patient = ctx.store.patient(ctx.store.plan(plan_id).patient_id)
+    return ctx.page(request, "plan_form.html", values=values, patient=patient, sections=forms.REPLAN_SECTIONS,
+                    error=None, preview=None, file_texts=file_texts, fingerprint=None, unseen=False,
+                    replan=Replanning(plan_id, row.revision))
+
+
+@router.post("/plans/{plan_id}/replan", response_class=HTMLResponse)
+async def submit_replan(request: Request, ctx: ContextDep, plan_id: str) -> Response:
+    """Preview or save the re-plan the form describes, as the next revision of the one the form was filled
+    from (409, with the form kept, if another was saved meanwhile)."""
+    values, files = await posted_form(request, ctx)
+    based_on = row_number(values.get("based_on", ""))
+    patient = ctx.store.patient(ctx.store.plan(plan_id).patient_id)
+    return _plan_form_post(request, ctx, values, files, patient, Replanning(plan_id, based_on))
+
+
+def _plan_form_post(request: Request, ctx: Context, values: dict[str, str], files: dict[str, bytes],
+                    patient: PatientRow | None, replan: Replanning | None) -> Response:
+    """Preview (the default) or save a new plan, or a re-plan of a saved one. Only a previewed plan is saved:
+    a save whose inputs differ from the preview on screen shows the new preview instead, so a clinician
+    never saves a plan they have not seen."""
     error = preview = fingerprint = None
     unseen = False
+    status = 200
     file_texts = {text_field: values.get(text_field, "") for text_field in forms.FILE_FIELDS.values()}
     try:
         for name, text_field in forms.FILE_FIELDS.items():
@@ -110,17 +176,28 @@ async def submit_plan(request: Request, ctx: ContextDep) -> Response:
         fingerprint = forms.fingerprint(ctx.secret, raw, patient.id if patient else None)
         if values.get("action") == "save":
             if hmac.compare_digest(values.get("previewed", ""), fingerprint):
+                if replan is not None:
+                    _, new = plans.replan(ctx, replan.plan_id, replan.based_on, raw)
+                    return RedirectResponse(plan_url(replan.plan_id, new.revision), status_code=303)
                 saved = plans.save_new(ctx, raw, patient_id=patient.id if patient else None)
                 return RedirectResponse(plan_url(saved.plan.plan_id), status_code=303)
             unseen = True
-        preview = shown(plans.preview(ctx, raw, patient_label=patient.label if patient else None))
+        made = (plans.preview_replan(ctx, replan.plan_id, replan.based_on, raw)[1] if replan is not None
+                else plans.preview(ctx, raw, patient_label=patient.label if patient else None))
+        preview = shown(made)
     except (InputError, RefusedError) as failure:
-        error = forms.error_for(failure)
+        error, status = forms.error_for(failure), 422
     except ConflictError as failure:
-        error = forms.FormError("plan_id", str(failure))
-    return ctx.page(request, "plan_form.html", status_code=200 if error is None else 422, values=values,
-                    patient=patient, sections=forms.SECTIONS, error=error, preview=preview,
-                    file_texts=file_texts, fingerprint=fingerprint, unseen=unseen)
+        if replan is None:
+            error, status = forms.FormError("plan_id", str(failure)), 422
+        else:  # someone saved a revision meanwhile: preview against it, then save
+            assert failure.latest is not None
+            error, status = forms.FormError(None, str(failure)), 409
+            replan = Replanning(replan.plan_id, failure.latest)
+    return ctx.page(request, "plan_form.html", status_code=status, values=values,
+                    patient=patient, sections=forms.SECTIONS if replan is None else forms.REPLAN_SECTIONS,
+                    error=error, preview=preview, file_texts=file_texts, fingerprint=fingerprint, unseen=unseen,
+                    replan=replan)
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
@@ -129,7 +206,7 @@ def latest_revision(request: Request, ctx: ContextDep, plan_id: str) -> Response
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}", response_class=HTMLResponse)
-def revision_page(request: Request, ctx: ContextDep, plan_id: str, revision: int) -> Response:
+def revision_page(request: Request, ctx: ContextDep, plan_id: str, revision: RowNumber) -> Response:
     return _revision_page(request, ctx, plan_id, revision)
 
 
@@ -143,7 +220,7 @@ def _revision_page(request: Request, ctx: Context, plan_id: str, revision: int |
 
 
 @router.get("/plans/{plan_id}/revisions/{revision}/files/{fmt}")
-def download(ctx: ContextDep, plan_id: str, revision: int, fmt: str) -> Response:
+def download(ctx: ContextDep, plan_id: str, revision: RowNumber, fmt: str) -> Response:
     _, plan = plans.load(ctx, plan_id, revision)
     offered = {name: extension for name, _, extension in download_formats()}
     if fmt not in offered:
@@ -177,7 +254,7 @@ async def adjust(request: Request, ctx: ContextDep, plan_id: str) -> Response:
     """Save the adjustment as the next revision, or show the form again with what the clinician typed: beside
     the field at fault, or, when someone saved a revision meanwhile (409), with what they changed."""
     values, _ = await posted_form(request, ctx)
-    based_on = int(values["based_on"]) if values.get("based_on", "").isdigit() else 0
+    based_on = row_number(values.get("based_on", ""))
     try:
         _, new = plans.adjust(ctx, plan_id, based_on, forms.adjust_raw(values))
     except (InputError, RefusedError) as failure:

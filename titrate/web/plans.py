@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from titrate.core.diff import PlanDiff
 from titrate.core.model import Plan
 from titrate.core.record import Record
-from titrate.errors import InputError
+from titrate.errors import ConflictError, InputError, NotFoundError, RefusedError
 from titrate.service.plans import (
     adjust_plan,
     diff_plans,
@@ -21,17 +21,19 @@ from titrate.service.plans import (
 from titrate.service.store import RevisionRow
 from titrate.web.deps import Context
 
-__all__ = ["Saved", "adjust", "changes", "load", "preview", "save_new"]
+__all__ = ["Saved", "adjust", "changes", "load", "preview", "preview_replan", "replan", "save_new"]
 
 Raw = Mapping[str, str | Sequence[str]]
 
 
-def preview(context: Context, raw: Raw, *, patient_label: str | None = None) -> Plan:
-    """The plan the raw fields describe, not saved; InputError (field) or RefusedError (rule)."""
+def preview(context: Context, raw: Raw, *, patient_label: str | None = None, previous: Plan | None = None) -> Plan:
+    """The plan the raw fields describe, not saved (with `previous`, re-planning it); InputError (field) or
+    RefusedError (rule)."""
     fields = dict(raw)
     if patient_label is not None:
         fields["label"] = patient_label  # a plan for a known patient keeps the patient's label
-    plan = make_plan(parse_request(fields), generated_at=context.clock(), default_zone=context.default_zone)
+    plan = make_plan(parse_request(fields), generated_at=context.clock(), default_zone=context.default_zone,
+                     previous=previous)
     if not plan.patient.label:
         raise InputError("name the patient (a name or record number) so the plan can be found again", field="label")
     return plan
@@ -48,10 +50,44 @@ def save_new(context: Context, raw: Raw, *, patient_id: int | None = None) -> Sa
     label = context.store.patient(patient_id).label if patient_id is not None else None
     plan = preview(context, raw, patient_label=label)
     assert plan.patient.label is not None
+    if plan.revision != 1:
+        _refuse_later_revision(context, plan)
     saved_patient, _ = context.store.create_plan(patient_id=patient_id, label=plan.patient.label,
                                                  plan_id=plan.plan_id, revision=plan.revision,
                                                  plan_json=write_plan(plan))
     return Saved(saved_patient, plan)
+
+
+def _refuse_later_revision(context: Context, plan: Plan) -> None:
+    """A new plan is revision 1: a later one saved without the revisions before it would be a calendar
+    update that cancels nothing the phone holds. ConflictError when the plan is saved (its next revision is
+    a re-plan or an adjustment), else RefusedError (rule revision)."""
+    try:
+        latest = context.store.plan(plan.plan_id).latest
+    except NotFoundError:
+        raise RefusedError("revision", f"a new plan is revision 1 (got {plan.revision}); a later revision is made by "
+                                       "re-planning or adjusting a saved plan") from None
+    raise ConflictError(f"plan {plan.plan_id!r} is saved up to revision {latest}: re-plan or adjust it to make "
+                        f"revision {latest + 1} (got revision {plan.revision})", latest=latest)
+
+
+def preview_replan(context: Context, plan_id: str, based_on: int, raw: Raw) -> tuple[Plan, Plan]:
+    """Saved revision `based_on` and the plan the raw fields describe as its re-plan (the service's, as
+    `titrate plan --revises`: the same id, the next revision, cancelling what the old one had and the new
+    lacks), not saved. The patient's label is kept."""
+    _, old = load(context, plan_id, based_on)
+    label = context.store.patient(context.store.plan(plan_id).patient_id).label
+    return old, preview(context, raw, patient_label=label, previous=old)
+
+
+def replan(context: Context, plan_id: str, based_on: int, raw: Raw) -> tuple[Plan, Plan]:
+    """Re-plan saved revision `based_on`, the one the clinician saw, and save the result as the next revision.
+    A ConflictError, saving nothing, if another revision was saved since `based_on`."""
+    old, new = preview_replan(context, plan_id, based_on, raw)
+    context.store.add_revision(plan_id=plan_id, based_on=based_on, revision=new.revision, plan_json=write_plan(new),
+                               change=f"re-planned: from {new.start}, {new.time_zone}, {new.protocol.name}",
+                               reason="")
+    return old, new
 
 
 def load(context: Context, plan_id: str, revision: int | None = None) -> tuple[RevisionRow, Plan]:
