@@ -11,6 +11,7 @@ import click
 from titrate.cli.inputs import read_plan
 from titrate.cli.options import DATE, MG, TIME, LengthType, PathType, Whole
 from titrate.cli.output import emit, refuse_clobber
+from titrate.cli.output import show_diff as print_diff
 from titrate.core.lengths import Length
 from titrate.core.model import MAX_STEP_DAYS, AdjustmentKind
 from titrate.core.rules import HOLD_MIN_DAYS
@@ -92,9 +93,7 @@ def adjust(plan_file: Path, effective: date, hold_for: int | Length | None, step
                                           "same --reason).") from None
     emit(write_plan(new), output, force)
     if show_diff:
-        from titrate.formats.diff import render_diff_text  # loaded only when a diff is shown
-
-        click.echo(render_diff_text(diff_plans(old, new)), nl=False, err=output is None)
+        print_diff(old, new, output)
 
 
 @click.command()
