@@ -46,6 +46,7 @@ from titrate.core.record import fields, replace
 from titrate.core.refills import Refill, Supply
 from titrate.core.revise import cancelled_before
 from titrate.core.rules import SPASTICITY_MAX_MG, spasticity_capped
+from titrate.core.units import parse_mg
 from titrate.core.values import check_text
 from titrate.core.wallclock import (
     Window,
@@ -574,11 +575,23 @@ class _Reader:
     def mg(self, key: str, *, optional: bool) -> Decimal | None: ...
 
     def mg(self, key: str, *, optional: bool = False) -> Decimal | None:
-        """A positive amount, as a decimal string or a number; with `optional`, null is None."""
+        """Milligrams, as a decimal string or a number; with `optional`, null is None."""
         field = self._field(key)
         if field.value is None and optional:
             return None
-        return field.number()
+        return field.milligrams()
+
+    def milligrams(self) -> Decimal:
+        """This value as milligrams, read by the one mg validator every door uses (units.parse_mg), so a
+        file holds no amount the command line would refuse: "1e1", "NaN", "-0", "1.505"."""
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            raise InputError(f"{self.path} must be milligrams as a decimal string such as \"1.50\" (got {value!r})")
+        return parse_mg(value, field=self.path)
+
+    def amount(self, key: str) -> Decimal:
+        """The positive number at `key`: a count of capsules or drops, or mL, which may exceed any dose."""
+        return self._field(key).number()
 
     def number(self) -> Decimal:
         """This value as a positive number of at most a few digits."""
@@ -699,7 +712,7 @@ def _patient(data: _Reader) -> Patient:
 
 
 def _formulation_of(data: _Reader) -> Formulation:
-    return data.at(lambda: Formulation(data.text("form"), tuple(item.number() for item in data.items("strengths_mg")),
+    return data.at(lambda: Formulation(data.text("form"), tuple(item.milligrams() for item in data.items("strengths_mg")),
                                        data.mg("concentration_mg", optional=True)))
 
 
@@ -827,7 +840,7 @@ def _enum(item: _Reader, key: str, kinds: type[K]) -> K:
 
 
 def _portions(data: _Reader, key: str) -> tuple[Portion, ...]:
-    return tuple(Portion(item.mg("mg_per_unit"), item.mg("quantity")) for item in data.items(key))
+    return tuple(Portion(item.mg("mg_per_unit"), item.amount("quantity")) for item in data.items(key))
 
 
 def _v1_plan(data: _Reader) -> Plan:
