@@ -163,7 +163,7 @@ def test_a_changed_zone_is_refused_naming_the_date_and_the_field():
 
 def test_zone_rules_warn_only_when_the_tz_database_really_differs():
     assert not [w for w in plan_io.loads(plan_io.dumps(PLAN)).warnings if "time-zone rules" in w.message]
-    tokyo = edited(lambda d: d["inputs"].update(time_zone="Asia/Tokyo"))
+    tokyo = edited(lambda d: (d["inputs"].update(time_zone="Asia/Tokyo"), d.update(time_zone="Asia/Tokyo")))
     older = json.loads(tokyo)
     older["tzdata"] = "2025b"  # a plan made with other rules: the offsets may differ, so warn and read it
     (warning,) = [w for w in plan_io.loads(json.dumps(older)).warnings if "time-zone rules" in w.message]
@@ -278,3 +278,17 @@ def test_a_v1_plan_with_a_hand_edited_fill_is_refused():
     data["refills"][1]["reorder_on"] = data["refills"][1]["from"]
     with pytest.raises((InputError, RefusedError), match=r"refills\[1\]|fill 2"):
         plan_io.loads(json.dumps(data))
+
+
+def test_a_zone_swapped_for_one_with_the_same_offsets_is_refused_naming_the_field():
+    london = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 3, 1), zone=load_zone("Europe/London"),
+                        generated_at=GENERATED, days=20)  # March, before either clock change: Lisbon's offsets too
+    data = json.loads(plan_io.dumps(london))
+    assert data["time_zone"] == "Europe/London"
+    with pytest.raises(InputError, match=r"^the plan was made in the time zone Europe/London but its inputs name "
+                                         r"Europe/Lisbon: .*\(plan.time_zone, plan.inputs.time_zone\)$"):
+        plan_io.loads(edited(lambda d: d["inputs"].update(time_zone="Europe/Lisbon"), data))
+    lisbon = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 3, 1), zone=load_zone("Europe/Lisbon"),
+                        generated_at=GENERATED, days=20)
+    assert lisbon.utc_offsets == london.utc_offsets  # what the recorded offsets alone could not tell apart
+    assert plan_io.loads(edited(lambda d: d.pop("time_zone"), data)) == plan_io.loads(plan_io.dumps(london))

@@ -200,6 +200,7 @@ def _plan_dict(plan: Plan, days: Any) -> dict[str, Any]:
         "supersedes": plan.supersedes,
         "generated_at": format_instant(plan.generated_at),
         "tzdata": plan.tzdata,
+        "time_zone": plan.time_zone,  # the zone the days were made in: a hand-edited inputs.time_zone differs
         **({"utc_offsets": [{"from": format_instant(onset), "offset": format_offset(offset)}
                             for onset, offset in plan.utc_offsets]} if plan.utc_offsets else {}),
         "inputs": inputs_to_dict(plan.inputs),
@@ -345,7 +346,7 @@ def loads(text: str) -> Plan:
         stored = _plan(reader)
     else:
         raise InputError(f"unknown plan schema {schema!r}; this titrate reads {SCHEMA!r} and {SCHEMA_V1!r}")
-    return _checked(stored)
+    return _checked(stored, reader.text("time_zone") if reader.has("time_zone") else None)
 
 
 def _check_texts(data: Any) -> None:
@@ -389,16 +390,20 @@ def _no_constant(name: str) -> None:
     raise InputError(f"{name} is not a number a plan can hold")
 
 
-def _checked(stored: Plan) -> Plan:
+def _checked(stored: Plan, made_in: str | None) -> Plan:
     """The plan rebuilt from its inputs (today's screen may refuse it), if the file's days, events and
     fills keep every rule (RefusedError naming the rule and the day) and follow from the inputs
-    (InputError naming the first difference); the file's findings kept and today's added."""
+    (InputError naming the first difference), and its inputs name the zone it was made in (`made_in`,
+    None in files written before it was recorded); the file's findings kept and today's added."""
     rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
                     revision=stored.revision, supersedes=stored.supersedes,
                     cancelled=cancelled_before(stored.inputs, generated_at=stored.generated_at))
     moved = moved_days(stored)
     if moved and stored.tzdata == rebuilt.tzdata:
         raise InputError(_zone_changed(stored, moved[0]))
+    if made_in is not None and made_in != stored.time_zone:  # a zone with the same offsets passes the check above
+        raise InputError(f"the plan was made in the time zone {made_in} but its inputs name {stored.time_zone}: "
+                         "the zone was changed after the plan was made (plan.time_zone, plan.inputs.time_zone)")
     warnings = _union(stored.warnings, rebuilt.warnings) + ((_moved_warning(stored, rebuilt, moved),) if moved else ())
     merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
                      warnings=warnings, notes=_union(stored.notes, rebuilt.notes))
