@@ -35,11 +35,13 @@ def test_a_pause_has_no_dose_days_and_resumes_at_the_dose_held_before():
     assert not [day for day in plan.days if PAUSE <= day.date < RESUME]
     by_date = {day.date: day for day in plan.days}
     assert by_date[PAUSE - timedelta(days=1)].dose_mg == by_date[RESUME].dose_mg == Decimal("3")
-    # 3 mg was held 5 days before the pause (Dec 15-19); its other 9 days follow it, then 4.5 mg
-    assert [str(by_date[RESUME + timedelta(days=n)].dose_mg.normalize()) for n in (8, 9)] == ["3", "4.5"]
+    # 3 mg was held 5 days before the pause (Dec 15-19); after it the step is taken up again for its full
+    # 14 days (the days before a break do not count towards the climb), then 4.5 mg
+    assert [str(by_date[RESUME + timedelta(days=n)].dose_mg.normalize()) for n in (13, 14)] == ["3", "4.5"]
+    assert {by_date[RESUME + timedelta(days=n)].cause for n in range(14)} == {"step 2"}
     assert [day.day for day in plan.days] == list(range(1, len(plan.days) + 1))
-    assert len(plan.days) == len(PLAN.days)  # no dose lost: the pause moves the rest later
-    assert plan.end == PLAN.end + timedelta(days=14)
+    assert len(plan.days) == len(PLAN.days) + 5  # no dose lost, and the step's 5 days before the pause again
+    assert plan.end == PLAN.end + timedelta(days=14 + 5)
     rules.enforce_plan(plan)
     assert plan_json.loads(plan_json.dumps(plan)) == plan
 

@@ -40,7 +40,8 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.option("--target", type=MG, help="Settle at this dose, lower or higher, within the rules.")
 @click.option("--stop", is_flag=True, help="Stop: the last dose is the day before --from.")
 @click.option("--pause-until", type=DATE, metavar="DATE",
-              help="Pause: no dose from --from through the day before DATE; doses start again on DATE.")
+              help="Pause: no dose from --from through the day before DATE; on DATE the interrupted step starts "
+                   "again, its full length at the dose held before.")
 @click.option("--restart", is_flag=True, help="With --pause-until: start again at the protocol's first dose and "
                                               "climb again [default: the dose held before the pause].")
 @click.option("--opioid", metavar="NAME", help="With --pause-until: the opioid taken during the pause.")

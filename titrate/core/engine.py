@@ -348,13 +348,14 @@ def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
 
 
 def _resume(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -> list[_Segment]:
-    """The segments after a pause: the rest of the step in progress at the dose held before it, or with
-    `restart` the protocol's first dose (never above the dose held), climbing level by level at the
-    protocol's pace, each level held at least 7 days (rule: gradual), then the interrupted step again from
-    its beginning (rule: pause)."""
+    """The segments after a pause: the interrupted step again from its beginning, at the dose held before
+    it, for its full length, as a clinician expects after a break (its days before the pause do not count
+    towards the climb); or with `restart` the protocol's first dose (never above the dose held), climbing
+    level by level at the protocol's pace, each level held at least 7 days (rule: gradual), then the
+    interrupted step again from its beginning (rule: pause)."""
     current = tail[0]
     if not adjustment.restart:
-        return tail
+        return [replace(current, days=current.full), *tail[1:]]
     first = min(protocol.first_dose_mg, current.dose)
     again = replace(current, days=current.full, cause="restart")
     if first == current.dose:

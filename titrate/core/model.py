@@ -274,7 +274,8 @@ class Adjustment(Record):
         if kind is AdjustmentKind.STOP:
             return "stop (the last dose is the day before)"
         if kind is AdjustmentKind.PAUSE and self.until is not None:
-            how = "climb again from the first dose" if self.restart else "resume at the dose held before"
+            how = ("climb again from the first dose" if self.restart
+                   else "take up the interrupted step again, its full length at the dose held before")
             after = (f", {self.washout.days} days after the last dose of {self.washout.opioid} on "
                      f"{self.washout.last_dose}" if self.washout is not None else "")
             return f"pause, no dose until {self.until}, then {how}{after}"
