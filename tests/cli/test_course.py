@@ -226,3 +226,23 @@ def test_the_calendar_of_a_retimed_revision_puts_each_dose_at_the_time_in_force_
         assert (local.date(), local.time()) == (event.dtstart.date(), expected)
         assert getattr(event.dtstart.tzinfo, "key", None) == "Europe/London"  # a TZID time, kept local
     assert doses[14].dtend - doses[14].dtstart == timedelta(hours=3)
+
+
+def test_adjust_resume_ends_a_pause_early_and_is_refused_outside_one(run, tmp_path):
+    first, paused, resumed = (tmp_path / f"r{n}.json" for n in (1, 2, 3))
+    assert run("plan", "--start", "2027-03-01", "--tz", "Europe/London", "-o", str(first)).exit_code == 0
+    made = run("adjust", str(first), "--from", "2027-03-20", "--pause-until", "2027-04-03", "--reason", "surgery",
+               "-o", str(paused))
+    assert made.exit_code == 0, made.stderr
+    result = run("adjust", str(paused), "--from", "2027-03-27", "--resume", "--reason", "recovered",
+                 "-o", str(resumed), "--show-diff")
+    assert result.exit_code == 0, result.stderr
+    assert "Change: from 2027-03-27: end the pause early" in result.stdout
+    assert "2027-03-27 to 2027-04-02 (7 days): added: 3 mg at 22:00" in result.stdout
+    for plan_file, on, says in ((paused, "2027-04-03", "give a date after 2027-03-20 and before 2027-04-03"),
+                                (first, "2027-03-22", "the plan is not paused on 2027-03-22")):
+        refused = run("adjust", str(plan_file), "--from", on, "--resume", "--reason", "x")
+        assert refused.exit_code == 2 and says in refused.stderr and len(refused.stderr.splitlines()) == 1
+    both = run("adjust", str(paused), "--from", "2027-03-27", "--resume", "--stop", "--reason", "x")
+    assert both.exit_code == 2 and "--resume" in both.stderr
+    assert "End the pause the plan is in early" in run("adjust", "--help").stdout
