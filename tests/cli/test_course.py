@@ -198,3 +198,51 @@ def test_the_protocol_file_example_in_the_help_reads_as_the_steps_it_describes(r
     assert [(step.dose_mg, step.days) for step in protocol.steps] == [
         (Decimal("1.5"), 10), (Decimal("3"), 21), (Decimal("4.5"), None)]
     assert 'days = "3w"' in run("protocols", "--help").stdout
+
+
+def test_the_calendar_of_a_retimed_revision_puts_each_dose_at_the_time_in_force_that_day(run, tmp_path):
+    """Read by `ical` (a parser titrate did not write with): 22:00 before the change, 08:00 from it on, in
+    London across its clock change on 2027-03-28, and the 08:00 doses end 3 hours later (the moved window)."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from ics_reading import parse
+
+    first, second = tmp_path / "r1.json", tmp_path / "r2.json"
+    made = run("plan", "--start", "2027-03-01", "--tz", "Europe/London", "--days", "56", "-o", str(first))
+    assert made.exit_code == 0, made.stderr
+    retimed = run("adjust", str(first), "--from", "2027-03-15", "--retime", "08:00", "--override", "window",
+                  "--reason", "vivid dreams", "-o", str(second))
+    assert retimed.exit_code == 0, retimed.stderr
+    calendar = run("render", str(second), "--format", "ics")
+    assert calendar.exit_code == 0, calendar.stderr
+    doses = sorted((e for e in parse(calendar.stdout).events if isinstance(e.dtstart, datetime)),
+                   key=lambda e: e.dtstart)
+    london = ZoneInfo("Europe/London")
+    assert [e.dtstart.date() for e in doses] == [date(2027, 3, 1) + timedelta(days=n) for n in range(56)]
+    for event in doses:
+        local = event.dtstart.astimezone(london)
+        expected = time(22) if local.date() < date(2027, 3, 15) else time(8)
+        assert (local.date(), local.time()) == (event.dtstart.date(), expected)
+        assert getattr(event.dtstart.tzinfo, "key", None) == "Europe/London"  # a TZID time, kept local
+    assert doses[14].dtend - doses[14].dtstart == timedelta(hours=3)
+
+
+def test_adjust_resume_ends_a_pause_early_and_is_refused_outside_one(run, tmp_path):
+    first, paused, resumed = (tmp_path / f"r{n}.json" for n in (1, 2, 3))
+    assert run("plan", "--start", "2027-03-01", "--tz", "Europe/London", "-o", str(first)).exit_code == 0
+    made = run("adjust", str(first), "--from", "2027-03-20", "--pause-until", "2027-04-03", "--reason", "surgery",
+               "-o", str(paused))
+    assert made.exit_code == 0, made.stderr
+    result = run("adjust", str(paused), "--from", "2027-03-27", "--resume", "--reason", "recovered",
+                 "-o", str(resumed), "--show-diff")
+    assert result.exit_code == 0, result.stderr
+    assert "Change: from 2027-03-27: end the pause early" in result.stdout
+    assert "2027-03-27 to 2027-04-02 (7 days): added: 3 mg at 22:00" in result.stdout
+    for plan_file, on, says in ((paused, "2027-04-03", "give a date after 2027-03-20 and before 2027-04-03"),
+                                (first, "2027-03-22", "the plan is not paused on 2027-03-22")):
+        refused = run("adjust", str(plan_file), "--from", on, "--resume", "--reason", "x")
+        assert refused.exit_code == 2 and says in refused.stderr and len(refused.stderr.splitlines()) == 1
+    both = run("adjust", str(paused), "--from", "2027-03-27", "--resume", "--stop", "--reason", "x")
+    assert both.exit_code == 2 and "--resume" in both.stderr
+    assert "End the pause the plan is in early" in run("adjust", "--help").stdout

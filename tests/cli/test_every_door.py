@@ -4,12 +4,12 @@ refuses with exit status 2 (HTTP 400) and one line naming the field and the valu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from titrate.errors import InputError
-from titrate.service.plans import make_plan, parse_request, read_plan
+from titrate.service.plans import PlanRequest, make_plan, parse_request, read_plan
 
 BASE = ["plan", "--start", "2026-12-01", "--tz", "Europe/London"]
 NOW = datetime(2026, 11, 18, tzinfo=UTC)
@@ -110,3 +110,21 @@ def test_text_fields_with_a_lone_surrogate_are_refused_naming_the_field(name):
     with pytest.raises(InputError, match="lone surrogate") as refused:
         make_plan(parse_request({"start": "2026-12-01", "time_zone": "UTC", name: value}), generated_at=NOW)
     assert refused.value.field in (name, "reason")
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\U0000D800"])
+@pytest.mark.parametrize("key, line", [("label", 'label = "J{}ne"'), ("medications", 'medications = ["x{}"]')])
+def test_a_lone_surrogate_escape_in_a_patient_file_is_refused_naming_the_field(run, tmp_path, escape, key, line):
+    path = tmp_path / "patient.toml"
+    path.write_text('conditions = ["multiple sclerosis"]\n' + line.format(escape) + "\n", encoding="utf-8")
+    result = run(*BASE, "--patient-file", str(path))
+    refused_as_bad_input(result, f"{key}: not valid TOML", "line 2")
+
+
+@pytest.mark.parametrize("key, text", [("label", 'label = "J\ud800ne"'), ("medications", 'medications = ["\udcff"]'),
+                                       ("overrides", '[[overrides]]\nrule = "window"\nreason = "dre\ud800ms"')])
+def test_a_lone_surrogate_in_a_patient_file_text_is_refused_naming_the_field(key, text):
+    with pytest.raises(InputError, match=rf"^line \d: {key} is not valid text: it holds a lone surrogate") as refused:
+        make_plan(PlanRequest(start=date(2026, 12, 1), time_zone="UTC", patient_file_text=text + "\n"),
+                  generated_at=NOW)
+    assert refused.value.field == "patient_file"

@@ -104,7 +104,12 @@ def test_deeply_nested_plan_files_are_refused(run, tmp_path, text, says):
     ('"target_mg": "4.50"', '"target_mg": 1e999999999', "'1e999999999' is out of range for a plan"),
     ('"target_mg": "4.50"', '"target_mg": 1e-999999999', "'1e-999999999' is out of range for a plan"),
     ('"target_mg": "4.50"', '"target_mg": 45000000000.5', "is out of range for a plan"),
-    ('"target_mg": "4.50"', '"target_mg": "1e999999999"', "plan.target_mg must be more than 0 and less than a million"),
+    ('"target_mg": "4.50"', '"target_mg": "1e999999999"', "plan.target_mg must be a number of milligrams"),
+    ('"target_mg": "4.50"', '"target_mg": "1e1"', "plan.target_mg must be a number of milligrams such as 1.5"),
+    ('"target_mg": "4.50"', '"target_mg": "NaN"', "plan.target_mg must be a number of milligrams such as 1.5"),
+    ('"target_mg": "4.50"', '"target_mg": "-0"', "plan.target_mg must be more than 0 mg (got '-0')"),
+    ('"target_mg": "4.50"', '"target_mg": "4.505"', "plan.target_mg takes at most two decimal places"),
+    ('"dose_mg": "1.50"', '"dose_mg": "1.500001"', "takes at most two decimal places"),
     ('"target_mg": "4.50"', '"target_mg": NaN', "NaN is not a number a plan can hold"),
     ('"target_mg": "4.50"', '"target_mg": -Infinity', "-Infinity is not a number a plan can hold"),
 ])

@@ -49,8 +49,7 @@ def test_a_re_plan_leaves_the_phone_showing_exactly_the_new_plan(run, tmp_path, 
     assert sorted((moment.date(), moment.time()) for moment in local) == [(d.date, d.time) for d in new.days]
     all_day = sorted((e.uid, e.dtstart) for e in held.values() if not isinstance(e.dtstart, datetime))
     assert all_day == sorted((f"{new.plan_id}-{e.key}@titrate", e.date) for e in new.events)
-    if change != "another zone":  # the diff compares wall clocks: the same local times in another zone show none
-        assert diff_plans(old, new).days or diff_plans(old, new).events
+    assert not diff_plans(old, new).empty
 
 
 def test_a_re_plan_of_a_re_plan_cancels_what_either_had(run, tmp_path):
@@ -118,3 +117,45 @@ def test_an_id_or_revision_that_conflicts_with_revises_is_refused(run, tmp_path)
 
 def test_old_files_and_first_revisions_hold_no_replanned_key(run):
     assert '"replanned"' not in run(*OLD, "--format", "json").stdout
+
+
+def test_plan_show_diff_prints_what_changed_from_the_revised_plan(run, tmp_path):
+    old_file = _saved(run, tmp_path, "old.json", *OLD)
+    new_file = tmp_path / "new.json"
+    result = run("plan", "--start", "2027-01-18", "--tz", "Europe/London", "--patient", "J D",
+                 "--revises", str(old_file), "--show-diff", "-o", str(new_file))
+    assert result.exit_code == 0, result.stderr
+    plan_id = read_plan(new_file.read_text()).plan_id
+    assert result.stdout.startswith(f"Plan {plan_id}: revision 1 -> revision 2\n")
+    assert "2027-01-04 to 2027-01-17 (14 days): removed (was 1.5 mg at 22:00)" in result.stdout
+    to_stdout = run("plan", "--start", "2027-01-18", "--tz", "Europe/London", "--patient", "J D",
+                    "--revises", str(old_file), "--show-diff", "--format", "json")
+    assert to_stdout.exit_code == 0, to_stdout.stderr
+    assert read_plan(to_stdout.stdout) == read_plan(new_file.read_text())  # the plan stays whole on stdout
+    assert to_stdout.stderr == result.stdout
+
+
+def test_plan_show_diff_without_revises_is_refused(run):
+    result = run(*OLD, "--show-diff")
+    assert result.exit_code == 2 and "--revises" in result.stderr
+
+
+ZONE_ONLY = ["plan", "--start", "2027-01-04", "--tz", "America/New_York", "--patient", "J D"]
+
+
+def test_a_zone_only_re_plan_shows_the_zone_change_in_every_diff_format(run, tmp_path):
+    old_file = _saved(run, tmp_path, "old.json", *OLD)
+    new_file = _saved(run, tmp_path, "new.json", *ZONE_ONLY, "--revises", str(old_file))
+    changes = diff_plans(read_plan(old_file.read_text()), read_plan(new_file.read_text()))
+    assert not changes.days and not changes.events and changes.zone == ("Europe/London", "America/New_York")
+    text = run("diff", str(old_file), str(new_file))
+    assert text.exit_code == 0, text.stderr
+    assert "Time zone: Europe/London -> America/New_York" in text.stdout and "No changes." not in text.stdout
+    as_json = run("diff", str(old_file), str(new_file), "--format", "json")
+    assert as_json.exit_code == 0, as_json.stderr
+    import json
+
+    assert json.loads(as_json.stdout)["time_zone"] == {"before": "Europe/London", "after": "America/New_York"}
+    same = run("diff", str(old_file), str(old_file), "--format", "json")
+    assert "time_zone" not in json.loads(same.stdout) and run("diff", str(old_file), str(old_file)).stdout.endswith(
+        "No changes.\n")

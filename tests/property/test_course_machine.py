@@ -41,7 +41,8 @@ TEXT_FORMATS = [name for name in FORMATS if name != "pdf"]
 REASONS = ["flare", "vivid dreams", "surgery", "patient's wish"]
 #: Stopping ends a course, so it is drawn less often than the changes that keep it going.
 KINDS = [AdjustmentKind.HOLD, AdjustmentKind.STEP_BACK, AdjustmentKind.RETIME, AdjustmentKind.TARGET,
-         AdjustmentKind.STEP_BACK, AdjustmentKind.TARGET, AdjustmentKind.STOP, AdjustmentKind.PAUSE]
+         AdjustmentKind.STEP_BACK, AdjustmentKind.TARGET, AdjustmentKind.STOP, AdjustmentKind.PAUSE,
+         AdjustmentKind.PAUSE, AdjustmentKind.RESUME]
 #: Dose times in the window, at its edges, and outside it (a morning dose needs the window override; 20:59
 #: is refused).
 TIMES = [time(21, 0), time(22, 30), time(23, 59), time(8, 0), time(20, 59)]
@@ -120,6 +121,9 @@ class Course(RuleBasedStateMachine):
         likely at every step (with a rule per kind, Hypothesis's swarm testing leaves most kinds out of most
         runs)."""
         when, reason = self._effective(data), data.draw(st.sampled_from(REASONS), label="reason")
+        last = self.plan.adjustments[-1].paused if self.plan.adjustments else None
+        if kind is AdjustmentKind.RESUME and last is not None:  # mostly inside the pause, its ends included
+            when = data.draw(st.dates(last[0], last[1]) | st.just(when), label="resume on")
         if kind is AdjustmentKind.HOLD:
             request = AdjustmentRequest(kind, when, reason, days=data.draw(st.integers(1, 60), label="days"))
         elif kind is AdjustmentKind.STEP_BACK:

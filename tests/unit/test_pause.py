@@ -35,11 +35,13 @@ def test_a_pause_has_no_dose_days_and_resumes_at_the_dose_held_before():
     assert not [day for day in plan.days if PAUSE <= day.date < RESUME]
     by_date = {day.date: day for day in plan.days}
     assert by_date[PAUSE - timedelta(days=1)].dose_mg == by_date[RESUME].dose_mg == Decimal("3")
-    # 3 mg was held 5 days before the pause (Dec 15-19); its other 9 days follow it, then 4.5 mg
-    assert [str(by_date[RESUME + timedelta(days=n)].dose_mg.normalize()) for n in (8, 9)] == ["3", "4.5"]
+    # 3 mg was held 5 days before the pause (Dec 15-19); after it the step is taken up again for its full
+    # 14 days (the days before a break do not count towards the climb), then 4.5 mg
+    assert [str(by_date[RESUME + timedelta(days=n)].dose_mg.normalize()) for n in (13, 14)] == ["3", "4.5"]
+    assert {by_date[RESUME + timedelta(days=n)].cause for n in range(14)} == {"step 2"}
     assert [day.day for day in plan.days] == list(range(1, len(plan.days) + 1))
-    assert len(plan.days) == len(PLAN.days)  # no dose lost: the pause moves the rest later
-    assert plan.end == PLAN.end + timedelta(days=14)
+    assert len(plan.days) == len(PLAN.days) + 5  # no dose lost, and the step's 5 days before the pause again
+    assert plan.end == PLAN.end + timedelta(days=14 + 5)
     rules.enforce_plan(plan)
     assert plan_json.loads(plan_json.dumps(plan)) == plan
 
@@ -109,3 +111,79 @@ def test_importing_revision_1_then_the_paused_revision_leaves_no_dose_in_the_pau
     assert not [when for when in doses if PAUSE <= when < RESUME]
     pause = next(e for e in held.values() if "pause" in e.uid)
     assert (pause.dtstart, pause.dtend) == (PAUSE, RESUME)
+
+
+EARLY = date(2026, 12, 27)  # a week into the two-week pause
+
+
+def resumed(plan=None, on=EARLY):
+    return adjust(plan or paused(), "resume", on, "recovered sooner", generated_at=GENERATED)
+
+
+def test_a_resume_ends_the_pause_early_taking_the_step_up_again_at_the_held_dose():
+    plan = resumed()
+    assert (plan.revision, plan.supersedes) == (3, 2)
+    assert not [day for day in plan.days if PAUSE <= day.date < EARLY]
+    by_date = {day.date: day for day in plan.days}
+    # the 3 mg step again for its full 14 days from the resume, then 4.5 mg: a week sooner than the full pause
+    assert [str(by_date[EARLY + timedelta(days=n)].dose_mg.normalize()) for n in (0, 13, 14)] == ["3", "3", "4.5"]
+    assert plan.pauses == ((PAUSE, EARLY),)
+    assert plan.event(EventKind.PAUSE).text == ("no LDN from 20 December to 26 December (paused: surgery); start again "
+                                               "on 27 December at 3 mg")
+    assert [day.day for day in plan.days] == list(range(1, len(plan.days) + 1))
+    rules.enforce_plan(plan)
+    assert plan_json.loads(plan_json.dumps(plan)) == plan
+
+
+def test_a_resume_after_a_restart_pause_climbs_again_from_the_first_dose():
+    plan = resumed(paused(restart=True))
+    after = [day for day in plan.days if day.date >= EARLY]
+    assert after[0].dose_mg == PLAN.protocol.first_dose_mg and after[0].cause == "restart"
+
+
+def test_a_resume_before_the_washout_after_the_opioid_is_refused():
+    opioid = paused(washout=Washout("oxycodone", date(2026, 12, 24), 7))  # opioid-free from 31 December
+    with pytest.raises(RefusedError, match="earliest date to resume is 2026-12-31") as refused:
+        resumed(opioid)
+    assert refused.value.rule == "washout"
+    assert resumed(opioid, date(2026, 12, 31)).days
+
+
+@pytest.mark.parametrize("on, says", [(PAUSE, "give a date after 2026-12-20 and before 2027-01-03"),
+                                      (RESUME, "give a date after 2026-12-20 and before 2027-01-03"),
+                                      (RESUME + timedelta(days=5), "before 2027-01-03")])
+def test_a_resume_outside_the_pause_is_refused_naming_its_dates(on, says):
+    with pytest.raises(InputError, match=says) as refused:
+        resumed(on=on)
+    assert refused.value.field == "from"
+
+
+def test_a_resume_without_a_pause_in_force_is_refused():
+    with pytest.raises(InputError, match="not paused on 2026-12-22") as refused:
+        resumed(PLAN, date(2026, 12, 22))
+    assert refused.value.field == "from"
+    with pytest.raises(InputError, match="not paused"):
+        resumed(resumed(), EARLY + timedelta(days=1))
+
+
+def test_the_calendar_of_an_early_resume_ends_the_pause_event_on_the_resume_day():
+    plan = resumed()
+    held = merged_view(render(PLAN, "ics"), render(paused(), "ics"), render(plan, "ics"))
+    doses = {event.dtstart.date() for event in held.values() if isinstance(event.dtstart, datetime)}
+    assert doses == {day.date for day in plan.days}
+    pause = next(e for e in held.values() if "pause" in e.uid)
+    assert (pause.dtstart, pause.dtend) == (PAUSE, EARLY)
+
+
+def test_the_handout_chart_marks_a_pause_as_a_shaded_band_labelled_paused():
+    import re
+
+    html = render(resumed(), "html")
+    chart = html[html.index("<svg"):html.index("</svg>")]
+    assert len(re.findall(r'<rect fill="#9e9e9e"[^>]*/>', chart)) == 1
+    assert re.search(r">paused</text>", chart)
+    assert "no LDN from 20 Dec to 26 Dec (paused)" in chart  # the chart's description, for screen readers
+    assert "paused: no LDN</td>" in html and 'A grey band marked "paused"' in html
+    assert "From Sun 27 December 2026: the pause ends early; start LDN again that day, at the dose you took" in html
+    plain = render(PLAN, "html")
+    assert "paused" not in plain[plain.index("<svg"):plain.index("</svg>")]

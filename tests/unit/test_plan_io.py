@@ -72,7 +72,8 @@ def edited(change, data=DATA):
     (edited(lambda d: d.update(schema="titrate.plan/9")), "unknown plan schema"),
     (edited(lambda d: d.pop("days")), "plan.days is missing"),
     (edited(lambda d: d["days"][2].update(dose_mg="lots")), r"plan.days\[2\].dose_mg must be a number"),
-    (edited(lambda d: d["days"][2].update(dose_mg="1e999999")), r"plan.days\[2\].dose_mg must be more than 0"),
+    (edited(lambda d: d["days"][2].update(dose_mg="1e999999")),
+     r"plan.days\[2\].dose_mg must be a number of milligrams"),
     (edited(lambda d: d.update(revision=10**30)), "too large"),
     (edited(lambda d: d["days"][2].update(date="2026-02-30")), r"plan.days\[2\].date must be a date"),
     (edited(lambda d: d["days"][2].update(time="25:00")), r"plan.days\[2\].time"),
@@ -89,6 +90,31 @@ def edited(change, data=DATA):
 def test_malformed_plans_are_input_errors_that_say_where(text, says):
     with pytest.raises(InputError, match=says):
         plan_io.loads(text)
+
+
+MG_PATHS = {
+    "plan.days[2].dose_mg": lambda d, v: d["days"][2].update(dose_mg=v),
+    "plan.inputs.protocol.steps[0].dose_mg": lambda d, v: d["inputs"]["protocol"]["steps"][0].update(dose_mg=v),
+    "plan.target_mg": lambda d, v: d.update(target_mg=v),
+    "plan.inputs.target_mg": lambda d, v: d["inputs"].update(target_mg=v),
+    "plan.formulation.strengths_mg[0]": lambda d, v: d["formulation"]["strengths_mg"].__setitem__(0, v),
+    "plan.days[2].dispense[0].mg_per_unit": lambda d, v: d["days"][2]["dispense"][0].update(mg_per_unit=v),
+}
+
+
+@pytest.mark.parametrize("value", ["1e1", "1E+0", "NaN", "Infinity", "-0", "-1.50", "1.505", "0.001", "1_0", "١٫٥"])
+@pytest.mark.parametrize("path", MG_PATHS)
+def test_milligrams_the_mg_validator_refuses_are_refused_in_a_plan_file_naming_the_json_path(path, value):
+    with pytest.raises(InputError) as refused:
+        plan_io.loads(edited(lambda d: MG_PATHS[path](d, value)))
+    assert str(refused.value).startswith(f"{path} ") and "\n" not in str(refused.value)
+
+
+def test_milligrams_as_json_numbers_with_an_exponent_or_three_places_are_refused():
+    text = plan_io.dumps(PLAN)
+    for number in ("1e1", "1.505", "-0"):
+        with pytest.raises(InputError, match=r"^plan.target_mg "):
+            plan_io.loads(text.replace('"target_mg": "3.00"', f'"target_mg": {number}', 1))
 
 
 def test_a_hand_edited_6_mg_day_is_refused_naming_ceiling_and_the_date():
@@ -137,7 +163,7 @@ def test_a_changed_zone_is_refused_naming_the_date_and_the_field():
 
 def test_zone_rules_warn_only_when_the_tz_database_really_differs():
     assert not [w for w in plan_io.loads(plan_io.dumps(PLAN)).warnings if "time-zone rules" in w.message]
-    tokyo = edited(lambda d: d["inputs"].update(time_zone="Asia/Tokyo"))
+    tokyo = edited(lambda d: (d["inputs"].update(time_zone="Asia/Tokyo"), d.update(time_zone="Asia/Tokyo")))
     older = json.loads(tokyo)
     older["tzdata"] = "2025b"  # a plan made with other rules: the offsets may differ, so warn and read it
     (warning,) = [w for w in plan_io.loads(json.dumps(older)).warnings if "time-zone rules" in w.message]
@@ -252,3 +278,17 @@ def test_a_v1_plan_with_a_hand_edited_fill_is_refused():
     data["refills"][1]["reorder_on"] = data["refills"][1]["from"]
     with pytest.raises((InputError, RefusedError), match=r"refills\[1\]|fill 2"):
         plan_io.loads(json.dumps(data))
+
+
+def test_a_zone_swapped_for_one_with_the_same_offsets_is_refused_naming_the_field():
+    london = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 3, 1), zone=load_zone("Europe/London"),
+                        generated_at=GENERATED, days=20)  # March, before either clock change: Lisbon's offsets too
+    data = json.loads(plan_io.dumps(london))
+    assert data["time_zone"] == "Europe/London"
+    with pytest.raises(InputError, match=r"^the plan was made in the time zone Europe/London but its inputs name "
+                                         r"Europe/Lisbon: .*\(plan.time_zone, plan.inputs.time_zone\)$"):
+        plan_io.loads(edited(lambda d: d["inputs"].update(time_zone="Europe/Lisbon"), data))
+    lisbon = build_plan(PROTOCOLS["classic"], Patient(label="Ann"), date(2027, 3, 1), zone=load_zone("Europe/Lisbon"),
+                        generated_at=GENERATED, days=20)
+    assert lisbon.utc_offsets == london.utc_offsets  # what the recorded offsets alone could not tell apart
+    assert plan_io.loads(edited(lambda d: d.pop("time_zone"), data)) == plan_io.loads(plan_io.dumps(london))

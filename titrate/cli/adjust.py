@@ -11,6 +11,7 @@ import click
 from titrate.cli.inputs import read_plan
 from titrate.cli.options import DATE, MG, TIME, LengthType, PathType, Whole
 from titrate.cli.output import emit, refuse_clobber
+from titrate.cli.output import show_diff as print_diff
 from titrate.core.lengths import Length
 from titrate.core.model import MAX_STEP_DAYS, AdjustmentKind
 from titrate.core.rules import HOLD_MIN_DAYS
@@ -39,7 +40,11 @@ _PLAN_FILE = PathType(dir_okay=False)
 @click.option("--target", type=MG, help="Settle at this dose, lower or higher, within the rules.")
 @click.option("--stop", is_flag=True, help="Stop: the last dose is the day before --from.")
 @click.option("--pause-until", type=DATE, metavar="DATE",
-              help="Pause: no dose from --from through the day before DATE; doses start again on DATE.")
+              help="Pause: no dose from --from through the day before DATE; on DATE the interrupted step starts "
+                   "again, its full length at the dose held before.")
+@click.option("--resume", is_flag=True,
+              help="End the pause the plan is in early: doses start again on --from (a day inside the pause), as the "
+                   "pause had them: the interrupted step at the held dose, or climbing again after --restart.")
 @click.option("--restart", is_flag=True, help="With --pause-until: start again at the protocol's first dose and "
                                               "climb again [default: the dose held before the pause].")
 @click.option("--opioid", metavar="NAME", help="With --pause-until: the opioid taken during the pause.")
@@ -56,9 +61,9 @@ _PLAN_FILE = PathType(dir_okay=False)
                                                 "standard output).")
 def adjust(plan_file: Path, effective: date, hold_for: int | Length | None, step_back: bool, to_mg: Decimal | None,
            for_days: int | None, retime: time | None, target: Decimal | None, stop: bool, pause_until: date | None,
-           restart: bool, opioid: str | None, last_opioid_dose: date | None, washout_days: int, reason: str,
+           resume: bool, restart: bool, opioid: str | None, last_opioid_dose: date | None, washout_days: int, reason: str,
            override_rules: tuple[str, ...], output: Path | None, force: bool, show_diff: bool) -> None:
-    """Revise a plan from a date on: hold, step back, retime, change the target, stop or pause.
+    """Revise a plan from a date on: hold, step back, retime, change the target, stop, pause or resume.
 
     Writes revision N+1 (JSON) with the same plan id; every day before --from stays as it was.
     """
@@ -66,7 +71,7 @@ def adjust(plan_file: Path, effective: date, hold_for: int | Length | None, step
         hold_days = hold_for.days_from(effective) if isinstance(hold_for, Length) else hold_for
     except InputError as error:
         raise InputError(str(error), field="hold") from None
-    kind = _one_kind(hold_days, step_back, retime, target, stop, pause_until)
+    kind = _one_kind(hold_days, step_back, retime, target, stop, pause_until, resume)
     if (to_mg is not None or for_days is not None) and kind is not AdjustmentKind.STEP_BACK:
         raise click.UsageError("--to and --for go with --step-back")
     if (restart or opioid is not None or last_opioid_dose is not None) and kind is not AdjustmentKind.PAUSE:
@@ -92,9 +97,7 @@ def adjust(plan_file: Path, effective: date, hold_for: int | Length | None, step
                                           "same --reason).") from None
     emit(write_plan(new), output, force)
     if show_diff:
-        from titrate.formats.diff import render_diff_text  # loaded only when a diff is shown
-
-        click.echo(render_diff_text(diff_plans(old, new)), nl=False, err=output is None)
+        print_diff(old, new, output)
 
 
 @click.command()
@@ -121,14 +124,15 @@ def _own_field(field: str | None, kind: AdjustmentKind) -> str | None:
 
 
 def _one_kind(hold_days: int | None, step_back: bool, retime: time | None, target: Decimal | None,
-              stop: bool, pause_until: date | None) -> AdjustmentKind:
+              stop: bool, pause_until: date | None, resume: bool) -> AdjustmentKind:
     chosen = [kind for kind, given in ((AdjustmentKind.HOLD, hold_days is not None),
                                        (AdjustmentKind.STEP_BACK, step_back),
                                        (AdjustmentKind.RETIME, retime is not None),
                                        (AdjustmentKind.TARGET, target is not None), (AdjustmentKind.STOP, stop),
-                                       (AdjustmentKind.PAUSE, pause_until is not None))
+                                       (AdjustmentKind.PAUSE, pause_until is not None),
+                                       (AdjustmentKind.RESUME, resume))
               if given]
     if len(chosen) != 1:
-        raise click.UsageError("give exactly one of --hold, --step-back, --retime, --target, --stop or "
-                               "--pause-until")
+        raise click.UsageError("give exactly one of --hold, --step-back, --retime, --target, --stop, "
+                               "--pause-until or --resume")
     return chosen[0]

@@ -94,6 +94,11 @@ def plan_inputs(command: Any) -> Any:
 
 def build_from_inputs(**options: Any) -> Plan:
     """The plan the options describe, made by the service layer; the CLI only reads files and the clock."""
+    return build_with_previous(**options)[0]
+
+
+def build_with_previous(**options: Any) -> tuple[Plan, Plan | None]:
+    """The plan the options describe and the saved plan `--revises` names (None without it)."""
     if options["start"] is None and options["last_opioid_dose"] is None:
         raise click.UsageError("Missing option '--start' (or '--last-opioid-dose' to start after the washout).")
     rules, reasons = options.pop("override_rules"), options.pop("override_reasons")
@@ -109,7 +114,7 @@ def build_from_inputs(**options: Any) -> Plan:
         protocol_file_text=read_text(files["protocol_file"]) if files["protocol_file"] else None, **options)
     zone = None if request.time_zone else zone_or_none()
     try:
-        return make_plan(request, generated_at=generated_now(), default_zone=zone, previous=previous)
+        return make_plan(request, generated_at=generated_now(), default_zone=zone, previous=previous), previous
     except InputError as error:
         if error.field in files and files[error.field] is not None:
             raise InputError(f"{files[error.field]}: {error}") from None

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from titrate.core.model import Plan
+
 
 class Output(NamedTuple):
     """What the output flags ask for: the format, its writer's options, and where to write (None: stdout)."""
@@ -89,6 +91,15 @@ def emit(content: str | bytes, output: Path | None, force: bool) -> None:
         from titrate.service.files import write_atomically  # only when a file is written
 
         write_atomically(output, data, force=force)
+
+
+def show_diff(old: Plan, new: Plan, output: Path | None) -> None:
+    """What changed from `old` to `new` as text: on standard output after a plan written to a file, on
+    standard error when the plan itself goes to standard output (so a piped plan stays whole)."""
+    from titrate.formats.diff import render_diff_text  # loaded only when a diff is shown
+    from titrate.service.plans import diff_plans
+
+    click.echo(render_diff_text(diff_plans(old, new)), nl=False, err=output is None)
 
 
 def refuse_clobber(output: Path | None, force: bool) -> None:

@@ -49,8 +49,10 @@ class EventChange(Record):
 
 
 class PlanDiff(Record):
-    """What changed from one revision of a plan to another: the adjustments the new one adds, and the
-    days and events that differ, each in date order."""
+    """What changed from one revision of a plan to another: the adjustments the new one adds, the days and
+    events that differ, each in date order, and the time zone (old, new) when a re-plan moved it: days are
+    compared by their wall clocks, so a zone-only re-plan changes no day yet puts every dose at another
+    moment."""
 
     plan_id: str
     old_revision: int
@@ -58,10 +60,11 @@ class PlanDiff(Record):
     adjustments: tuple[Adjustment, ...]
     days: tuple[DayChange, ...]
     events: tuple[EventChange, ...]
+    zone: tuple[str, str] | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.adjustments or self.days or self.events)
+        return not (self.adjustments or self.days or self.events or self.zone)
 
 
 def diff(old: Plan, new: Plan) -> PlanDiff:
@@ -78,7 +81,8 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
                                      key=lambda k: ((new_events.get(k) or old_events[k]).date, k))
                    if _when(old_events.get(key)) != _when(new_events.get(key)))
     adjustments = tuple(a for a in new.adjustments if a not in old.adjustments)
-    return PlanDiff(new.plan_id, old.revision, new.revision, adjustments, days, events)
+    zone = None if old.time_zone == new.time_zone else (old.time_zone, new.time_zone)
+    return PlanDiff(new.plan_id, old.revision, new.revision, adjustments, days, events, zone)
 
 
 def _dose_and_time(day: DoseDay | None) -> Any:

@@ -33,6 +33,7 @@ from titrate.core.model import (
     PlanInputs,
     Protocol,
     Washout,
+    pause_spans,
 )
 from titrate.core.protocols import capped, climb, hold_days, with_target
 from titrate.core.record import Record, replace
@@ -264,11 +265,17 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
     targets: list[tuple[int, Decimal]] = [(0, protocol.target_mg)]
     stop, stopped_on = None, None
     settled: Adjustment | None = None
+    before_pause: list[_Segment] = []  # the segments a pause was applied to, for a resume that ends it early
     for adjustment in inputs.adjustments:
         offset = day_index(inputs.start, adjustment.effective, zone)
         if stop is not None:
             raise InputError(f"the plan stopped on {stopped_on}; nothing follows a stop",
                              field="from")
+        if adjustment.kind is AdjustmentKind.RESUME:
+            pause = _paused_by(settled, adjustment)
+            segments = _pause(before_pause, pause, day_index(inputs.start, pause.effective, zone), offset, protocol)
+            settled = adjustment
+            continue
         if settled is not None and adjustment.effective < settled.settled_from:  # rule: pause
             raise InputError(f"the plan is paused from {settled.effective} until {settled.settled_from}; a later "
                              f"change takes effect from {settled.settled_from} on (got {adjustment.effective})",
@@ -288,15 +295,35 @@ def _schedule(protocol: Protocol, inputs: PlanInputs, zone: ZoneInfo) -> tuple[l
             if inputs.end is not None and until > inputs.end:
                 raise InputError(f"a pause ends by the plan's last day, {inputs.end}, so that a dose follows it "
                                  f"(got {until})", field="until", value=until)
-            head, tail = _split(segments, offset)
-            length = day_index(inputs.start, until, zone) - offset
-            segments = [*head, _Segment(PAUSED, length, "pause", length), *_resume(adjustment, tail, protocol)]
+            before_pause = segments
+            segments = _pause(segments, adjustment, offset, day_index(inputs.start, until, zone), protocol)
         else:
             if adjustment.kind is AdjustmentKind.TARGET:
                 targets.append((offset, _needed(adjustment, "dose_mg", adjustment.dose_mg)))
             head, tail = _split(segments, offset)
             segments = head + _rewrite(adjustment, head, tail, protocol)
     return segments, times, targets, stop
+
+
+def _paused_by(settled: Adjustment | None, resume: Adjustment) -> Adjustment:
+    """The pause a resume ends early: the adjustment just before it, a pause in force on the resume's date
+    (after its first day, before its own end); InputError on `from` otherwise (rule: pause)."""
+    if settled is None or settled.kind is not AdjustmentKind.PAUSE or settled.until is None:
+        raise InputError(f"a resume ends a pause early, but the plan is not paused on {resume.effective}",
+                         field="from", value=resume.effective)
+    if not settled.effective < resume.effective < settled.until:
+        raise InputError(f"a resume ends the pause from {settled.effective} until {settled.until} early: give a "
+                         f"date after {settled.effective} and before {settled.until} (got {resume.effective})",
+                         field="from", value=resume.effective)
+    return settled
+
+
+def _pause(segments: list[_Segment], pause: Adjustment, offset: int, resume: int,
+           protocol: Protocol) -> list[_Segment]:
+    """`segments` with no dose from day `offset` until day `resume`, then resumed as `pause` says."""
+    head, tail = _split(segments, offset)
+    length = resume - offset
+    return [*head, _Segment(PAUSED, length, "pause", length), *_resume(pause, tail, protocol)]
 
 
 def _split(segments: list[_Segment], offset: int) -> tuple[list[_Segment], list[_Segment]]:
@@ -348,13 +375,14 @@ def _rewrite(adjustment: Adjustment, head: list[_Segment], tail: list[_Segment],
 
 
 def _resume(adjustment: Adjustment, tail: list[_Segment], protocol: Protocol) -> list[_Segment]:
-    """The segments after a pause: the rest of the step in progress at the dose held before it, or with
-    `restart` the protocol's first dose (never above the dose held), climbing level by level at the
-    protocol's pace, each level held at least 7 days (rule: gradual), then the interrupted step again from
-    its beginning (rule: pause)."""
+    """The segments after a pause: the interrupted step again from its beginning, at the dose held before
+    it, for its full length, as a clinician expects after a break (its days before the pause do not count
+    towards the climb); or with `restart` the protocol's first dose (never above the dose held), climbing
+    level by level at the protocol's pace, each level held at least 7 days (rule: gradual), then the
+    interrupted step again from its beginning (rule: pause)."""
     current = tail[0]
     if not adjustment.restart:
-        return tail
+        return [replace(current, days=current.full), *tail[1:]]
     first = min(protocol.first_dose_mg, current.dose)
     again = replace(current, days=current.full, cause="restart")
     if first == current.dose:
@@ -484,8 +512,8 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
         events.append(Event("review", EventKind.REVIEW, review_on,
                             "review with your clinician: is LDN helping, and what next?"))
         notes.append(Finding("review", note))
-    events += [_pause_event(adjustment, days) for adjustment in inputs.adjustments
-               if adjustment.kind is AdjustmentKind.PAUSE]
+    events += [_pause_event(adjustment, first, until, days)
+               for adjustment, first, until in pause_spans(inputs.adjustments)]
     if stop is not None:
         stopped_on = next(a.effective for a in inputs.adjustments if a.kind is AdjustmentKind.STOP)
         events.append(Event("stop", EventKind.STOP, stopped_on,
@@ -493,10 +521,9 @@ def _events(inputs: PlanInputs, days: list[DoseDay], refills: tuple[Refill, ...]
     return tuple(sorted(events, key=lambda event: (event.date, event.key))), notes
 
 
-def _pause_event(adjustment: Adjustment, days: list[DoseDay]) -> Event:
-    """The pause in plain words, on its first day: no LDN from when to when, why, and the day and dose
-    doses start again (rules: pause, washout)."""
-    first, until = adjustment.paused or (adjustment.effective, adjustment.effective)
+def _pause_event(adjustment: Adjustment, first: date, until: date, days: list[DoseDay]) -> Event:
+    """The pause in plain words, on its first day: no LDN from when to when (`until`, the day doses start
+    again, an early resume's), why, and the day and dose doses start again (rules: pause, washout)."""
     last = until - timedelta(days=1)
     resume = next((day for day in days if day.date >= until), None)
     again = (f"start again on {_spoken(resume.date, last)} at {format_mg(resume.dose_mg)} mg"

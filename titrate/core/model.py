@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from titrate.core.formulations import Formulation, Portion
@@ -14,6 +15,9 @@ from titrate.core.refills import Refill, Supply
 from titrate.core.units import format_mg
 from titrate.core.wallclock import EVENING_WINDOW, Window, local_dates
 from titrate.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 #: Ten years: no step, hold or step-back is longer; a larger number is a typo.
 MAX_STEP_DAYS = 3660
@@ -167,6 +171,7 @@ class AdjustmentKind(str, Enum):
     TARGET = "target"        # settle at `dose_mg`, lower or higher, within the rules
     STOP = "stop"            # the last dose is the day before the effective date
     PAUSE = "pause"          # no dose from the effective date until `until`, then resume (rule: pause)
+    RESUME = "resume"        # end the pause in force early: doses start again on the effective date
 
 
 #: What each kind of adjustment needs, besides the date and the reason.
@@ -177,6 +182,7 @@ ADJUSTMENT_NEEDS = {
     AdjustmentKind.TARGET: {"dose_mg"},
     AdjustmentKind.STOP: set(),
     AdjustmentKind.PAUSE: {"until"},  # restart and washout optional: resume at the held dose by default
+    AdjustmentKind.RESUME: set(),  # the pause it ends says how doses start again
 }
 _ADJUSTMENT_MAY = {**ADJUSTMENT_NEEDS, AdjustmentKind.STEP_BACK: {"days", "dose_mg"},
                    AdjustmentKind.PAUSE: {"until", "restart", "washout"}}
@@ -273,12 +279,28 @@ class Adjustment(Record):
             return f"settle at {format_mg(dose)} mg"
         if kind is AdjustmentKind.STOP:
             return "stop (the last dose is the day before)"
+        if kind is AdjustmentKind.RESUME:
+            return "end the pause early: doses start again, as the pause had them"
         if kind is AdjustmentKind.PAUSE and self.until is not None:
-            how = "climb again from the first dose" if self.restart else "resume at the dose held before"
+            how = ("climb again from the first dose" if self.restart
+                   else "take up the interrupted step again, its full length at the dose held before")
             after = (f", {self.washout.days} days after the last dose of {self.washout.opioid} on "
                      f"{self.washout.last_dose}" if self.washout is not None else "")
             return f"pause, no dose until {self.until}, then {how}{after}"
         raise InputError(f"a {kind.value} without the value it needs", field="kind")
+
+
+def pause_spans(adjustments: Sequence[Adjustment]) -> tuple[tuple[Adjustment, date, date], ...]:
+    """Each pause with its first day without a dose and the day doses start again: the pause's own `until`,
+    or the date of the resume that ended it early (the adjustment right after it; rule: pause)."""
+    spans = []
+    for adjustment, following in zip(adjustments, [*adjustments[1:], None]):
+        if adjustment.kind is AdjustmentKind.PAUSE and adjustment.until is not None:
+            until = adjustment.until
+            if following is not None and following.kind is AdjustmentKind.RESUME:
+                until = following.effective
+            spans.append((adjustment, adjustment.effective, until))
+    return tuple(spans)
 
 
 class PlanInputs(Record):
@@ -458,7 +480,7 @@ class Plan(Record):
         except a pause's (rule: pause), numbered 1, 2, ... on."""
         dates = local_dates(self.days[0].date, zone)
         next(dates)
-        resumes = {pause[0]: pause[1] for pause in (a.paused for a in self.inputs.adjustments) if pause}
+        resumes = {first: until for _, first, until in pause_spans(self.inputs.adjustments)}
         for number, (before, after) in enumerate(zip(self.days, self.days[1:]), start=2):
             expected = next(dates)
             resume = expected
@@ -518,6 +540,11 @@ class Plan(Record):
     @property
     def adjustments(self) -> tuple[Adjustment, ...]:
         return self.inputs.adjustments
+
+    @property
+    def pauses(self) -> tuple[tuple[date, date], ...]:
+        """Each pause's first day without a dose and the day doses start again, an early resume's included."""
+        return tuple((first, until) for _, first, until in pause_spans(self.adjustments))
 
     @property
     def overridden(self) -> frozenset[str]:

@@ -41,6 +41,8 @@ def adjust(plan: Plan, kind: AdjustmentKind | str, effective: date, reason: str,
         raise InputError(f"an adjustment takes effect between the plan's first and last days, {plan.start} and "
                          f"{plan.end} (got {effective})", field="from", value=effective)
     last = plan.adjustments[-1].settled_from if plan.adjustments else plan.start
+    if adjustment.kind is AdjustmentKind.RESUME and plan.adjustments and plan.adjustments[-1].paused:
+        last = plan.adjustments[-1].effective  # a resume ends the pause in force early (the engine checks the date)
     if effective < last:
         raise RefusedError("revision", f"an adjustment from {effective} would rewrite days before the last "
                                        f"adjustment, from {last}")

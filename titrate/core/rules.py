@@ -28,6 +28,7 @@ from titrate.core.model import (
     Plan,
     Protocol,
     Washout,
+    pause_spans,
 )
 from titrate.core.record import Record
 from titrate.core.refills import total_quantities
@@ -266,13 +267,13 @@ def _washout_request(request: Request) -> Iterator[str]:
 def _pause_washouts(adjustments: Sequence[Adjustment], days: Sequence[DoseDay] | None) -> Iterator[str]:
     """A pause for opioids resumes no earlier than the washout after the last opioid dose (rules: pause,
     washout); with the plan's `days`, no dose between the pause and that date either."""
-    for adjustment in adjustments:
-        washout, paused = adjustment.washout, adjustment.paused
-        if washout is None or paused is None:
+    for adjustment, first, until in pause_spans(adjustments):  # an early resume's date included
+        washout = adjustment.washout
+        if washout is None:
             continue
-        resume = paused[1] if days is None else next((d.date for d in days if d.date >= paused[0]), None)
+        resume = until if days is None else next((d.date for d in days if d.date >= first), None)
         if resume is not None and resume < washout.earliest_start:
-            yield (f"the pause from {paused[0]} resumes on {resume}, {(washout.earliest_start - resume).days} days "
+            yield (f"the pause from {first} resumes on {resume}, {(washout.earliest_start - resume).days} days "
                    f"too early: the last dose of {washout.opioid} was on {washout.last_dose}, so the earliest "
                    f"date to resume is {washout.earliest_start} ({washout.days} days opioid-free)")
 
@@ -322,12 +323,14 @@ def target_reached(days: Sequence[DoseDay], target: Decimal) -> date | None:
 
 def _revision_plan(plan: Plan) -> Iterator[str]:
     previous = min(plan.start, plan.inputs.start)  # a pause from the first day postpones the first dose
+    spans = {id(adjustment): (first, until) for adjustment, first, until in pause_spans(plan.adjustments)}
     for adjustment in plan.adjustments:
         if adjustment.effective < previous:
             yield (f"the adjustment from {adjustment.effective} comes before {previous}: an adjustment never "
                    "rewrites days before the last one")
-        previous = adjustment.settled_from
-        paused = adjustment.paused
+        paused = spans.get(id(adjustment))
+        # a later change waits for the pause's end: its own, or the early resume right after it
+        previous = adjustment.effective if paused is None else paused[1]
         if paused is not None:  # no dose while the course is paused (rule: pause)
             inside = [day.date for day in plan.days if paused[0] <= day.date < paused[1]]
             if inside:

@@ -272,9 +272,9 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
 
 
 def _next_month(year: int, month: int) -> tuple[int, int]:
-    # Not dateutil's relativedelta (as chart.py and lengths.py use): every plan records its offsets month by
-    # month, so this is on `titrate plan`'s path, where importing dateutil (six, calendar, locale) would add
-    # about 5 ms to each start (tests/test_lean_start.py); on (year, month) pairs this is the same sum.
+    """The (year, month) after `month`: kept by hand, not dateutil's relativedelta, because every plan scans
+    its zone's offsets month by month on the plain `titrate plan` path, where importing dateutil (with six,
+    calendar and locale) would add about 5 ms to each start (tests/test_lean_start.py)."""
     return (year + month // 12, month % 12 + 1)
 
 

@@ -4,7 +4,7 @@ read aloud; the chart draws nothing it does not also say elsewhere on the page."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
@@ -40,6 +40,8 @@ STYLE = {
     "marker-label washout-end": 'font-size="10.5" font-weight="bold" fill="#2e7d32"',
     "marker stop": 'stroke="#b00020" stroke-width="2" stroke-dasharray="6 3"',
     "marker-label stop": 'font-size="10.5" font-weight="bold" fill="#b00020"',
+    "pause": 'fill="#9e9e9e" fill-opacity="0.25" stroke="none"',
+    "pause-label": 'font-size="11" font-style="italic" fill="#424242"',
 }
 LABEL_ORDER = ("stop", "washout-end", "review", "reorder")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -70,10 +72,12 @@ def short_date(day: date) -> str:
 
 
 def render_chart(levels: tuple[Level, ...], target_mg: Decimal, markers: list[Marker], *, title: str,
-                 description: str) -> str:
+                 description: str, pauses: Sequence[tuple[date, date]] = ()) -> str:
     """The SVG markup: the levels as one stepped line, the target as a dashed line, each marker as a
-    vertical line labelled above the plot. `title` and `description` name it for screen readers."""
-    first = min([levels[0].first, *(m.date for m in markers)])
+    vertical line labelled above the plot, and each pause (its first day without a dose, the day doses
+    start again: Plan.pauses) as a shaded band labelled "paused", the line at 0 mg across it. `title` and
+    `description` name it for screen readers."""
+    first = min([levels[0].first, *(m.date for m in markers), *(begun for begun, _ in pauses)])
     after = max([levels[-1].last + timedelta(days=1), *(m.date + timedelta(days=1) for m in markers)])
     span = (after - first).days
     top = Decimal(ceil(max([target_mg, *(level.dose_mg for level in levels)]) * 2) + 1) / 2
@@ -92,8 +96,9 @@ def render_chart(levels: tuple[Level, ...], target_mg: Decimal, markers: list[Ma
     parts += _x_axis(first, after, x)
     parts.append(_line("target", LEFT, LEFT + PLOT_W, y(target_mg), y(target_mg)))
     parts.append(_text("target-label", LEFT + 4, y(target_mg) - 4, f"target {format_mg(target_mg)} mg"))
+    parts += _pauses(pauses, x)
     parts += _markers(markers, x)
-    parts += _steps(levels, x, y)
+    parts += _steps(levels, x, y, pauses)
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -159,10 +164,26 @@ def _markers(markers: list[Marker], x: Callable[[date], float]) -> list[str]:
     return lines + labels
 
 
-def _steps(levels: tuple[Level, ...], x: Callable[[date], float], y: Callable[[Decimal], float]) -> list[str]:
+def _pauses(pauses: Sequence[tuple[date, date]], x: Callable[[date], float]) -> list[str]:
+    """A shaded band over each pause's days without a dose, labelled inside the plot, near its top."""
+    parts = []
+    for first, until in pauses:
+        left, right = x(first), x(until)
+        parts.append(f'<rect {STYLE["pause"]} x="{left:.1f}" y="{TOP:.1f}" width="{right - left:.1f}" '
+                     f'height="{PLOT_H:.1f}"/>')
+        parts.append(_text("pause-label", (left + right) / 2, TOP + 14, "paused", "middle"))
+    return parts
+
+
+def _steps(levels: tuple[Level, ...], x: Callable[[date], float], y: Callable[[Decimal], float],
+           pauses: Sequence[tuple[date, date]] = ()) -> list[str]:
+    """The dose as one stepped line, at 0 mg across a pause (no dose then), each wide level labelled."""
     path = [f"M{x(levels[0].first):.1f},{y(levels[0].dose_mg):.1f}"]
     labels = []
+    resumes = {until for _, until in pauses}
     for level in levels:
+        if len(path) > 1 and level.first in resumes:
+            path.append(f"V{y(Decimal(0)):.1f}H{x(level.first):.1f}")
         if len(path) > 1:
             path.append(f"V{y(level.dose_mg):.1f}")
         start, end = x(level.first), x(level.last + timedelta(days=1))

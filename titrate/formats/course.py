@@ -28,7 +28,7 @@ class Level(Record):
 
 def levels(plan: Plan) -> tuple[Level, ...]:
     """The plan's days cut into levels, in date order; together they cover every day exactly once."""
-    resumes = sorted(paused[1] for paused in (a.paused for a in plan.adjustments) if paused)
+    resumes = sorted(until for _, until in plan.pauses)
     # a pause breaks a run: the days before it and after it are not consecutive (rule: pause)
     runs = groupby(plan.days, key=lambda day: (day.dose_mg, day.amount, day.time,
                                                sum(resume <= day.date for resume in resumes) if resumes else 0))

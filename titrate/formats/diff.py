@@ -58,6 +58,9 @@ def render_diff_text(plan_diff: PlanDiff) -> str:
     if plan_diff.empty:
         return "\n".join([*lines, "No changes."]) + "\n"
     lines += [terminal_safe(f"Change: {a.describe()}. Reason: {a.reason}") for a in plan_diff.adjustments]
+    if plan_diff.zone:
+        lines.append(f"Time zone: {plan_diff.zone[0]} -> {plan_diff.zone[1]} (every dose at its local time in the "
+                     "new zone)")
     if plan_diff.days:
         lines += ["", "Days:"]
         for run in _runs(plan_diff.days):
@@ -104,6 +107,8 @@ def diff_to_dict(plan_diff: PlanDiff) -> dict[str, Any]:
                          "description": a.describe()} for a in plan_diff.adjustments],
         "days": [{"date": c.date.isoformat(), "before": day(c.before), "after": day(c.after)} for c in plan_diff.days],
         "events": [event(change) for change in plan_diff.events],
+        # only when it changed, so a diff of one zone reads as before
+        **({"time_zone": {"before": plan_diff.zone[0], "after": plan_diff.zone[1]}} if plan_diff.zone else {}),
     }
 
 

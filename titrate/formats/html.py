@@ -160,9 +160,14 @@ def _windows(plan: Plan) -> set[Window]:
     return {day.window for day in _timings(plan)}
 
 
-def _change_text(adjustment: Adjustment) -> str:
+def _change_text(adjustment: Adjustment, plan: Plan) -> str:
     """What an adjustment changes, for the patient (the clinician's reason stays in the clinician's formats)."""
     when = f"From {_long_date(adjustment.effective)}"
+    if adjustment.kind == AdjustmentKind.RESUME:  # the pause it ends is the adjustment before it
+        ended = plan.adjustments[plan.adjustments.index(adjustment) - 1]
+        again = ("at your first dose, then up again step by step" if ended.restart
+                 else "at the dose you took before the pause")
+        return f"{when}: the pause ends early; start LDN again that day, {again}."
     if adjustment.kind == AdjustmentKind.HOLD:
         return f"{when}: stay on your dose {adjustment.days} days longer; the later steps move back."
     if adjustment.kind == AdjustmentKind.STEP_BACK:
@@ -207,7 +212,7 @@ def _header(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
                   f"<p><strong>This is revision {plan.revision} of your plan.</strong> It replaces revision "
                   f"{plan.supersedes}: follow this sheet from now on and throw the earlier one away. What "
                   "changed:</p>",
-                  "<ul>", *(f"<li>{_e(_change_text(change))}</li>" for change in changes), "</ul>", "</div>"]
+                  "<ul>", *(f"<li>{_e(_change_text(change, plan))}</li>" for change in changes), "</ul>", "</div>"]
     parts.append(_headline(plan, first))
     parts.append("</header>")
     return parts
@@ -234,12 +239,16 @@ def _chart_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
     description = (f"Your daily dose from {short_date(plan.start)} to {short_date(plan.end)}: "
                    + ", then ".join(f"{_mg(level.dose_mg)}{_at(plan, level)} from {short_date(level.first)}"
                                     for level in plan_levels)
+                   + "".join(f"; no LDN from {short_date(first)} to {short_date(until - timedelta(days=1))} "
+                             "(paused)" for first, until in plan.pauses)
                    + f". Target {_mg(plan.target_mg)}. Dotted lines: order dates; dashed lines: other dates.")
     markers = plan_markers(plan)
     chart = render_chart(plan_levels, plan.target_mg, markers, title="Your dose over time",
-                         description=description)
+                         description=description, pauses=plan.pauses)
     rows = [f"<tr><td>{_day_cell(level.first)}</td><td>{_day_cell(level.last)}</td><td>{_mg(level.dose_mg)}"
             f"{_at(plan, level)}</td></tr>" for level in plan_levels]
+    rows += [f"<tr><td>{_day_cell(first)}</td><td>{_day_cell(until - timedelta(days=1))}</td><td>paused: no "
+             "LDN</td></tr>" for first, until in plan.pauses]
     rows += [f"<tr><td>{_day_cell(marker.date)}</td><td></td><td>{_e(marker.label)}</td></tr>"
              for marker in markers]
     return [
@@ -248,7 +257,9 @@ def _chart_section(plan: Plan, plan_levels: tuple[Level, ...]) -> list[str]:
         "<figure>",
         chart,
         "<figcaption>The solid line is your dose each day; the green dashed line is your target. Dotted "
-        "lines mark the dates to order from the pharmacy; dashed lines the other dates to remember.</figcaption>",
+        "lines mark the dates to order from the pharmacy; dashed lines the other dates to remember."
+        + (" A grey band marked \"paused\" is a pause: no LDN on those days." if plan.pauses else "")
+        + "</figcaption>",
         '<table class="sr-only"><caption>The chart as a table</caption>',
         "<thead><tr><th>From</th><th>To</th><th>Dose or date</th></tr></thead>",
         "<tbody>", *rows, "</tbody></table>",
@@ -385,7 +396,7 @@ def _checklist_section(plan: Plan) -> list[str]:
     for event in plan.events:
         if event.kind in EVENT_DAY_NOTES:
             events.setdefault(event.date, []).append(EVENT_DAY_NOTES[event.kind])
-    resumes = {paused[1] for paused in (a.paused for a in plan.adjustments) if paused}
+    resumes = {until for _, until in plan.pauses}
     rows = []
     previous: DoseDay | None = None
     for day in plan.days:

@@ -158,8 +158,7 @@ def _pause_end(plan: Plan, event: PlanEvent) -> date | None:
     """A pause's event spans the days without a dose: it ends (DTEND, exclusive) on the day doses start again."""
     if event.kind is not EventKind.PAUSE:
         return None
-    return next((paused[1] for paused in (a.paused for a in plan.adjustments) if paused and paused[0] == event.date),
-                None)
+    return next((until for first, until in plan.pauses if first == event.date), None)
 
 
 def _cancelled_event(plan: Plan, item: Cancelled, zone: ZoneInfo) -> Event:

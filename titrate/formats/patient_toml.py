@@ -15,6 +15,7 @@ Errors name the line. This module parses text; the CLI reads the file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import time
@@ -23,6 +24,7 @@ from typing import Any
 from titrate.core.model import Override
 from titrate.core.record import Record
 from titrate.core.screen import check_conditions
+from titrate.core.values import check_text
 from titrate.core.wallclock import load_zone, parse_hhmm
 from titrate.errors import InputError
 
@@ -45,13 +47,14 @@ def parse_patient_file(text: str) -> PatientFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError(f"not valid TOML: {error}") from None
+        raise InputError(f"{_key_on_line(text, str(error))}not valid TOML: {error}") from None
     except RecursionError:
         raise InputError("not a patient file: nested too deeply") from None
     lines = text.splitlines()
     for key in data:
         if key not in KEYS:
             raise InputError(f"{_where(lines, key)}unknown key {key!r}; a patient file takes: {', '.join(KEYS)}")
+    _check_texts(data, lines)
     zone, clock = _text(data, "time_zone", lines), _text(data, "dose_time", lines)
     return PatientFile(
         label=_text(data, "label", lines),
@@ -71,6 +74,27 @@ def _at(lines: list[str], key: str, read: Callable[[], Any]) -> Any:
         if str(error).startswith("line "):
             raise
         raise InputError(f"{_where(lines, key)}{error}") from None
+
+
+def _key_on_line(text: str, message: str) -> str:
+    """'label: ', the key on the line a TOML error names ('... (at line 3, column 9)'), so that an escape
+    that is no character ('\\ud800') is refused naming the field; '' when the line holds no key."""
+    found = re.search(r"at line (\d+)", message)
+    lines = text.splitlines()
+    if found is None or not 1 <= int(found.group(1)) <= len(lines):
+        return ""
+    key = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[int(found.group(1)) - 1])
+    return f"{key.group(1)}: " if key else ""
+
+
+def _check_texts(data: dict[str, Any], lines: list[str]) -> None:
+    """InputError naming the key (and its line) of a text no format can write: a lone surrogate, which
+    tomllib passes through from text that holds one (a web form's upload, a library caller)."""
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            for text in item.values() if isinstance(item, dict) else [item]:
+                if isinstance(text, str):
+                    _at(lines, key, functools.partial(check_text, text, field=key))
 
 
 def _known_conditions(conditions: tuple[str, ...]) -> tuple[str, ...]:

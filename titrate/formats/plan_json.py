@@ -46,6 +46,7 @@ from titrate.core.record import fields, replace
 from titrate.core.refills import Refill, Supply
 from titrate.core.revise import cancelled_before
 from titrate.core.rules import SPASTICITY_MAX_MG, spasticity_capped
+from titrate.core.units import parse_mg
 from titrate.core.values import check_text
 from titrate.core.wallclock import (
     Window,
@@ -199,6 +200,7 @@ def _plan_dict(plan: Plan, days: Any) -> dict[str, Any]:
         "supersedes": plan.supersedes,
         "generated_at": format_instant(plan.generated_at),
         "tzdata": plan.tzdata,
+        "time_zone": plan.time_zone,  # the zone the days were made in: a hand-edited inputs.time_zone differs
         **({"utc_offsets": [{"from": format_instant(onset), "offset": format_offset(offset)}
                             for onset, offset in plan.utc_offsets]} if plan.utc_offsets else {}),
         "inputs": inputs_to_dict(plan.inputs),
@@ -344,7 +346,7 @@ def loads(text: str) -> Plan:
         stored = _plan(reader)
     else:
         raise InputError(f"unknown plan schema {schema!r}; this titrate reads {SCHEMA!r} and {SCHEMA_V1!r}")
-    return _checked(stored)
+    return _checked(stored, reader.text("time_zone") if reader.has("time_zone") else None)
 
 
 def _check_texts(data: Any) -> None:
@@ -388,16 +390,20 @@ def _no_constant(name: str) -> None:
     raise InputError(f"{name} is not a number a plan can hold")
 
 
-def _checked(stored: Plan) -> Plan:
+def _checked(stored: Plan, made_in: str | None) -> Plan:
     """The plan rebuilt from its inputs (today's screen may refuse it), if the file's days, events and
     fills keep every rule (RefusedError naming the rule and the day) and follow from the inputs
-    (InputError naming the first difference); the file's findings kept and today's added."""
+    (InputError naming the first difference), and its inputs name the zone it was made in (`made_in`,
+    None in files written before it was recorded); the file's findings kept and today's added."""
     rebuilt = build(stored.inputs, generated_at=stored.generated_at, plan_id=stored.plan_id,
                     revision=stored.revision, supersedes=stored.supersedes,
                     cancelled=cancelled_before(stored.inputs, generated_at=stored.generated_at))
     moved = moved_days(stored)
     if moved and stored.tzdata == rebuilt.tzdata:
         raise InputError(_zone_changed(stored, moved[0]))
+    if made_in is not None and made_in != stored.time_zone:  # a zone with the same offsets passes the check above
+        raise InputError(f"the plan was made in the time zone {made_in} but its inputs name {stored.time_zone}: "
+                         "the zone was changed after the plan was made (plan.time_zone, plan.inputs.time_zone)")
     warnings = _union(stored.warnings, rebuilt.warnings) + ((_moved_warning(stored, rebuilt, moved),) if moved else ())
     merged = replace(rebuilt, tzdata=stored.tzdata or rebuilt.tzdata, utc_offsets=stored.utc_offsets,
                      warnings=warnings, notes=_union(stored.notes, rebuilt.notes))
@@ -574,11 +580,23 @@ class _Reader:
     def mg(self, key: str, *, optional: bool) -> Decimal | None: ...
 
     def mg(self, key: str, *, optional: bool = False) -> Decimal | None:
-        """A positive amount, as a decimal string or a number; with `optional`, null is None."""
+        """Milligrams, as a decimal string or a number; with `optional`, null is None."""
         field = self._field(key)
         if field.value is None and optional:
             return None
-        return field.number()
+        return field.milligrams()
+
+    def milligrams(self) -> Decimal:
+        """This value as milligrams, read by the one mg validator every door uses (units.parse_mg), so a
+        file holds no amount the command line would refuse: "1e1", "NaN", "-0", "1.505"."""
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            raise InputError(f"{self.path} must be milligrams as a decimal string such as \"1.50\" (got {value!r})")
+        return parse_mg(value, field=self.path)
+
+    def amount(self, key: str) -> Decimal:
+        """The positive number at `key`: a count of capsules or drops, or mL, which may exceed any dose."""
+        return self._field(key).number()
 
     def number(self) -> Decimal:
         """This value as a positive number of at most a few digits."""
@@ -699,7 +717,7 @@ def _patient(data: _Reader) -> Patient:
 
 
 def _formulation_of(data: _Reader) -> Formulation:
-    return data.at(lambda: Formulation(data.text("form"), tuple(item.number() for item in data.items("strengths_mg")),
+    return data.at(lambda: Formulation(data.text("form"), tuple(item.milligrams() for item in data.items("strengths_mg")),
                                        data.mg("concentration_mg", optional=True)))
 
 
@@ -827,7 +845,7 @@ def _enum(item: _Reader, key: str, kinds: type[K]) -> K:
 
 
 def _portions(data: _Reader, key: str) -> tuple[Portion, ...]:
-    return tuple(Portion(item.mg("mg_per_unit"), item.mg("quantity")) for item in data.items(key))
+    return tuple(Portion(item.mg("mg_per_unit"), item.amount("quantity")) for item in data.items(key))
 
 
 def _v1_plan(data: _Reader) -> Plan:
