@@ -144,13 +144,12 @@ def _check_texts(request: PlanRequest) -> None:
         value = getattr(request, name)
         if value is not None:
             check_text(value, field=name)
-    for name in ("patient_file_text", "protocol_file_text"):  # a file's error names its line, not all of it
-        for number, line in enumerate((getattr(request, name) or "").splitlines(), start=1):
-            try:
-                check_text(line, field=f"line {number}")
-            except InputError as error:
-                raise InputError(f"{name.removesuffix('_text').replace('_', ' ')}: {error}", field=name,
-                                 value=error.value) from None
+    # A protocol file's error names its line, not all of it; the patient file's reader names the key too.
+    for number, line in enumerate((request.protocol_file_text or "").splitlines(), start=1):
+        try:
+            check_text(line, field=f"line {number}")
+        except InputError as error:
+            raise InputError(f"protocol file: {error}", field="protocol_file_text", value=error.value) from None
     for name in ("conditions", "medications"):
         for item in getattr(request, name):
             check_text(item, field=name)
