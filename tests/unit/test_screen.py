@@ -478,3 +478,25 @@ def test_the_screens_patient_words_and_the_engines_name_different_rules():
 
     assert set(ENGINE_WORDS) and set(DATA["patient_words"])
     assert not set(ENGINE_WORDS) & set(DATA["patient_words"])
+
+
+@pytest.mark.parametrize("a, b", [("oxicodona", "oxycodone"), ("oksykodon", "oxycodone"), ("morfin", "morphine"),
+                                  ("kodeina", "codeine"), ("tramadoll", "tramadol"), ("fentanil", "fentanyl"),
+                                  ("methadon", "methadone"), ("petidine", "pethidine")])
+def test_skeleton_folds_letters_doubled_letters_and_endings_that_vary_by_language(a, b):
+    assert skeleton(compact(a)) == skeleton(compact(b))
+
+
+def test_skeleton_keeps_at_least_four_letters_and_tells_different_names_apart():
+    assert skeleton("codea") == "kode" and skeleton("kodea") == "kode"
+    assert skeleton("opio") == "opio"  # "op" would be too short to mean anything
+    assert skeleton("caffeine") != skeleton("codeine") and skeleton("moraine") != skeleton("morphine")
+
+
+def test_variants_are_found_outside_known_names_longest_first():
+    skeletons = {skeleton("oxycodone"): "O", skeleton("tramadol"): "T"}
+    found = variants(("oxi", "codona", "tramadoll"), skeletons, [])
+    assert [(h.start, h.end, h.value) for h in found] == [(0, 2, "O"), (2, 3, "T")]
+    assert variants(("tramadoll",), skeletons, [Hit(0, 1, "x", "X")]) == []  # already a known name
+    assert variants(("tramdl",), skeletons, []) == []  # a slip is not a variant
+    assert allowed_edits("tramadol") == 1 and allowed_edits("hydromorphone") == 2
