@@ -101,6 +101,7 @@ def test_a_brand_that_is_an_english_word_is_left_out():
     assert not any(f.rule == "opioid" for f in screen_medication("allay"))
 
 
-@pytest.mark.parametrize("market", ["US", "CA", "UK", "AU", "DE", "FR", "IT", "AT", "DK", "NO", "SE", "FI", "IS"])
+@pytest.mark.parametrize("market", ["US", "CA", "UK", "IE", "AU", "DE", "FR", "IT", "ES", "AT", "CH", "DK", "NO", "SE", "FI",
+                                    "IS", "IN"])
 def test_every_market_has_brands(market):
     assert any(row["market"] == market for row in ROWS)
