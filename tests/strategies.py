@@ -162,8 +162,8 @@ def _screen_names():
     from titrate.core.screen.vocabulary import vocabulary
 
     names = vocabulary().drugs.values()
-    return (sorted({name.text for name in names if name.drug.drug_class.rule == "opioid"}),
-            sorted({name.text for name in names if name.drug.drug_class.action in ("warn", "note", "none")}))
+    return (sorted({name.text for name in names if name.drug_class.rule == "opioid"}),
+            sorted({name.text for name in names if name.drug_class.action in ("warn", "note", "none")}))
 
 
 OPIOID_NAMES, OTHER_KNOWN_NAMES = _screen_names()

@@ -17,17 +17,20 @@ def refused(result, says: str) -> None:
 
 
 @pytest.mark.parametrize("medication, says", [
-    ("Tylenol No. 3", "'Tylenol No. 3' is codeine, an opioid"),
-    ("tylenol#3", "'tylenol#3' is codeine, an opioid"),
-    ("Robitussin AC", "'Robitussin AC' is codeine, an opioid (opioid cough suppressants, ATC R05DA04)"),
-    ("Oxy Contin", "'Oxy Contin' is oxycodone, an opioid"),
-    ("Lomotil", "'Lomotil' is diphenoxylate, an opioid (opioid antidiarrhoeals"),
-    ("Panadeine Forte", "is codeine, an opioid"), ("Endone", "is oxycodone, an opioid"),
-    ("oxy\u00adcodone", "is oxycodone, an opioid"),
+    ("Tylenol No. 3", "'Tylenol No. 3' is codeine + paracetamol (Tylenol #3, "),
+    ("tylenol#3", "'tylenol#3' is codeine + paracetamol (Tylenol #3, "),
+    ("Robitussin AC", "'Robitussin AC' is codeine + guaifenesin (Robitussin AC, "),
+    ("Oxy Contin", "'Oxy Contin' is oxycodone (Oxycontin, UNII C1ENJ2TE6C), an opioid"),
+    ("Lomotil", "'Lomotil' is diphenoxylate + atropine (Lomotil, UNII "),
+    ("Panadeine Forte", "is codeine + paracetamol (Panadeine Forte, "), ("Endone", "is oxycodone (Endone, "),
+    ("oxy\u00adcodone", "is oxycodone (oxycodone, UNII CD35PMG570), an opioid"),
+    ("Percocet\u2122 5/325", "'Percocet\u2122 5/325' is oxycodone + paracetamol (Percocet, UNII C1ENJ2TE6C), an "
+                             "opioid (opioid analgesics, ATC N02AJ17)"),
+    ("Paramol", "'Paramol' is dihydrocodeine + paracetamol (Paramol, https://www.medicines.org.uk/emc/"),
     ("metformin, lisinopril; tramadol 50 mg BID and vitamin D",
-     "'tramadol 50 mg BID' (in 'metformin, lisinopril; tramadol 50 mg BID and vitamin D') is tramadol, an opioid"),
-    ("oxycontn", "'oxycontn' is not a name titrate knows, but it is one letter from 'OxyContin' (oxycodone), an "
-                 "opioid: confirm the spelling"),
+     "'tramadol 50 mg BID' (in 'metformin, lisinopril; tramadol 50 mg BID and vitamin D') is tramadol (tramadol, "),
+    ("oxycodne", "'oxycodne' is not a name titrate knows, but it is one letter from 'oxycodone' (oxycodone, UNII "
+                 "CD35PMG570), an opioid (opioid analgesics, ATC N02AA05): confirm the spelling"),
     ("tramadol (stopped 2026-10-01)", "written as stopped, it still counts"),
 ])
 def test_opioids_as_people_write_them_are_refused_naming_the_drug(run, medication, says):
@@ -38,7 +41,8 @@ def test_opioids_as_people_write_them_are_refused_naming_the_drug(run, medicatio
 
 def test_full_dose_naltrexone_is_refused_unless_the_clinician_overrides_it(run):
     result = run(*BASE, "--medication", "Vivitrol")
-    refused(result, "refused by rule 'antagonist': 'Vivitrol' is naltrexone at full dose")
+    refused(result, "refused by rule 'antagonist': 'Vivitrol' is naltrexone (Vivitrol, UNII ")
+    assert "; opioid antagonists at full dose, ATC N07BB04): " in result.stderr
     assert "To go ahead, add --override antagonist --reason TEXT." in result.stderr
     switched = run(*BASE, "--medication", "Vivitrol", "--override", "antagonist", "--reason", "switching to LDN",
                    "--format", "json")
@@ -68,7 +72,8 @@ def test_an_unknown_condition_says_what_it_might_be(run):
 
 def test_an_antispasticity_drug_prompts_possible_spasticity_in_every_format(run):
     args = [*BASE, "--medication", "baclofen 10 mg TID", "--patient", "Ann"]
-    says = "'baclofen 10 mg TID' is baclofen: taken for spasticity, so the patient may have spasticity"
+    says = ("'baclofen 10 mg TID' is baclofen (baclofen, screen.toml; antispasticity drugs, ATC M03BX01): taken for "
+            "spasticity, so the patient may have spasticity")
     for fmt in ("table", "csv", "order"):
         assert says in run(*args, "--format", fmt).stdout
     assert says.replace("'", "\\'") in json.dumps(json.loads(run(*args, "--format", "json").stdout)).replace("'", "\\'")
@@ -83,7 +88,8 @@ def test_the_pharmacy_order_carries_the_warnings_and_the_calendar_only_plain_wor
     args = [*BASE, "--medication", "Avonex", "--condition", "hepatitis C", "--override", "liver", "--reason",
             "hepatologist agrees", "--condition", "breastfeeding"]
     order = run(*args, "--format", "order").stdout
-    assert "Warning (interferon): 'Avonex' is interferon beta-1a" in order
+    assert "Warning (interferon): 'Avonex' is interferon beta-1a (Avonex, screen.toml; interferon beta-1a, ATC " \
+           "L03AB07)" in order
     assert "Override (liver): hepatologist agrees" in order and "Warning (pregnancy)" in order
     calendar = run(*args, "--format", "ics").stdout_bytes.decode().replace("\r\n ", "")
     assert "Tell your doctor if you are pregnant\\, trying to get pregnant\\, or breastfeeding." in calendar

@@ -129,13 +129,15 @@ def test_the_patient_label_is_the_subject_display_kept_exactly():
 def test_warnings_overrides_notes_washout_review_and_adjustments_are_notes():
     notes = [note["text"] for note in request_of(PLANS["berlin-morning-overrides"])["note"]]
     assert notes[1:6] == [
-        "Warning (interferon): 'Rebif' is interferon beta-1a: may interact with LDN on pharmacokinetic grounds; "
+        "Warning (interferon): 'Rebif' is interferon beta-1a (Rebif, screen.toml; interferon beta-1a, ATC L03AB07): "
+        "may interact with LDN on pharmacokinetic grounds; "
         "the evidence is weak, so this is a warning, not a block",
         "Warning (unscreened): '1 | *magnesium*' (in '=1+1 | *magnesium*') is not a medication titrate knows, so "
         "it was not screened; check it for interactions",
         "Override (liver): hepatologist agrees; LFTs normal, 2027-03-01",
         "Override (window): persistent vivid dreams on evening doses",
-        "Note (glatiramer): 'Copaxone' is glatiramer: no conflict with LDN is known"]
+        "Note (glatiramer): 'Copaxone' is glatiramer (Copaxone, screen.toml; glatiramer, ATC L03AX13): no conflict "
+        "with LDN is known"]
     assert notes[-1] == ("Note (review): the plan ends before 60 days at the target of 4.5 mg: review with the "
                          "clinician on 2027-04-29, the day after the last dose")
     plan = build_plan(PROTOCOLS["classic"], Patient(), date(2026, 12, 10), zone=load_zone("UTC"),

@@ -214,6 +214,20 @@ def test_v1_plans_still_load_with_the_same_days(path):
     assert plan_io.loads(plan_io.dumps(plan)) == plan
 
 
+def test_a_plan_screened_before_the_vocabulary_changed_keeps_its_findings_and_gains_todays():
+    """Issue 20 rewrote the findings' wording (each now names its source): a plan saved before keeps the
+    finding it holds, word for word, and reading it adds today's; nothing the file holds is dropped."""
+    path = V1 / "patient-file-london.json"
+    plan = plan_io.loads(path.read_text(encoding="utf-8"))
+    messages = [w.message for w in plan.warnings if w.rule == "interferon"]
+    assert messages == [
+        "'Avonex' is interferon beta-1a: may interact with LDN on pharmacokinetic grounds; the evidence is weak, "
+        "so this is a warning, not a block",
+        "'Avonex' is interferon beta-1a (Avonex, screen.toml; interferon beta-1a, ATC L03AB07): may interact with "
+        "LDN on pharmacokinetic grounds; the evidence is weak, so this is a warning, not a block"]
+    assert plan_io.loads(plan_io.dumps(plan)) == plan  # and it reads back as it is written
+
+
 def test_a_tampered_v1_plan_is_refused():
     data = json.loads((V1 / "classic-london.json").read_text(encoding="utf-8"))
     data["days"][20]["amount"] = "2 x 1.5 mg capsules"

@@ -407,7 +407,7 @@ def test_revision_refuses_adjustments_out_of_order_or_from_the_future():
 
 # --- the screen's rules ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("medication, rule", [("Percocet", "opioid"), ("oxycontn", "opioid"),
+@pytest.mark.parametrize("medication, rule", [("Percocet", "opioid"), ("oxycodne", "opioid"),
                                               ("Vivitrol", "antagonist"), ("tramadol (stopped 2026-10-01)", "opioid")])
 def test_a_refused_drug_added_to_a_plan_by_hand_is_refused(medication, rule):
     tampered = with_patient(PLAN, medications=("vitamin D", medication))

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-__all__ = ["compact", "fold", "is_filler", "split_items", "strengths_mg", "words"]
+__all__ = ["compact", "fold", "is_filler", "skeleton", "split_items", "strengths_mg", "words"]
 
 _UNIT = r"(?:mg|mcg|µg|μg|ug|g|ml|l|iu|units?|mmol|%)"
 #: "5 mg", "2.5mg", "12 mcg/h", "1 mg/ml": a number with a unit, and the unit's per-part.
@@ -20,11 +20,14 @@ _STRENGTH = re.compile(
     rf"\d+(?:[.,]\d+)?\s*{_UNIT}(?![^\W\d_])(?:\s*/\s*(?:\d+\s*)?(?:{_UNIT}|h|hr|hours?|d|day|dose)(?![^\W\d_]))?"
     # "5/325", "30/500 mg": the strengths of a combination tablet
     rf"|\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)+(?:\s*{_UNIT}(?![^\W\d_]))?")
+_ANY_CASE_STRENGTH = re.compile(_STRENGTH.pattern, re.IGNORECASE)
 #: "No. 3", "no 3", "Nr. 3", "number 3": the number of a product ("Tylenol No. 3" = "Tylenol #3").
 _NUMBER_WORD = re.compile(r"(?<![^\W\d_])(?:no|nr|number)\.?\s*(?=\d)")
 _MG = re.compile(r"(\d+(?:[.,]\d+)?)\s*mg(?![^\W\d_])")
-_LIST = re.compile(r"[,;+\n\r\x0b\x0c\x85\u2028\u2029]|\s+(?:and|&)\s+"
+_LIST = re.compile(r"[,;+\n\r\x0b\x0c\x85\u2028\u2029]|\s+(?:and|&)\s+|\s+w/\s*"
                    r"|\s+/\s*|\s*/\s+|(?<=[^\W\d_]{2})/(?=[^\W\d_]{2})", re.IGNORECASE)
+#: Marks that are not part of a name: "Percocet™" is Percocet (NFKC would make ™ the letters "TM").
+_MARKS = str.maketrans("", "", "\u00ae\u2122\u00a9\u2120")
 _CONDITION_LIST = re.compile(r"[,;+\n\r\x0b\x0c\x85\u2028\u2029]|\s+(?:and|&)\s+", re.IGNORECASE)
 #: Words that say how, when or how much, never which drug: an item of only these is a strength or a
 #: frequency left over from splitting a list ("5/325" in "oxycodone/acetaminophen 5/325").
@@ -34,28 +37,46 @@ _FILLER = frozenset([
     "nocte", "mane", "po", "sl", "im", "iv", "sc", "hs", "qhs", "once", "twice", "a", "an", "the", "day", "days",
     "at", "night", "bedtime", "as", "needed", "every", "hour", "hours", "h", "hr", "week", "weeks", "weekly",
     "month", "months", "stopped", "stop", "off", "of", "per", "in", "on", "for", "with", "x", "er", "sr", "xr",
-    "cr", "ir", "la", "mr",
+    "cr", "ir", "la", "mr", "one", "two", "three", "four", "five", "six", "times", "time", "tiw", "biw", "qw",
+    "qod", "qam", "qpm", "qhs", "morning", "evening", "nightly", "monthly", "fortnightly", "or", "to", "by",
+    "mouth", "oral", "orally", "inj", "injection", "subcut", "subcutaneous", "topical", "transdermal",
+    "sublingual", "drops", "drop", "spray", "syrup", "solution", "liquid", "sachet", "sachets", "film", "films",
+    "suppository", "suppositories", "pen", "vial", "dose", "doses", "w", "take", "taken", "half", "up",
 ])
+#: A number with a time or count on it: "72h", "q6h", "q4-6h" (read as "q4", "6h"), "2x", "1st".
+_TIMING = re.compile(r"q?\d*(?:h|hr|hrs|hrly|d|x|w|wk|st|nd|rd|th)?|q\d*[a-z]?")
 
 
 def _visible(text: str) -> str:
-    """NFKC, with invisible format characters (soft hyphen, zero-width space, bidi marks) removed."""
+    """NFKC, with invisible format characters (soft hyphen, zero-width space, bidi marks) and trade marks
+    (®, ™, ©, ℠) removed first: NFKC would turn "Percocet™" into "PercocetTM"."""
+    text = text.translate(_MARKS)
     return "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
 
 
 def fold(text: str) -> str:
-    """_visible, case folded: full-width letters, ligatures and look-alike compatibility forms read as
-    plain ones."""
-    return unicodedata.normalize("NFKC", _visible(text).casefold())
+    """_visible, case folded, accents dropped: full-width letters, ligatures and look-alike compatibility
+    forms read as plain ones, and "codeína", "Orobupré" as "codeina", "orobupre" (a clinician types a
+    name with or without its accents)."""
+    decomposed = unicodedata.normalize("NFKD", _visible(text).casefold())
+    return unicodedata.normalize("NFKC", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
 def split_items(text: str, *, conditions: bool = False) -> list[str]:
-    """The items of a value that holds a list (commas, semicolons, "and", "+", "/", new lines), each
-    stripped, in the case they were written; a slash between numbers ("5/325") or inside a short
+    """The items of a value that holds a list (commas, semicolons, "and", "+", "/", "w/", new lines),
+    each stripped, in the case they were written; a slash between numbers ("5/325") or inside a short
     abbreviation ("A/C") does not split. Conditions do not split on "/" ("ME/CFS" is one condition)."""
     text = _visible(text)
     separator = _CONDITION_LIST if conditions else _LIST
-    return [item.strip() for item in separator.split(text) if item.strip()]
+    # a slash inside a strength ("40 mg/mL", "12 mcg/h") is a unit's, not a list's
+    inside = [match.span() for match in _ANY_CASE_STRENGTH.finditer(text)]
+    items, start = [], 0
+    for match in separator.finditer(text):
+        if not any(left <= match.start() < right for left, right in inside):
+            items.append(text[start:match.start()])
+            start = match.end()
+    items.append(text[start:])
+    return [item.strip() for item in items if item.strip()]
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -76,5 +97,25 @@ def strengths_mg(text: str) -> list[Decimal]:
 
 
 def is_filler(word: str) -> bool:
-    """A number, or a word about dose, form or timing rather than which drug."""
-    return word.isdigit() or word in _FILLER
+    """A number, or a word about dose, form or timing rather than which drug ("tiw", "q6h", "72h")."""
+    return word in _FILLER or (any(char.isdigit() for char in word) and _TIMING.fullmatch(word) is not None)
+
+
+#: Spellings that vary between languages and typists, each read as one: ph/f, th/t, y/i, k/c, cs/ks/x.
+_VARIANTS = (("ph", "f"), ("th", "t"), ("y", "i"), ("ck", "k"), ("c", "k"), ("ks", "x"), ("z", "s"))
+#: Endings that INN take in the major languages ("codeína", "tramadolo", "morfin", "oxicodona").
+_ENDINGS = ("ina", "ine", "ino", "in", "um", "e", "a", "o")
+
+
+def skeleton(spelling: str) -> str:
+    """A compact spelling with the variants above folded, doubled letters single and a language's
+    ending dropped: "oxicodona", "oxycodone" and "oksykodon" share "oxikodon"; "morfin" and "morphine"
+    share "morf". Compared only against the skeletons of ingredient names, never brands."""
+    text = spelling
+    for old, new in _VARIANTS:
+        text = text.replace(old, new)
+    text = re.sub(r"(.)\1+", r"\1", text)
+    for ending in _ENDINGS:
+        if text.endswith(ending) and len(text) - len(ending) >= 4:
+            return text[:-len(ending)]
+    return text

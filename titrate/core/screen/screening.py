@@ -1,17 +1,20 @@
 """What the screen finds for a patient: refusals, warnings and notes, each tied to a rule.
 
-Every item of every medication is either a known drug (its class decides), one letter from an opioid
-(refused: the clinician confirms the spelling), or unknown (a warning: it was not screened). Nothing
-passes silently.
+Every item of every medication is either a known drug (its class decides), another language's spelling
+of an opioid ingredient (refused, as the ingredient), a slip or two from an opioid ingredient's name
+(refused: the clinician confirms the spelling), or unknown (a warning: it was not screened). Each
+finding says what it rests on: the ingredients, the name matched and its source. Nothing passes
+silently.
 """
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 from titrate.core.model import Finding, Patient
 from titrate.core.record import Record
-from titrate.core.screen.match import find_names, near_misses
+from titrate.core.screen.match import Hit, edit_distance, find_names, near_misses, variants
 from titrate.core.screen.normalise import compact, is_filler, split_items, strengths_mg, words
 from titrate.core.screen.vocabulary import ConditionGroup, DrugClass, Name, vocabulary
 from titrate.errors import InputError
@@ -32,28 +35,44 @@ class Found(Record):
     message: str
 
 
-def _drug_found(label: str, item: str, name: Name) -> Found | None:
-    drug = name.drug
-    drug_class: DrugClass = drug.drug_class
+def _mapping(name: Name, matched: str) -> str:
+    """What a finding rests on, for the clinician to check: the ingredients, the name in the data and
+    its source ("oxycodone + paracetamol (Percocet, UNII C1ENJ2TE6C)")."""
+    return f"{' + '.join(name.ingredients)} ({matched}, {name.source}"
+
+
+def _drug_found(label: str, item: str, name: Name, matched: str) -> Found | None:
+    drug_class: DrugClass = name.drug_class
     if drug_class.full_dose_mg is not None and any(mg >= drug_class.full_dose_mg for mg in strengths_mg(item)):
         drug_class = vocabulary().classes[str(drug_class.full_dose_class)]
-    what = f"{drug_class.title}, ATC {drug.atc}"
     if drug_class.action == "none":
         return None
+    what = f"{drug_class.title}, ATC {name.atc}"
     if drug_class.rule == "opioid":
         stopped = ("; written as stopped, it still counts: LDN starts only after the opioid washout"
                    if _STOPPED & set(words(item)) else "")
-        return Found("opioid", "refuse", f"{label} is {drug.generic}, an opioid ({what}): {drug_class.why}{stopped}")
-    if drug_class.action == "refuse-unless-overridden":
-        return Found(drug_class.rule, drug_class.action,
-                     f"{label} is {drug.generic} ({what}): {drug_class.why}")
-    return Found(drug_class.rule, drug_class.action, f"{label} is {drug.generic}: {drug_class.why}")
+        return Found("opioid", "refuse",
+                     f"{label} is {_mapping(name, matched)}), an opioid ({what}): {drug_class.why}{stopped}")
+    return Found(drug_class.rule, drug_class.action, f"{label} is {_mapping(name, matched)}; {what}): {drug_class.why}")
+
+
+#: Words that join the parts of a combination as prescriptions write it ("oxycodone w/ APAP").
+_COMBINED = frozenset({"w", "with"})
+
+
+def _parts(item_words: tuple[str, ...], hits: list[Hit[Name]]) -> list[tuple[int, int]]:
+    """The word ranges of a combination's parts: split at "w/" and "with" unless a known name spans
+    them ("Tylenol with codeine" is one name)."""
+    cuts = [index for index, word in enumerate(item_words)
+            if word in _COMBINED and not any(hit.start <= index < hit.end for hit in hits)]
+    bounds = [-1, *cuts, len(item_words)]
+    return [(left + 1, right) for left, right in itertools.pairwise(bounds) if right > left + 1]
 
 
 def _screen_medication(text: str) -> tuple[Found, ...]:
-    """What one medication entry (perhaps a whole list) gives, item by item. Items that are only a
-    strength or a frequency (the "5/325" of "oxycodone/acetaminophen 5/325") are not drugs; an entry with
-    no drug at all is unscreened."""
+    """What one medication entry (perhaps a whole list) gives, item by item and part by part of a
+    combination. Items that are only a strength or a frequency (the "5/325" of "oxycodone/acetaminophen
+    5/325") are not drugs; an entry with no drug at all is unscreened."""
     known = vocabulary()
     items = [(item, words(item)) for item in split_items(text)]
     drugs = [(item, item_words) for item, item_words in items if not all(map(is_filler, item_words))]
@@ -63,15 +82,28 @@ def _screen_medication(text: str) -> tuple[Found, ...]:
     for item, item_words in drugs:
         label = repr(text) if len(items) == 1 else f"{item!r} (in {text!r})"
         hits = find_names(item_words, known.drugs, known.longest_drug)
-        found += [result for hit in hits if (result := _drug_found(label, item, hit.value)) is not None]
-        misses = near_misses(item_words, known.opioids, hits)
-        found += [Found("opioid", "refuse",
-                        f"{label} is not a name titrate knows, but it is one letter from {miss.value.text!r} "
-                        f"({miss.value.drug.generic}), an opioid: confirm the spelling; if it is not an opioid, "
-                        "write its generic name") for miss in misses]
-        if not hits and not misses:
-            found.append(_unscreened(label))
+        spelt = variants(item_words, known.skeletons, hits)
+        misses = near_misses(item_words, known.opioids, [*hits, *spelt])
+        found += [result for hit in hits if (result := _drug_found(label, item, hit.value, hit.value.text)) is not None]
+        found += [result for hit in spelt
+                  if (result := _drug_found(label, item, hit.value, f"read as {hit.value.text!r}")) is not None]
+        found += [_near_miss(label, item_words[miss.start:miss.end], miss.value) for miss in misses]
+        parts = _parts(item_words, hits)
+        for start, end in parts:
+            inside = [hit for hit in (*hits, *spelt, *misses) if start <= hit.start < end]
+            if not inside and not all(map(is_filler, item_words[start:end])):
+                part = " ".join(item_words[start:end])
+                found.append(_unscreened(label if len(parts) == 1 else f"{part!r} (in {text!r})"))
     return tuple(found)
+
+
+def _near_miss(label: str, written: tuple[str, ...], name: Name) -> Found:
+    edits = edit_distance("".join(written), compact(name.text))
+    letters = "one letter" if edits == 1 else f"{edits} letters"
+    return Found("opioid", "refuse",
+                 f"{label} is not a name titrate knows, but it is {letters} from {name.text!r} "
+                 f"({' + '.join(name.ingredients)}, {name.source}), an opioid ({name.drug_class.title}, ATC "
+                 f"{name.atc}): confirm the spelling; if it is not an opioid, write its generic name")
 
 
 #: Cached (with its docstring): one plan is screened by several rules, and a patient's list repeats.
