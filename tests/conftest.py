@@ -27,10 +27,11 @@ def fresh_screen_caches():
     """Under mutation testing, every test starts with the screen's caches empty, so that every test that
     reads the vocabulary or screens a name runs the (mutated) code that does it, and is known to."""
     if FRESH_CACHES:
-        from titrate.core.screen.screening import screen_condition, screen_medication
+        from titrate.core.screen.conditions import conditions, screen_condition
+        from titrate.core.screen.screening import screen_medication
         from titrate.core.screen.vocabulary import vocabulary
 
-        for cached in (vocabulary, screen_medication, screen_condition):
+        for cached in (vocabulary, conditions, screen_medication, screen_condition):
             cached.cache_clear()
 
 

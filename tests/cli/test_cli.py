@@ -270,9 +270,12 @@ def test_warnings_and_notes_for_ms_drugs_pregnancy_and_unknown_medication(run):
     assert "'Zyrtec' is not a medication titrate knows" in data["warnings"][1]["message"]
 
 
-def test_unknown_condition_exits_2_listing_known_ones(run):
-    result = run(*BASE, "--condition", "gout")
-    assert result.exit_code == 2 and "known conditions:" in result.stderr and "multiple sclerosis" in result.stderr
+def test_an_unknown_condition_plans_with_a_warning_that_it_was_not_screened(run):
+    result = run(*BASE, "--condition", "zorblax syndrome", "--format", "json")
+    assert result.exit_code == 0
+    assert [(w["rule"], w["message"].split(" is not")[0]) for w in json.loads(result.stdout)["warnings"]] == [
+        ("unscreened", "condition 'zorblax syndrome'")]
+    assert run(*BASE, "--condition", "!!!").exit_code == 2  # a condition that says nothing is still bad input
 
 
 def test_condition_spasticity_is_the_spasticity_flag(run):
@@ -319,9 +322,9 @@ def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
 
 def test_a_malformed_patient_file_names_the_file_and_line(run, tmp_path):
     facts = tmp_path / "patient.toml"
-    facts.write_text('label = "x"\nconditions = ["gout"]\n')
+    facts.write_text('label = "x"\nconditions = ["?"]\n')
     result = run(*BASE, "--patient-file", str(facts))
-    assert result.exit_code == 2 and f"{facts}: line 2: unknown condition 'gout'" in result.stderr
+    assert result.exit_code == 2 and f"{facts}: line 2: a condition must name something (got '?')" in result.stderr
 
 
 def test_example_patient_file_plans(run):

@@ -1,4 +1,4 @@
-"""The vocabulary in data/screen.toml, read once: drug classes, drugs and their names, condition groups,
+"""The vocabulary in data/screen.toml, read once: drug classes, drugs and their names,
 and the plain words a patient reads for each rule."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from titrate.core.packaged import open_packaged
 from titrate.core.record import Record
 from titrate.core.screen.normalise import compact
 
-__all__ = ["ACTIONS", "MARKETS", "ConditionGroup", "Drug", "DrugClass", "Name", "Vocabulary", "vocabulary"]
+__all__ = ["ACTIONS", "MARKETS", "Drug", "DrugClass", "Name", "Vocabulary", "vocabulary"]
 
 #: What a match does, most severe first.
 ACTIONS = ("refuse", "refuse-unless-overridden", "warn", "note", "none")
@@ -44,26 +44,15 @@ class Name(Record):
     drug: Drug
 
 
-class ConditionGroup(Record):
-    key: str
-    title: str
-    action: str
-    rule: str
-    why: str
-
-
 class Vocabulary(Record):
     classes: dict[str, DrugClass]
     #: compact spelling -> the name it is
     drugs: dict[str, Name]
-    #: compact spelling -> (the name as written in the data, its group)
-    conditions: dict[str, tuple[str, ConditionGroup]]
     patient_words: dict[str, str]
     # Worked out once with the rest (every new medication text needs them): the spellings of opioids, where
-    # near misses are looked for, and the longest drug and condition spellings, which bound a match.
+    # near misses are looked for, and the longest drug spelling, which bounds a match.
     opioids: dict[str, Name]
     longest_drug: int
-    longest_condition: int
 
 
 def _drug_class(data: dict[str, Any]) -> DrugClass:
@@ -95,14 +84,8 @@ def _read_vocabulary() -> Vocabulary:
             names += [brand for market in MARKETS for brand in entry.get(market, ())]
             for name in names:
                 drugs.setdefault(compact(name), Name(name, drug))
-    conditions: dict[str, tuple[str, ConditionGroup]] = {}
-    for key, value in data["conditions"].items():
-        group = ConditionGroup(key, value["title"], value["action"], value["rule"], value["why"])
-        for name in value["names"]:
-            conditions.setdefault(compact(name), (name, group))
     opioids = {spelling: name for spelling, name in drugs.items() if name.drug.drug_class.rule == "opioid"}
-    return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]), opioids,
-                      max(map(len, drugs)), max(map(len, conditions)))
+    return Vocabulary(classes, drugs, dict(data["patient_words"]), opioids, max(map(len, drugs)))
 
 
 #: Read once (a function, not a decorated one, so that mutation testing reaches the reading code).
