@@ -4,6 +4,8 @@ HYPOTHESIS_PROFILE (default dev). And one check, before any test runs, that the 
 PDF and browser tests need are installed (issue 19, point 8)."""
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,10 @@ settings.register_profile("dev", deadline=None, max_examples=60)
 settings.register_profile("mutation", derandomize=True, deadline=None, max_examples=20,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+#: The screen's general drug dictionary is cached here, not in the user's cache: every run builds it once
+#: (about 2 s), in this process or a `titrate` it starts, and no run depends on a cache left by another.
+CACHE_DIR = os.environ["TITRATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="titrate-test-cache-")
 
 
 #: Set by tests/mutation/run.sh.
@@ -53,6 +59,10 @@ def missing_system_package() -> str | None:
     if not CHROMIUM.exists():
         return "chromium"
     return None
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)
 
 
 def pytest_sessionstart(session):

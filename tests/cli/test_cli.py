@@ -263,11 +263,11 @@ def test_opioid_and_ceiling_cannot_be_overridden(run):
 
 
 def test_warnings_and_notes_for_ms_drugs_pregnancy_and_unknown_medication(run):
-    data = json.loads(run(*BASE, "--medication", "Avonex", "--medication", "Copaxone", "--medication", "Zyrtec",
+    data = json.loads(run(*BASE, "--medication", "Avonex", "--medication", "Copaxone", "--medication", "Zorblaxin",
                           "--condition", "Breastfeeding", "--format", "json").stdout)
     assert [w["rule"] for w in data["warnings"]] == ["interferon", "unscreened", "pregnancy"]
     assert [n["rule"] for n in data["notes"]] == ["glatiramer", "review"]
-    assert "'Zyrtec' is not a medication titrate knows" in data["warnings"][1]["message"]
+    assert "'Zorblaxin' is not a medication titrate knows" in data["warnings"][1]["message"]
 
 
 def test_an_unknown_condition_plans_with_a_warning_that_it_was_not_screened(run):

@@ -88,11 +88,11 @@ def test_a_stopped_opioid_is_still_an_opioid():
 
 
 def test_a_whole_list_in_one_entry_is_screened_item_by_item():
-    found = screen_medication("vitamin D, tramadol 50 mg; ibuprofen and Copaxone\nAvonex + Zyrtec / Revia")
+    found = screen_medication("zorblax D, tramadol 50 mg; ibuprofen and Copaxone\nAvonex + Zorblaxin / Revia")
     assert [(f.rule, f.action) for f in found] == [
-        ("unscreened", "warn"), ("opioid", "refuse"), ("unscreened", "warn"), ("glatiramer", "note"),
+        ("unscreened", "warn"), ("opioid", "refuse"), ("glatiramer", "note"),  # ibuprofen: known, nothing to say
         ("interferon", "warn"), ("unscreened", "warn"), ("antagonist", "refuse-unless-overridden")]
-    assert found[1].message.startswith("'tramadol 50 mg' (in 'vitamin D, tramadol 50 mg; ")
+    assert found[1].message.startswith("'tramadol 50 mg' (in 'zorblax D, tramadol 50 mg; ")
 
 
 def test_an_item_that_is_only_a_strength_does_not_stop_the_screen():
@@ -102,7 +102,7 @@ def test_an_item_that_is_only_a_strength_does_not_stop_the_screen():
 
 def test_strengths_left_over_from_a_split_are_not_unknown_medications():
     assert [f.rule for f in screen_medication("oxycodone/acetaminophen 5/325")] == ["opioid"]
-    assert [f.rule for f in screen_medication("oxycodone/Zyrtec 5/325")] == ["opioid", "unscreened"]
+    assert [f.rule for f in screen_medication("oxycodone/Zorblaxin 5/325")] == ["opioid", "unscreened"]
     assert only("325 mg").rule == "unscreened"  # a value with no drug in it at all is never passed
 
 
@@ -160,7 +160,7 @@ def test_ms_drugs_are_named_correctly_and_warn_or_note(name, generic, action):
     assert found.message.startswith(f"{name!r} is {generic}: ") and found.action == action
 
 
-@pytest.mark.parametrize("name", ["vitamin D", "ibuprofen", "Zyrtec", "!!!"])
+@pytest.mark.parametrize("name", ["zorblaxin", "Zorblax D", "!!!"])
 def test_an_unknown_medication_is_a_warning_that_it_was_not_screened(name):
     found = only(name)
     assert (found.rule, found.action) == ("unscreened", "warn")

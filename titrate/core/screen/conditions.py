@@ -21,7 +21,7 @@ from titrate.core.screen.match import find_names
 from titrate.core.screen.normalise import compact, fold, split_items, words
 from titrate.errors import InputError
 
-__all__ = ["Classed", "ConditionGroup", "Conditions", "check_conditions", "condition_findings", "conditions",
+__all__ = ["Classed", "ConditionGroup", "Conditions", "check_conditions", "condition_findings", "conditions", "finding",
            "implies_spasticity", "screen_condition"]
 
 #: Words that, before a name in the same item, say the patient does not have it ("no", "denies",
@@ -144,7 +144,7 @@ def implies_spasticity(entries: tuple[str, ...]) -> bool:
                for entry in entries for classed in screen_condition(entry))
 
 
-def _finding(classed: Classed) -> tuple[str, str, str] | None:
+def finding(classed: Classed) -> tuple[str, str, str] | None:
     """(rule, action, message) for one classed item, or None when there is nothing to say."""
     item, group = classed.item, classed.group
     if group is None:
@@ -163,4 +163,4 @@ def _finding(classed: Classed) -> tuple[str, str, str] | None:
 def condition_findings(entries: tuple[str, ...]) -> list[tuple[str, str, str]]:
     """(rule, action, message) for every item of `entries` that has something to say, in order."""
     return [result for entry in entries for classed in screen_condition(entry)
-            if (result := _finding(classed)) is not None]
+            if (result := finding(classed)) is not None]

@@ -12,6 +12,7 @@ from functools import lru_cache
 from titrate.core.model import Finding, Patient
 from titrate.core.record import Record
 from titrate.core.screen.conditions import check_conditions, condition_findings, implies_spasticity, screen_condition
+from titrate.core.screen.dictionary import look_up
 from titrate.core.screen.match import find_names, near_misses
 from titrate.core.screen.normalise import is_filler, split_items, strengths_mg, words
 from titrate.core.screen.vocabulary import DrugClass, Name, vocabulary
@@ -69,8 +70,10 @@ def _screen_medication(text: str) -> tuple[Found, ...]:
                         f"{label} is not a name titrate knows, but it is one letter from {miss.value.text!r} "
                         f"({miss.value.drug.generic}), an opioid: confirm the spelling; if it is not an opioid, "
                         "write its generic name") for miss in misses]
-        if not hits and not misses:
-            found.append(_unscreened(label))
+        if not hits and not misses:  # the general dictionary: a known medicine has nothing to say, unless an opioid
+            general = look_up(item_words)
+            found += ([_unscreened(label)] if general is None else
+                      [result for name in general.opioids if (result := _drug_found(label, item, name)) is not None])
     return tuple(found)
 
 
