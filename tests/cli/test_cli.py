@@ -25,7 +25,7 @@ def test_python_dash_m_runs_the_same_cli():
     assert (done.returncode, done.stdout.strip()) == (0, f"titrate, version {__version__}")
 
 
-@pytest.mark.parametrize("command", [[], ["plan"], ["render"], ["protocols"], ["explain"]])
+@pytest.mark.parametrize("command", [[], ["plan"], ["render"], ["protocols"], ["explain"], ["screen"]])
 def test_help_on_every_command(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.stdout
@@ -35,9 +35,10 @@ def test_help_lists_every_command_with_its_short_help_though_most_load_on_demand
     result = run("--help")
     listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
     assert [line.split()[0] for line in listed] == ["adjust", "batch", "diff", "explain", "plan", "protocols",
-                                                    "render", "serve", "sync"]
+                                                    "render", "screen", "serve", "sync"]
     assert listed[0].startswith("  adjust     Revise a plan from a date on: hold, step back, retime,")
     assert "  sync       Make a CalDAV calendar hold exactly the plan's events." in listed
+    assert "  screen     Review a patient's list with the safety screen, without a plan." in listed
     for command in ("adjust", "batch", "diff", "serve", "sync"):
         assert run(command, "--help").stdout.startswith(f"Usage: cli {command} [OPTIONS]")
 
