@@ -41,12 +41,14 @@ def fresh_screen_caches():
             cached.cache_clear()
 
 
-#: The system packages the suite needs (WeasyPrint's Pango and HarfBuzz, a font, Debian's chromium), and
-#: the words in WeasyPrint's OSError that name each library.
-SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium"
+#: The system packages the suite needs (WeasyPrint's Pango and HarfBuzz, a font, Debian's chromium, the
+#: English word list the screen's false-positive test reads), and the words in WeasyPrint's OSError that
+#: name each library.
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium wamerican"
 LIBRARY_PACKAGES = (("pangoft2", "libpangoft2-1.0-0"), ("harfbuzz-subset", "libharfbuzz-subset0"),
                     ("pango", "libpango-1.0-0"))
 CHROMIUM = Path("/usr/bin/chromium")
+WORDS = Path("/usr/share/dict/words")
 
 
 def missing_system_package() -> str | None:
@@ -58,6 +60,8 @@ def missing_system_package() -> str | None:
         return next((package for library, package in LIBRARY_PACKAGES if library in text), "libpango-1.0-0")
     if not CHROMIUM.exists():
         return "chromium"
+    if not WORDS.exists():
+        return "wamerican"
     return None
 
 
