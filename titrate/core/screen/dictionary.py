@@ -208,7 +208,8 @@ def look_up(item_words: tuple[str, ...]) -> Known | None:
     texts = [text for entry in entries for text in (entry.variant, *entry.drug.split("; "))]
     opioids = tuple(dict.fromkeys(hit.value for text in texts
                                   for hit in find_names(words(text), known.opioids, known.longest_drug)))
-    if not opioids and any(generic in compact(text) for text in texts for generic in _opioid_generics()):
+    spelt = [compact(text) for text in texts]
+    if not opioids and any(generic in spelling for spelling in spelt for generic in _opioid_generics()):
         return None  # "benzhydrocodone", a drug the vocabulary lacks: warned about as not screened, never passed
     return Known(entries, opioids)
 
@@ -217,5 +218,5 @@ def look_up(item_words: tuple[str, ...]) -> Known | None:
 def _opioid_generics() -> frozenset[str]:
     """The vocabulary's opioid ingredients (not brands: too short and too many to look for inside other
     names), as looked for inside a dictionary name that the vocabulary does not know."""
-    generics = (compact(name.drug.generic) for name in vocabulary().opioids.values())
+    generics = {compact(generic) for generic in {name.drug.generic for name in vocabulary().opioids.values()}}
     return frozenset(generic for generic in generics if len(generic) >= INSIDE_MIN_LENGTH)
