@@ -4,6 +4,8 @@ HYPOTHESIS_PROFILE (default dev). And one check, before any test runs, that the 
 PDF and browser tests need are installed (issue 19, point 8)."""
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,10 @@ settings.register_profile("mutation", derandomize=True, deadline=None, max_examp
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+#: The screen's general drug dictionary is cached here, not in the user's cache: every run builds it once
+#: (about 2 s), in this process or a `titrate` it starts, and no run depends on a cache left by another.
+CACHE_DIR = os.environ["TITRATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="titrate-test-cache-")
+
 
 #: Set by tests/mutation/run.sh.
 FRESH_CACHES = os.environ.get("TITRATE_MUTATION") == "1"
@@ -27,19 +33,22 @@ def fresh_screen_caches():
     """Under mutation testing, every test starts with the screen's caches empty, so that every test that
     reads the vocabulary or screens a name runs the (mutated) code that does it, and is known to."""
     if FRESH_CACHES:
-        from titrate.core.screen.screening import screen_condition, screen_medication
+        from titrate.core.screen.conditions import conditions, screen_condition
+        from titrate.core.screen.screening import screen_medication
         from titrate.core.screen.vocabulary import vocabulary
 
-        for cached in (vocabulary, screen_medication, screen_condition):
+        for cached in (vocabulary, conditions, screen_medication, screen_condition):
             cached.cache_clear()
 
 
-#: The system packages the suite needs (WeasyPrint's Pango and HarfBuzz, a font, Debian's chromium), and
-#: the words in WeasyPrint's OSError that name each library.
-SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium"
+#: The system packages the suite needs (WeasyPrint's Pango and HarfBuzz, a font, Debian's chromium, the
+#: English word list the screen's false-positive test reads), and the words in WeasyPrint's OSError that
+#: name each library.
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium wamerican"
 LIBRARY_PACKAGES = (("pangoft2", "libpangoft2-1.0-0"), ("harfbuzz-subset", "libharfbuzz-subset0"),
                     ("pango", "libpango-1.0-0"))
 CHROMIUM = Path("/usr/bin/chromium")
+WORDS = Path("/usr/share/dict/words")
 
 
 def missing_system_package() -> str | None:
@@ -51,7 +60,13 @@ def missing_system_package() -> str | None:
         return next((package for library, package in LIBRARY_PACKAGES if library in text), "libpango-1.0-0")
     if not CHROMIUM.exists():
         return "chromium"
+    if not WORDS.exists():
+        return "wamerican"
     return None
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)
 
 
 def pytest_sessionstart(session):

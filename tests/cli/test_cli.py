@@ -25,7 +25,7 @@ def test_python_dash_m_runs_the_same_cli():
     assert (done.returncode, done.stdout.strip()) == (0, f"titrate, version {__version__}")
 
 
-@pytest.mark.parametrize("command", [[], ["plan"], ["render"], ["protocols"], ["explain"]])
+@pytest.mark.parametrize("command", [[], ["plan"], ["render"], ["protocols"], ["explain"], ["screen"]])
 def test_help_on_every_command(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.stdout
@@ -35,9 +35,10 @@ def test_help_lists_every_command_with_its_short_help_though_most_load_on_demand
     result = run("--help")
     listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
     assert [line.split()[0] for line in listed] == ["adjust", "batch", "diff", "explain", "plan", "protocols",
-                                                    "render", "serve", "sync"]
+                                                    "render", "screen", "serve", "sync"]
     assert listed[0].startswith("  adjust     Revise a plan from a date on: hold, step back, retime,")
     assert "  sync       Make a CalDAV calendar hold exactly the plan's events." in listed
+    assert "  screen     Review a patient's list with the safety screen, without a plan." in listed
     for command in ("adjust", "batch", "diff", "serve", "sync"):
         assert run(command, "--help").stdout.startswith(f"Usage: cli {command} [OPTIONS]")
 
@@ -264,16 +265,19 @@ def test_opioid_and_ceiling_cannot_be_overridden(run):
 
 
 def test_warnings_and_notes_for_ms_drugs_pregnancy_and_unknown_medication(run):
-    data = json.loads(run(*BASE, "--medication", "Avonex", "--medication", "Copaxone", "--medication", "Zyrtec",
+    data = json.loads(run(*BASE, "--medication", "Avonex", "--medication", "Copaxone", "--medication", "Zorblaxin",
                           "--condition", "Breastfeeding", "--format", "json").stdout)
     assert [w["rule"] for w in data["warnings"]] == ["interferon", "unscreened", "pregnancy"]
     assert [n["rule"] for n in data["notes"]] == ["glatiramer", "review"]
-    assert "'Zyrtec' is not a medication titrate knows" in data["warnings"][1]["message"]
+    assert "'Zorblaxin' is not a medication titrate knows" in data["warnings"][1]["message"]
 
 
-def test_unknown_condition_exits_2_listing_known_ones(run):
-    result = run(*BASE, "--condition", "gout")
-    assert result.exit_code == 2 and "known conditions:" in result.stderr and "multiple sclerosis" in result.stderr
+def test_an_unknown_condition_plans_with_a_warning_that_it_was_not_screened(run):
+    result = run(*BASE, "--condition", "zorblax syndrome", "--format", "json")
+    assert result.exit_code == 0
+    assert [(w["rule"], w["message"].split(" is not")[0]) for w in json.loads(result.stdout)["warnings"]] == [
+        ("unscreened", "condition 'zorblax syndrome'")]
+    assert run(*BASE, "--condition", "!!!").exit_code == 2  # a condition that says nothing is still bad input
 
 
 def test_condition_spasticity_is_the_spasticity_flag(run):
@@ -320,9 +324,9 @@ def test_patient_file_gives_facts_and_flags_win(run, tmp_path):
 
 def test_a_malformed_patient_file_names_the_file_and_line(run, tmp_path):
     facts = tmp_path / "patient.toml"
-    facts.write_text('label = "x"\nconditions = ["gout"]\n')
+    facts.write_text('label = "x"\nconditions = ["?"]\n')
     result = run(*BASE, "--patient-file", str(facts))
-    assert result.exit_code == 2 and f"{facts}: line 2: unknown condition 'gout'" in result.stderr
+    assert result.exit_code == 2 and f"{facts}: line 2: a condition must name something (got '?')" in result.stderr
 
 
 def test_example_patient_file_plans(run):

@@ -132,7 +132,7 @@ def test_warnings_overrides_notes_washout_review_and_adjustments_are_notes():
         "Warning (interferon): 'Rebif' is interferon beta-1a (Rebif, screen.toml; interferon beta-1a, ATC L03AB07): "
         "may interact with LDN on pharmacokinetic grounds; "
         "the evidence is weak, so this is a warning, not a block",
-        "Warning (unscreened): '1 | *magnesium*' (in '=1+1 | *magnesium*') is not a medication titrate knows, so "
+        "Warning (unscreened): '1 | *zorblaxin*' (in '=1+1 | *zorblaxin*') is not a medication titrate knows, so "
         "it was not screened; check it for interactions",
         "Override (liver): hepatologist agrees; LFTs normal, 2027-03-01",
         "Override (window): persistent vivid dreams on evening doses",

@@ -33,7 +33,7 @@ PLANS = {
     "berlin-morning-overrides": build_plan(
         PROTOCOLS["classic"],
         Patient(label="K. Müller", conditions=("Hepatitis C", "multiple sclerosis"),
-                medications=("Rebif", "Copaxone", "=1+1 | *magnesium*")),
+                medications=("Rebif", "Copaxone", "=1+1 | *zorblaxin*")),
         date(2027, 3, 20), zone=load_zone("Europe/Berlin"), dose_time=time(8, 0), generated_at=GENERATED, days=40,
         formulation=Formulation("liquid", concentration_mg=Decimal("1")), supply=Supply(supply_days=30, lead_days=10,
                                                                                         shelf_life_days=14),

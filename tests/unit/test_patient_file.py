@@ -32,7 +32,7 @@ def test_reads_every_fact():
     ('label = "x"\nmedication = ["y"]', "line 2: unknown key 'medication'"),
     ('label = "x"\n\ntime_zone = "Mars/Base"', "line 3: unknown time zone"),
     ('dose_time = "9pm"', "line 1: dose_time must be HH:MM"),
-    ('conditions = ["gout"]', "line 1: unknown condition 'gout'"),
+    ('conditions = ["?"]', r"line 1: a condition must name something \(got '\?'\)"),
     ('medications = "aspirin"', "line 1: medications must be a list of text"),
     ('label = "x"\n[[overrides]]\nrule = "liver"\nreason = " "', "line 2: an override of rule 'liver' needs a reason"),
     ('[[overrides]]\nrule = "liver"', r"line 1: each \[\[overrides\]\] has exactly rule"),

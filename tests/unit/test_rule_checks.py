@@ -434,7 +434,7 @@ def test_overridable_screen_refusals_lift_only_with_their_own_override():
 
 
 @pytest.mark.parametrize("medication, condition, rule", [
-    ("Avonex", None, "interferon"), ("Copaxone", None, "glatiramer"), ("Zyrtec", None, "unscreened"),
+    ("Avonex", None, "interferon"), ("Copaxone", None, "glatiramer"), ("Zorblaxin", None, "unscreened"),
     ("baclofen", None, "antispasticity"), ("Relistor", None, "opioid-implied"), ("Imodium", None, "peripheral-opioid"),
     ("LDN 4.5 mg", None, "antagonist"), (None, "pregnant", "pregnancy"), (None, "NAFLD", "liver"),
 ])

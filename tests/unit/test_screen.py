@@ -7,16 +7,9 @@ from importlib.resources import files
 
 import pytest
 
-from titrate.core.model import Patient
 from titrate.core.screen import (
-    check_conditions,
-    findings,
-    implies_spasticity,
     patient_words,
-    refusals,
-    screen_condition,
     screen_medication,
-    with_implied_spasticity,
 )
 from titrate.core.screen.match import (
     MIN_NEAR_MISS_LENGTH,
@@ -29,9 +22,9 @@ from titrate.core.screen.match import (
 )
 from titrate.core.screen.normalise import compact, fold, is_filler, skeleton, split_items, strengths_mg, words
 from titrate.core.screen.vocabulary import ACTIONS, MARKETS, vocabulary
-from titrate.errors import InputError
 
 DATA = tomllib.loads(files("titrate.core.screen").joinpath("data/screen.toml").read_text(encoding="utf-8"))
+CONDITIONS = tomllib.loads(files("titrate.core.screen").joinpath("data/conditions.toml").read_text(encoding="utf-8"))
 
 
 def only(text):
@@ -135,9 +128,10 @@ def test_opioids_written_as_prescriptions_are_refused_once(text):
 
 
 def test_w_slash_and_with_between_names_screen_both_parts():
-    assert [f.rule for f in screen_medication("oxycodone w/ Zyrtec")] == ["opioid", "unscreened"]
-    assert [f.rule for f in screen_medication("Zyrtec with tramadol")] == ["opioid", "unscreened"]
-    assert screen_medication("Zyrtec with tramadol")[1].message.startswith("'zyrtec' (in 'Zyrtec with tramadol') ")
+    assert [f.rule for f in screen_medication("oxycodone w/ zorblaxin")] == ["opioid", "unscreened"]
+    assert [f.rule for f in screen_medication("Zorblaxin with tramadol")] == ["opioid", "unscreened"]
+    assert screen_medication("Zorblaxin with tramadol")[1].message.startswith("'zorblaxin' (in 'Zorblaxin with tramadol') ")
+    assert [f.rule for f in screen_medication("Zyrtec with tramadol")] == ["opioid"]  # the dictionary knows Zyrtec
     # a known name spanning "with" is one name, not two parts
     assert only("Tylenol with codeine").message.startswith("'Tylenol with codeine' is codeine + paracetamol (Tylenol "
                                                             "with codeine, ")
@@ -202,11 +196,11 @@ def test_a_stopped_opioid_is_still_an_opioid():
 
 
 def test_a_whole_list_in_one_entry_is_screened_item_by_item():
-    found = screen_medication("vitamin D, tramadol 50 mg; ibuprofen and Copaxone\nAvonex + Zyrtec / Revia")
+    found = screen_medication("zorblax D, tramadol 50 mg; ibuprofen and Copaxone\nAvonex + Zorblaxin / Revia")
     assert [(f.rule, f.action) for f in found] == [
-        ("unscreened", "warn"), ("opioid", "refuse"), ("unscreened", "warn"), ("glatiramer", "note"),
+        ("unscreened", "warn"), ("opioid", "refuse"), ("glatiramer", "note"),  # ibuprofen: known, nothing to say
         ("interferon", "warn"), ("unscreened", "warn"), ("antagonist", "refuse-unless-overridden")]
-    assert found[1].message.startswith("'tramadol 50 mg' (in 'vitamin D, tramadol 50 mg; ")
+    assert found[1].message.startswith("'tramadol 50 mg' (in 'zorblax D, tramadol 50 mg; ")
 
 
 def test_an_item_that_is_only_a_strength_does_not_stop_the_screen():
@@ -216,7 +210,7 @@ def test_an_item_that_is_only_a_strength_does_not_stop_the_screen():
 
 def test_strengths_left_over_from_a_split_are_not_unknown_medications():
     assert [f.rule for f in screen_medication("oxycodone/acetaminophen 5/325")] == ["opioid"]
-    assert [f.rule for f in screen_medication("oxycodone/Zyrtec 5/325")] == ["opioid", "unscreened"]
+    assert [f.rule for f in screen_medication("oxycodone/Zorblaxin 5/325")] == ["opioid", "unscreened"]
     assert only("325 mg").rule == "unscreened"  # a value with no drug in it at all is never passed
 
 
@@ -275,74 +269,12 @@ def test_ms_drugs_are_named_correctly_and_warn_or_note(name, generic, action):
     assert ", screen.toml; interferon beta" in found.message or ", screen.toml; glatiramer, ATC L03AX13" in found.message
 
 
-@pytest.mark.parametrize("name", ["vitamin D", "ibuprofen", "Zyrtec", "!!!"])
+@pytest.mark.parametrize("name", ["zorblaxin", "Zorblax D", "!!!"])
 def test_an_unknown_medication_is_a_warning_that_it_was_not_screened(name):
     found = only(name)
     assert (found.rule, found.action) == ("unscreened", "warn")
     assert found.message == (f"{name!r} is not a medication titrate knows, so it was not screened; check it for "
                              "interactions")
-
-
-# --- Conditions --------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", ["spasticity", "Spasticity", "muscle spasticity", "spastic paraparesis",
-                                  "MS with spasticity", "leg spasticity", "hereditary spastic paraplegia"])
-def test_every_form_of_spasticity_is_spasticity(name):
-    assert implies_spasticity((name,))
-    assert with_implied_spasticity(Patient(conditions=(name,))).spasticity
-    assert with_implied_spasticity(Patient(conditions=(name,))).conditions == (name,)  # not doubled
-
-
-def test_conditions_that_are_not_spasticity_do_not_set_it():
-    assert not implies_spasticity(("multiple sclerosis", "gout", "hepatitis"))
-    assert not with_implied_spasticity(Patient(conditions=("multiple sclerosis",))).spasticity
-    assert with_implied_spasticity(Patient(spasticity=True)).conditions == ("spasticity",)
-
-
-@pytest.mark.parametrize("name, group", [
-    ("liver disease", "liver-disease"), ("Hepatitis", "liver-disease"), (" cirrhosis ", "liver-disease"),
-    ("hepatitis A", "liver-disease"), ("hepatitis B", "liver-disease"), ("Hepatitis C", "liver-disease"),
-    ("HCV", "liver-disease"), ("NASH", "liver-disease"), ("alcoholic liver disease", "liver-disease"),
-    ("PBC", "liver-disease"), ("cirrhosis of the liver", "liver-disease"), ("NAFLD", "liver-tests"),
-    ("MASLD", "liver-tests"), ("fatty liver", "liver-tests"), ("elevated LFTs", "liver-tests"),
-    ("non-alcoholic fatty liver disease", "liver-tests"), ("pregnancy", "pregnancy"),
-    ("pregnant (12 weeks)", "pregnancy"), ("Breastfeeding", "pregnancy"), ("spasticity", "spasticity"),
-    ("Multiple  Sclerosis", "indications"),
-])
-def test_conditions_are_classed_in_any_case_spacing_and_wording(name, group):
-    assert [g.key for _, g in screen_condition(name)] == [group]
-
-
-def test_every_liver_condition_refuses_or_warns_under_rule_liver():
-    groups = {g.key: g for _, g in (screen_condition("cirrhosis") + screen_condition("NAFLD"))}
-    assert (groups["liver-disease"].action, groups["liver-disease"].rule) == ("refuse-unless-overridden", "liver")
-    assert (groups["liver-tests"].action, groups["liver-tests"].rule) == ("warn", "liver")
-    patient = Patient(conditions=("NAFLD",))
-    assert findings(patient)[0][0].rule == "liver" and refusals(patient, "liver") == []
-    assert refusals(Patient(conditions=("HCV",)), "liver") and not refusals(Patient(conditions=("HCV",)), "liver",
-                                                                           frozenset({"liver"}))
-
-
-@pytest.mark.parametrize("name, hint", [("gout", ""), ("hepatits", "did you mean 'hepatitis'? "),
-                                        ("spastisity", "did you mean 'spasticity'? "),
-                                        ("gastritis", ""),  # 0.67 alike to "hepatitis": too far to suggest
-                                        ("Fibromyalgiaa", "did you mean 'fibromyalgia'? ")])
-def test_an_unknown_condition_is_an_error_listing_the_known_ones(name, hint):
-    with pytest.raises(InputError) as error:
-        check_conditions([name])
-    assert str(error.value).startswith(f"unknown condition {name!r}; {hint}known conditions: abnormal LFTs, "
-                                       "abnormal liver function tests, acute hepatitis, AIH, ")
-    assert ", cirrhosis, cirrhosis of the liver, " in str(error.value) and "\n" not in str(error.value)
-
-
-def test_a_slash_does_not_split_a_condition():
-    assert [(item, g.key) for item, g in screen_condition("hepatitis B/C")] == [("hepatitis B/C", "liver-disease")]
-
-
-def test_a_list_of_conditions_is_read_item_by_item():
-    assert [g.key for _, g in screen_condition("MS; pregnant, NAFLD")] == ["indications", "pregnancy", "liver-tests"]
-    with pytest.raises(InputError, match="unknown condition 'gout'"):
-        screen_condition("MS and gout")
 
 
 # --- Reading what people write -----------------------------------------------------------------------
@@ -457,13 +389,11 @@ def test_a_name_listed_twice_always_means_the_same_drug_and_action():
 def test_no_name_is_lost_to_normalising_or_splitting():
     for spelling, name in vocabulary().drugs.items():
         assert spelling and len(split_items(name.text)) == 1, name.text
-    for spelling, (name, _) in vocabulary().conditions.items():
-        assert spelling and len(split_items(name, conditions=True)) == 1, name
 
 
 def test_patient_words_are_plain_and_exist_for_every_screen_warning_rule():
     rules = {c["rule"] for c in DATA["classes"].values() if c["action"] in ("warn", "note")}
-    rules |= {g["rule"] for g in DATA["conditions"].values() if g["action"] == "warn"}
+    rules |= {g["rule"] for g in CONDITIONS["groups"].values() if g["action"] == "warn"}
     for rule in rules | {"unscreened"}:
         words_for_patient = patient_words(rule)
         assert words_for_patient and "ATC" not in words_for_patient and "--" not in words_for_patient

@@ -14,7 +14,7 @@ from titrate.web.app import create_app
 SECRET = "test-secret-0123456789"
 #: The plan form as a clinician fills it in: a patient with an interferon warning and an unknown medication.
 JANE_FORM = {"label": "Jane Doe", "start": "2026-12-01", "time_zone": "Europe/London", "protocol": "classic",
-             "form": "capsule", "conditions": "multiple sclerosis", "medications": "Avonex\nvitamin D"}
+             "form": "capsule", "conditions": "multiple sclerosis", "medications": "Avonex\nzorblaxin"}
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 

@@ -75,7 +75,7 @@ def test_a_preview_shows_chart_steps_and_warnings_and_saves_nothing(client, stor
     page = post_plan(client)
     assert page.status_code == 200
     assert "<svg" in page.text and 'class="chart"' in page.text
-    assert "interferon" in page.text and "vitamin D" in page.text and "not screened" in page.text
+    assert "interferon" in page.text and "zorblaxin" in page.text and "not screened" in page.text
     steps = page.text[page.text.index('class="levels"'):]
     assert re.search(r"1\.5 mg.*?2026-12-01.*?2026-12-14.*?3 mg.*?2026-12-15.*?4\.5 mg.*?2026-12-29", steps, re.S)
     assert 'value="save"' in page.text
@@ -89,7 +89,7 @@ def test_saving_stores_the_service_plan_and_shows_it_with_downloads(client, stor
     (saved,) = store.plans_of(patient.id)
     assert url == f"/plans/{saved.plan_id}"
     plan = read_plan(store.revision(saved.plan_id).plan_json)
-    assert plan.patient.medications == ("Avonex", "vitamin D") and plan.time_zone == "Europe/London"
+    assert plan.patient.medications == ("Avonex", "zorblaxin") and plan.time_zone == "Europe/London"
     assert plan.start == date(2026, 12, 1) and plan.revision == 1
     page = client.get(url)
     assert page.status_code == 200

@@ -25,7 +25,7 @@ EXIT_IO = 1
 LAZY_COMMANDS = {"plan": "plan.plan", "protocols": "protocols.protocols", "adjust": "adjust.adjust",
                  "batch": "batch.batch", "diff": "adjust.diff",
                  "explain": "render.explain", "render": "render.render_command", "serve": "serve.serve",
-                 "sync": "sync.sync_command"}
+                 "sync": "sync.sync_command", "screen": "screen.screen"}
 
 
 class _Cli(click.Group):

@@ -1,8 +1,9 @@
-"""The safety screen: a patient's medications and conditions against the vocabulary in data/screen.toml.
+"""The safety screen: a patient's medications against the vocabulary in data/screen.toml, and conditions
+against data/conditions.toml.
 
-The vocabulary is package data that a pharmacist reviews, organised by pharmacology; this package reads
-it (`vocabulary`), reduces text to what is matched (`normalise`), finds names and near misses in it
-(`match`), and says what that means for a patient (`screening`).
+The vocabularies are package data that a pharmacist reviews, organised by pharmacology; this package reads
+them (`vocabulary`, `conditions`), reduces text to what is matched (`normalise`), finds names and near
+misses in it (`match`), and says what that means for a patient (`screening`).
 
 This front door loads none of them for a patient with nothing to screen (no medication, no condition:
 the default plan), whose screen finds nothing: importing the matching code and parsing the vocabulary
@@ -33,7 +34,7 @@ def _screening() -> ModuleType:
 
 
 def check_conditions(conditions: tuple[str, ...] | list[str]) -> None:
-    """InputError naming the first condition the vocabulary does not know."""
+    """InputError naming the first condition that says nothing (no letter or digit); any other is accepted."""
     if conditions:
         from titrate.core.screen import screening
 

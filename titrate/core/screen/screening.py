@@ -14,10 +14,11 @@ from functools import lru_cache
 
 from titrate.core.model import Finding, Patient
 from titrate.core.record import Record
+from titrate.core.screen.conditions import check_conditions, condition_findings, implies_spasticity, screen_condition
+from titrate.core.screen.dictionary import look_up
 from titrate.core.screen.match import Hit, edit_distance, find_names, near_misses, variants
 from titrate.core.screen.normalise import compact, is_filler, split_items, strengths_mg, words
-from titrate.core.screen.vocabulary import ConditionGroup, DrugClass, Name, vocabulary
-from titrate.errors import InputError
+from titrate.core.screen.vocabulary import DrugClass, Name, vocabulary
 
 __all__ = ["Found", "check_conditions", "findings", "implies_spasticity", "patient_words", "refusals",
            "screen_condition", "screen_medication"]
@@ -91,9 +92,16 @@ def _screen_medication(text: str) -> tuple[Found, ...]:
         parts = _parts(item_words, hits)
         for start, end in parts:
             inside = [hit for hit in (*hits, *spelt, *misses) if start <= hit.start < end]
-            if not inside and not all(map(is_filler, item_words[start:end])):
-                part = " ".join(item_words[start:end])
-                found.append(_unscreened(label if len(parts) == 1 else f"{part!r} (in {text!r})"))
+            if inside or all(map(is_filler, item_words[start:end])):
+                continue
+            part_label = label if len(parts) == 1 else f"{' '.join(item_words[start:end])!r} (in {text!r})"
+            # the general dictionary: a known medicine has nothing to say, unless it names an opioid
+            general = look_up(item_words[start:end])
+            found += ([_unscreened(part_label)] if general is None else
+                      [result for name in general.opioids
+                       if (result := _drug_found(part_label, item, name, f"read as {general.entries[0].variant!r} "
+                                                 f"by the general dictionary, {general.entries[0].source}; "
+                                                 f"{name.text}")) is not None])
     return tuple(found)
 
 
@@ -115,63 +123,9 @@ def _unscreened(label: str) -> Found:
                  f"{label} is not a medication titrate knows, so it was not screened; check it for interactions")
 
 
-def _screen_condition(text: str) -> tuple[tuple[str, ConditionGroup], ...]:
-    """Each item of a condition entry with the group it names; InputError for an item naming none."""
-    known = vocabulary()
-    result = []
-    for item in split_items(text, conditions=True):
-        hits = find_names(words(item), known.conditions, known.longest_condition)
-        if not hits:
-            raise InputError(_unknown_condition(item))
-        result += [(item, hit.value[1]) for hit in hits]
-    return tuple(result)
-
-
-screen_condition = lru_cache(maxsize=1024)(_screen_condition)
-
-
-def _unknown_condition(item: str) -> str:
-    from difflib import get_close_matches  # only to suggest a name for an unknown condition
-
-    known = vocabulary().conditions
-    close = get_close_matches(compact(item), list(known), cutoff=0.75)
-    hint = f"did you mean {known[close[0]][0]!r}? " if close else ""
-    names = ", ".join(sorted({name for name, _ in known.values()}, key=str.casefold))
-    return f"unknown condition {item!r}; {hint}known conditions: {names}"
-
-
-def check_conditions(conditions: tuple[str, ...] | list[str]) -> None:
-    """InputError naming the first condition the vocabulary does not know."""
-    for condition in conditions:
-        screen_condition(condition)
-
-
-def implies_spasticity(conditions: tuple[str, ...]) -> bool:
-    """Whether any condition is a form of spasticity (the spasticity dose limit then applies); an
-    unknown condition is not (it is refused where it is checked)."""
-    for condition in conditions:
-        try:
-            groups = screen_condition(condition)
-        except InputError:
-            continue
-        if any(group.action == "spasticity" for _, group in groups):
-            return True
-    return False
-
-
-def _condition_found(item: str, group: ConditionGroup) -> Found | None:
-    if group.action == "refuse-unless-overridden":
-        return Found(group.rule, group.action,
-                     f"{item!r} is {group.title}: {group.why}")
-    if group.action == "warn":
-        return Found(group.rule, group.action, f"{item}: {group.why}")
-    return None
-
-
 def _all_found(patient: Patient) -> list[Found]:
     found = [result for medication in patient.medications for result in screen_medication(medication)]
-    found += [result for condition in patient.conditions for item, group in screen_condition(condition)
-              if (result := _condition_found(item, group)) is not None]
+    found += [Found(rule, action, message) for rule, action, message in condition_findings(patient.conditions)]
     return found
 
 

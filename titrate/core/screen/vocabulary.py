@@ -1,6 +1,7 @@
-"""The vocabulary, read once: drug classes, condition groups and the plain words a patient reads for
-each rule from data/screen.toml, and the opioids (with the antagonists) from data/opioids.tsv, which
-tools/vocabulary/build_opioids.py generates from the FDA UNII names, national registers and the INN."""
+"""The vocabulary, read once: drug classes and the plain words a patient reads for each rule from
+data/screen.toml, and the opioids (with the antagonists) from data/opioids.tsv, which
+tools/vocabulary/build_opioids.py generates from the FDA UNII names, national registers and the INN.
+Conditions are conditions.py's."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from titrate.core.packaged import open_packaged
 from titrate.core.record import Record
 from titrate.core.screen.normalise import compact, skeleton
 
-__all__ = ["ACTIONS", "MARKETS", "ConditionGroup", "DrugClass", "Name", "Vocabulary", "vocabulary"]
+__all__ = ["ACTIONS", "MARKETS", "DrugClass", "Name", "Vocabulary", "vocabulary"]
 
 #: What a match does, most severe first.
 ACTIONS = ("refuse", "refuse-unless-overridden", "warn", "note", "none")
@@ -51,28 +52,17 @@ class Name(Record):
     kind: str = "screen"
 
 
-class ConditionGroup(Record):
-    key: str
-    title: str
-    action: str
-    rule: str
-    why: str
-
-
 class Vocabulary(Record):
     classes: dict[str, DrugClass]
     #: compact spelling -> the name it is
     drugs: dict[str, Name]
-    #: compact spelling -> (the name as written in the data, its group)
-    conditions: dict[str, tuple[str, ConditionGroup]]
     patient_words: dict[str, str]
     # Worked out once with the rest (every new medication text needs them): the INN of the opioids, where
     # near misses are looked for, the skeletons of every spelling of them (spelling variants), and the
-    # longest drug and condition spellings, which bound a match.
+    # longest drug spelling, which bounds a match.
     opioids: dict[str, Name]
     skeletons: dict[str, Name]
     longest_drug: int
-    longest_condition: int
 
 
 def _drug_class(data: dict[str, Any]) -> DrugClass:
@@ -116,19 +106,13 @@ def _read_vocabulary() -> Vocabulary:
             for name in names:
                 drugs.setdefault(compact(name), Name(name, (entry["generic"],), entry.get("atc", value["atc"]),
                                                      classes[key], "screen.toml"))
-    conditions: dict[str, tuple[str, ConditionGroup]] = {}
-    for key, value in data["conditions"].items():
-        group = ConditionGroup(key, value["title"], value["action"], value["rule"], value["why"])
-        for name in value["names"]:
-            conditions.setdefault(compact(name), (name, group))
     ingredient_names = {spelling: name for spelling, name in drugs.items()
                         if name.drug_class.rule == "opioid" and name.kind in INGREDIENT_KINDS}
     opioids = {spelling: name for spelling, name in ingredient_names.items() if name.kind == "inn"}
     skeletons: dict[str, Name] = {}
     for spelling, name in sorted(ingredient_names.items(), key=lambda item: item[1].kind != "inn"):  # INN first
         skeletons.setdefault(skeleton(spelling), name)
-    return Vocabulary(classes, drugs, conditions, dict(data["patient_words"]), opioids, skeletons,
-                      max(map(len, drugs)), max(map(len, conditions)))
+    return Vocabulary(classes, drugs, dict(data["patient_words"]), opioids, skeletons, max(map(len, drugs)))
 
 
 #: Read once (a function, not a decorated one, so that mutation testing reaches the reading code).
