@@ -101,11 +101,11 @@ def main() -> None:
         process, host, port, secret = serve(Path(folder) / "bench.db")
         try:
             connection = http.client.HTTPConnection(host, port, timeout=30)
-            connection.request("POST", "/api/plans", body=json.dumps({"inputs": INPUTS}),
+            connection.request("POST", "/api/v1/plans", body=json.dumps({"inputs": INPUTS}),
                                headers={"authorization": f"Bearer {secret}", "content-type": "application/json"})
             plan_id = json.loads(connection.getresponse().read())["plan_id"]
             mix = [("GET", "/", None), ("GET", f"/plans/{plan_id}", None),
-                   ("POST", "/api/previews", json.dumps({"inputs": INPUTS}).encode())]
+                   ("POST", "/api/v1/previews", json.dumps({"inputs": INPUTS}).encode())]
             baseline, base_errors = load(host, port, secret, [("GET", "/static/titrate.css", None)] * REQUESTS)
             latencies, errors = load(host, port, secret, [mix[i % len(mix)] for i in range(REQUESTS)])
         finally:

@@ -27,6 +27,9 @@ class TitrateError(Exception):
     exit_status: ClassVar[int] = 1
     #: The web app's HTTP status for this error.
     http_status: ClassVar[int] = 500
+    #: The typed API's status, when it differs: its schema already refused malformed input (a 400), so an
+    #: error the service raises on input that matched the schema is the API's 422.
+    api_status: ClassVar[int | None] = None
     #: The JSON error body's "error" value.
     code: ClassVar[str] = "error"
     #: The attributes the JSON error body carries, in order, between "error" and "message".
@@ -38,6 +41,7 @@ class InputError(TitrateError, ValueError):
 
     exit_status = 2
     http_status = 400
+    api_status = 422
     code = "input"
     reported = ("field",)
 

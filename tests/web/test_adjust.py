@@ -15,12 +15,12 @@ from ics_reading import parse
 from titrate.service.plans import read_plan
 
 INPUTS = {"start": "2026-12-01", "time_zone": "Europe/London", "label": "Ann Lee"}
-STEP_BACK = {"kind": "step-back", "from": "2026-12-20", "days": "14", "reason": "flare of fatigue"}
+STEP_BACK = {"kind": "step-back", "from": "2026-12-20", "days": 14, "reason": "flare of fatigue"}
 
 
 @pytest.fixture
 def plan_id(client):
-    response = client.post("/api/plans", json={"inputs": INPUTS})
+    response = client.post("/api/v1/plans", json={"inputs": INPUTS})
     assert response.status_code == 201
     return response.json()["plan_id"]
 
@@ -128,7 +128,7 @@ def api(app):
 
 
 def test_the_api_adjusts_and_returns_the_diff(api, plan_id):
-    response = api.post(f"/api/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": STEP_BACK})
+    response = api.post(f"/api/v1/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": STEP_BACK})
     assert response.status_code == 201
     body = response.json()
     assert body["revision"] == 2 and body["plan"]["supersedes"] == 1
@@ -137,15 +137,15 @@ def test_the_api_adjusts_and_returns_the_diff(api, plan_id):
                                                                         "cause": "step 2"},
                                        "after": body["diff"]["days"][0]["after"]}
     assert body["diff"]["days"][0]["after"]["dose_mg"] == "1.50"
-    assert api.get(f"/api/plans/{plan_id}/diff?old=1&new=2").json() == body["diff"]
-    assert [r["revision"] for r in api.get(f"/api/plans/{plan_id}/revisions").json()] == [1, 2]
+    assert api.get(f"/api/v1/plans/{plan_id}/diff?old=1&new=2").json() == body["diff"]
+    assert [r["revision"] for r in api.get(f"/api/v1/plans/{plan_id}/revisions").json()] == [1, 2]
 
 
 def test_the_api_answers_a_stale_adjustment_with_409_and_saves_nothing(api, store, plan_id):
-    first = api.post(f"/api/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": STEP_BACK})
+    first = api.post(f"/api/v1/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": STEP_BACK})
     assert first.status_code == 201
-    stale = api.post(f"/api/plans/{plan_id}/adjustments",
-                     json={"based_on": 1, "adjustment": {**STEP_BACK, "kind": "stop", "days": ""}})
+    stale = api.post(f"/api/v1/plans/{plan_id}/adjustments",
+                     json={"based_on": 1, "adjustment": {**STEP_BACK, "kind": "stop", "days": None}})
     assert stale.status_code == 409 and stale.json() | {"message": ""} == {"error": "conflict", "latest": 2,
                                                                           "message": ""}
     assert [row.revision for row in store.revisions(plan_id)] == [1, 2]
@@ -154,20 +154,20 @@ def test_the_api_answers_a_stale_adjustment_with_409_and_saves_nothing(api, stor
 @pytest.mark.parametrize("adjustment, status, key, value", [
     ({**STEP_BACK, "reason": ""}, 400, "field", "reason"),
     ({**STEP_BACK, "colour": "red"}, 400, "field", "colour"),
-    ({**STEP_BACK, "from": "2026-11-01"}, 400, "field", "from"),  # before the plan starts
+    ({**STEP_BACK, "from": "2026-11-01"}, 422, "field", "from"),  # as the schema says, but before the plan starts
     ({"kind": "retime", "from": "2026-12-20", "time": "08:00", "reason": "dreams"}, 422, "rule", "window"),
 ])
 def test_the_api_names_the_field_or_rule_of_a_bad_adjustment(api, plan_id, adjustment, status, key, value):
-    response = api.post(f"/api/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": adjustment})
+    response = api.post(f"/api/v1/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": adjustment})
     assert response.status_code == status and response.json()[key] == value
     assert "Traceback" not in response.text
 
 
 def test_the_api_adjustment_of_a_missing_plan_or_revision_is_404(api, plan_id):
-    assert api.post("/api/plans/nope/adjustments", json={"based_on": 1, "adjustment": STEP_BACK}).status_code == 404
-    assert api.post(f"/api/plans/{plan_id}/adjustments",
+    assert api.post("/api/v1/plans/nope/adjustments", json={"based_on": 1, "adjustment": STEP_BACK}).status_code == 404
+    assert api.post(f"/api/v1/plans/{plan_id}/adjustments",
                     json={"based_on": 7, "adjustment": STEP_BACK}).status_code == 404
-    assert api.get(f"/api/plans/{plan_id}/diff?old=1&new=5").status_code == 404
+    assert api.get(f"/api/v1/plans/{plan_id}/diff?old=1&new=5").status_code == 404
 
 
 def test_the_adjusted_calendar_parses_to_the_new_days_and_cancels_the_dropped_ones(client, store, plan_id):
@@ -181,27 +181,27 @@ def test_the_adjusted_calendar_parses_to_the_new_days_and_cancels_the_dropped_on
 
 def test_target_down_then_up_then_a_step_back_from_one_date_is_no_server_error(api):
     """Issue 19's crash, through the API: it answered 500; each step must now give a revision."""
-    made = api.post("/api/plans", json={"inputs": {"start": "2027-01-04", "time_zone": "Europe/London",
+    made = api.post("/api/v1/plans", json={"inputs": {"start": "2027-01-04", "time_zone": "Europe/London",
                                                       "label": "Ann Lee"}})
     assert made.status_code == 201, made.text
     plan_id = made.json()["plan_id"]
     changes = [{"kind": "target", "target": "3"}, {"kind": "target", "target": "4.5"},
-               {"kind": "step-back", "days": "7"}]
+               {"kind": "step-back", "days": 7}]
     for based_on, change in enumerate(changes, 1):
         adjustment = {"from": "2027-01-20", "reason": "review", **change}
-        response = api.post(f"/api/plans/{plan_id}/adjustments", json={"based_on": based_on, "adjustment": adjustment})
+        response = api.post(f"/api/v1/plans/{plan_id}/adjustments", json={"based_on": based_on, "adjustment": adjustment})
         assert response.status_code == 201, response.text
-    newest = read_plan(api.get(f"/api/plans/{plan_id}/revisions/4?format=json").text)
+    newest = read_plan(api.get(f"/api/v1/plans/{plan_id}/revisions/4?format=json").text)
     assert newest.days[0].dose_mg == Decimal("1.5") and max(day.dose_mg for day in newest.days) == Decimal("4.5")
 
 
 def test_issue_19_target_down_then_up_then_a_step_back_from_one_date_on_the_adjust_page(client, store):
     """Issue 19's crash, as a clinician meets it on the pages: the third change showed a bare 500 page."""
-    made = client.post("/api/plans", json={"inputs": {**INPUTS, "start": "2027-01-04"}})
+    made = client.post("/api/v1/plans", json={"inputs": {**INPUTS, "start": "2027-01-04"}})
     assert made.status_code == 201, made.text
     plan_id = made.json()["plan_id"]
     for change in ({"kind": "target", "target": "3"}, {"kind": "target", "target": "4.5"},
-                   {"kind": "step-back", "days": "7"}):
+                   {"kind": "step-back", "days": 7}):
         response = adjust_page(client, plan_id, reason="review", **{"from": "2027-01-20"}, **change)
         assert response.status_code == 303, response.text
         assert client.get(response.headers["location"]).status_code == 200

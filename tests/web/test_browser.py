@@ -69,7 +69,7 @@ def test_a_clinician_plans_previews_saves_downloads_and_steps_back(tmp_path, bro
         saved_ics = tmp_path / download.suggested_filename
         download.save_as(saved_ics)
 
-        plan = json.loads(page.request.get(f"{server.base}/api/plans/{plan_id}/revisions/1").text())
+        plan = json.loads(page.request.get(f"{server.base}/api/v1/plans/{plan_id}/revisions/1").text())
         calendar = parse(saved_ics.read_text(encoding="utf-8"))
         doses = sorted(e.dtstart.date().isoformat() for e in calendar.events if isinstance(e.dtstart, datetime))
         assert doses == [day["date"] for day in plan["days"]]
@@ -120,7 +120,7 @@ def test_a_clinician_re_plans_a_saved_plan_with_a_later_start_for_three_months(t
         expect(page.get_by_role("heading", level=1)).to_contain_text("revision 2")
         changed = page.locator("section.changed")
         expect(changed).to_contain_text("2026-12-01 to 2026-12-14 (14 days): removed (was 1.5 mg at 22:00)")
-        plan = json.loads(page.request.get(f"{server.base}/api/plans/{plan_id}/revisions/2").text())
+        plan = json.loads(page.request.get(f"{server.base}/api/v1/plans/{plan_id}/revisions/2").text())
         assert (plan["revision"], plan["supersedes"], plan["days"][0]["date"]) == (2, 1, "2027-01-04")
         assert plan["days"][-1]["date"] == "2027-04-03"  # 2027-01-04 + 3 calendar months, exclusive
     assert problems == []

@@ -20,23 +20,23 @@ def api(app):
 
 @pytest.fixture
 def plan_id(api):
-    return api.post("/api/plans", json={"inputs": INPUTS}).json()["plan_id"]
+    return api.post("/api/v1/plans", json={"inputs": INPUTS}).json()["plan_id"]
 
 
 def test_a_huge_number_in_an_api_path_query_or_body_is_400_naming_it(api, plan_id):
     for response, field in [
-        (api.get(f"/api/patients/{BIG}"), "patient_id"),
-        (api.get(f"/api/plans/{plan_id}/revisions/{BIG}"), "revision"),
-        (api.get(f"/api/plans/{plan_id}/diff?old=1&new={BIG}"), "new"),
-        (api.post("/api/plans", json={"inputs": INPUTS, "patient_id": int(BIG)}), "patient_id"),
-        (api.post(f"/api/plans/{plan_id}/adjustments",
+        (api.get(f"/api/v1/patients/{BIG}"), "patient_id"),
+        (api.get(f"/api/v1/plans/{plan_id}/revisions/{BIG}"), "revision"),
+        (api.get(f"/api/v1/plans/{plan_id}/diff?old=1&new={BIG}"), "new"),
+        (api.post("/api/v1/plans", json={"inputs": INPUTS, "patient_id": int(BIG)}), "patient_id"),
+        (api.post(f"/api/v1/plans/{plan_id}/adjustments",
                   json={"based_on": int(BIG), "adjustment": {"kind": "stop", "from": "2026-12-20", "reason": "x"}}),
          "based_on"),
-        (api.post(f"/api/plans/{plan_id}/replans", json={"based_on": int(BIG), "inputs": INPUTS}), "based_on"),
+        (api.post(f"/api/v1/plans/{plan_id}/replans", json={"based_on": int(BIG), "inputs": INPUTS}), "based_on"),
     ]:
         assert response.status_code == 400, response.text
         assert response.json()["field"].endswith(field) and response.json()["error"] == "input"
-    assert api.get(f"/api/plans/{plan_id}/revisions/{MAX_ROW}").status_code == 404  # the largest is only missing
+    assert api.get(f"/api/v1/plans/{plan_id}/revisions/{MAX_ROW}").status_code == 404  # the largest is only missing
 
 
 def test_a_huge_number_on_a_page_or_in_a_form_is_4xx(client, plan_id):

@@ -19,7 +19,7 @@ OPIOID = {"opioid": "tramadol", "last_opioid_dose": "2026-12-30"}  # washout 7 d
 
 @pytest.fixture
 def plan_id(client):
-    return client.post("/api/plans", json={"inputs": INPUTS}).json()["plan_id"]
+    return client.post("/api/v1/plans", json={"inputs": INPUTS}).json()["plan_id"]
 
 
 def dose_on(plan, day: str) -> Decimal | None:
@@ -58,7 +58,7 @@ def test_a_resume_before_the_opioids_washout_is_refused_beside_the_resume_date(c
 
 def test_the_api_refuses_an_early_resume_with_422_naming_rule_washout(app, store, plan_id):
     api = TestClient(app, headers={"authorization": f"Bearer {SECRET}"})
-    response = api.post(f"/api/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": {**PAUSE, **OPIOID}})
+    response = api.post(f"/api/v1/plans/{plan_id}/adjustments", json={"based_on": 1, "adjustment": {**PAUSE, **OPIOID}})
     assert response.status_code == 422
     body = response.json()
     assert (body["error"], body["rule"]) == ("refused", "washout") and "washout" in body["message"]

@@ -207,16 +207,16 @@ INPUTS = {"start": "2026-12-01", "time_zone": "Europe/London", "label": "Ann Lee
 
 
 def test_the_api_re_plans_as_the_next_revision_and_returns_the_diff(api, store):
-    plan_id = api.post("/api/plans", json={"inputs": INPUTS}).json()["plan_id"]
-    response = api.post(f"/api/plans/{plan_id}/replans",
+    plan_id = api.post("/api/v1/plans", json={"inputs": INPUTS}).json()["plan_id"]
+    response = api.post(f"/api/v1/plans/{plan_id}/replans",
                         json={"based_on": 1, "inputs": {**INPUTS, "start": "2027-01-04", "label": ""}})
     assert response.status_code == 201, response.text
     body = response.json()
     assert (body["plan_id"], body["revision"], body["plan"]["supersedes"]) == (plan_id, 2, 1)
     assert body["plan"]["inputs"]["patient"]["label"] == "Ann Lee"  # the patient's label is kept
-    assert body["diff"]["days"] and body["diff"] == api.get(f"/api/plans/{plan_id}/diff?old=1&new=2").json()
+    assert body["diff"]["days"] and body["diff"] == api.get(f"/api/v1/plans/{plan_id}/diff?old=1&new=2").json()
     old, new = revisions(store, plan_id)
-    calendars = [api.get(f"/api/plans/{plan_id}/revisions/{n}?format=ics").text for n in (1, 2)]
+    calendars = [api.get(f"/api/v1/plans/{plan_id}/revisions/{n}?format=ics").text for n in (1, 2)]
     held = merged_view(*calendars)
     doses = sorted(local(e.dtstart, new.time_zone) for e in held.values() if isinstance(e.dtstart, datetime))
     assert [(m.date(), m.time()) for m in doses] == [(day.date, day.time) for day in new.days]
@@ -225,26 +225,26 @@ def test_the_api_re_plans_as_the_next_revision_and_returns_the_diff(api, store):
 
 @pytest.mark.parametrize("body, status, key, value", [
     ({"based_on": 2, "inputs": INPUTS}, 404, "error", "not-found"),
-    ({"based_on": 1, "inputs": {**INPUTS, "plan_id": "another"}}, 400, "field", "plan_id"),
+    ({"based_on": 1, "inputs": {**INPUTS, "plan_id": "another"}}, 422, "field", "plan_id"),
     ({"based_on": 1, "inputs": {**INPUTS, "revision": "5"}}, 400, "field", "revision"),
     ({"based_on": 1, "inputs": {**INPUTS, "target": "6"}}, 422, "rule", "ceiling"),
     ({"based_on": 1, "inputs": INPUTS, "extra": 1}, 400, "field", "extra"),
 ])
 def test_the_api_refuses_a_bad_re_plan_naming_the_field_and_saves_nothing(api, store, body, status, key, value):
-    plan_id = api.post("/api/plans", json={"inputs": INPUTS}).json()["plan_id"]
-    response = api.post(f"/api/plans/{plan_id}/replans", json=body)
+    plan_id = api.post("/api/v1/plans", json={"inputs": INPUTS}).json()["plan_id"]
+    response = api.post(f"/api/v1/plans/{plan_id}/replans", json=body)
     assert response.status_code == status and response.json()[key] == value, response.text
     assert "\n" not in response.json()["message"]
     assert [p.revision for p in revisions(store, plan_id)] == [1]
 
 
 def test_the_api_answers_a_stale_re_plan_with_409(api, store):
-    plan_id = api.post("/api/plans", json={"inputs": INPUTS}).json()["plan_id"]
-    assert api.post(f"/api/plans/{plan_id}/replans", json={"based_on": 1, "inputs": INPUTS}).status_code == 201
-    stale = api.post(f"/api/plans/{plan_id}/replans", json={"based_on": 1, "inputs": INPUTS})
+    plan_id = api.post("/api/v1/plans", json={"inputs": INPUTS}).json()["plan_id"]
+    assert api.post(f"/api/v1/plans/{plan_id}/replans", json={"based_on": 1, "inputs": INPUTS}).status_code == 201
+    stale = api.post(f"/api/v1/plans/{plan_id}/replans", json={"based_on": 1, "inputs": INPUTS})
     assert stale.status_code == 409 and stale.json()["latest"] == 2 and stale.json()["error"] == "conflict"
     assert [p.revision for p in revisions(store, plan_id)] == [1, 2]
-    assert api.post("/api/plans/nope/replans", json={"based_on": 1, "inputs": INPUTS}).status_code == 404
+    assert api.post("/api/v1/plans/nope/replans", json={"based_on": 1, "inputs": INPUTS}).status_code == 404
 
 
 def test_user_text_is_escaped_on_the_re_plan_pages(client, store):

@@ -16,11 +16,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "titrate" / "web" / "templates
 
 
 def test_without_the_secret_nothing_is_served(anonymous):
-    for path in ("/", "/patients/new", "/static/titrate.css", "/api/patients", "/api/openapi.json"):
+    for path in ("/", "/patients/new", "/static/titrate.css", "/api/v1/patients", "/api/v1/openapi.json"):
         response = anonymous.get(path)
         assert response.status_code == 403, path
         assert "Traceback" not in response.text
-    assert anonymous.get("/api/patients").json()["error"] == "refused"
+    assert anonymous.get("/api/v1/patients").json()["error"] == "refused"
     assert anonymous.get("/?token=wrong-secret").status_code == 403
     assert anonymous.get("/", headers={"authorization": "Bearer wrong"}).status_code == 403
     assert anonymous.get("/", headers={"cookie": f"{cookie_name(SECRET)}=wrong"}).status_code == 403
@@ -73,14 +73,14 @@ def test_a_write_from_another_origin_is_refused(client, store):
 
 def test_bodies_are_capped(app, client, monkeypatch):
     big = "x" * (security.MAX_BODY + 1)
-    response = client.post("/api/plans", content=big, headers={"content-type": "application/json"})
+    response = client.post("/api/v1/plans", content=big, headers={"content-type": "application/json"})
     assert response.status_code == 413 and response.json()["error"] == "refused"
-    chunked = client.post("/api/plans", content=iter([b"{}"]), headers={"content-type": "application/json"})
+    chunked = client.post("/api/v1/plans", content=iter([b"{}"]), headers={"content-type": "application/json"})
     assert chunked.status_code == 411
 
 
 def test_every_response_carries_the_security_headers(client, anonymous):
-    responses = [client.get("/"), client.get("/static/titrate.css"), client.get("/api/patients"),
+    responses = [client.get("/"), client.get("/static/titrate.css"), client.get("/api/v1/patients"),
                  client.get("/nowhere"), anonymous.get("/"), client.get("/", headers={"host": "evil.example"})]
     for response in responses:
         headers = response.headers
@@ -106,6 +106,6 @@ def test_only_the_chart_is_marked_safe():
                                                                          "adjust.html": ["chart"]}
 
 
-@pytest.mark.parametrize("path", ["/api/openapi.json", "/"])
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/"])
 def test_the_bearer_secret_also_opens_the_app(app, path):
     assert TestClient(app, headers={"authorization": f"Bearer {SECRET}"}).get(path).status_code == 200

@@ -41,14 +41,14 @@ def test_serve_listens_on_loopback_on_a_free_port_and_opens_no_browser(tmp_path)
     with served(tmp_path / "t.db", env={"BROWSER": str(browser)}) as server:
         assert server.base.startswith("http://127.0.0.1:") and int(server.base.rsplit(":", 1)[1]) > 0
         assert len(server.secret) >= 24
-        status, body = call(server, "/api/patients")
+        status, body = call(server, "/api/v1/patients")
         assert (status, json.loads(body)) == (200, [])
         browser_like = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         with browser_like.open(server.url, timeout=20) as response:  # the printed URL works as given
             assert response.status == 200 and response.url == server.base + "/"
     assert not marker.exists()
     with served(tmp_path / "t.db", "--open", env={"BROWSER": str(browser)}) as server:
-        call(server, "/api/patients")
+        call(server, "/api/v1/patients")
         assert marker.read_text().strip() == server.url
 
 
@@ -69,7 +69,7 @@ def test_a_chosen_port_is_used_and_a_busy_one_refused(tmp_path):
 ])
 def test_stopping_the_server_loses_no_saved_plan(tmp_path, stop, status):
     with served(tmp_path / "t.db") as server:
-        status_code, body = call(server, "/api/plans", {"inputs": INPUTS})
+        status_code, body = call(server, "/api/v1/plans", {"inputs": INPUTS})
         assert status_code == 201
         plan_id = json.loads(body)["plan_id"]
         server.process.send_signal(stop)
@@ -131,13 +131,13 @@ def test_titrate_plan_never_imports_the_web_stack():
 
 def test_twenty_clinicians_adjusting_one_revision_at_once_save_exactly_one(tmp_path):
     with served(tmp_path / "t.db") as server:
-        plan_id = json.loads(call(server, "/api/plans", {"inputs": INPUTS})[1])["plan_id"]
+        plan_id = json.loads(call(server, "/api/v1/plans", {"inputs": INPUTS})[1])["plan_id"]
 
         def adjust(number):
-            body = {"based_on": 1, "adjustment": {"kind": "hold", "from": "2026-12-10", "days": str(7 + number),
+            body = {"based_on": 1, "adjustment": {"kind": "hold", "from": "2026-12-10", "days": 7 + number,
                                                   "reason": f"clinician {number}"}}
             try:
-                return call(server, f"/api/plans/{plan_id}/adjustments", body)[0]
+                return call(server, f"/api/v1/plans/{plan_id}/adjustments", body)[0]
             except HTTPError as error:
                 return error.code
 

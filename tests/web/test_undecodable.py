@@ -65,7 +65,7 @@ def test_well_formed_text_beyond_ascii_still_passes_the_check(client):
 
 
 def test_an_adjust_form_with_undecodable_bytes_is_400_and_saves_nothing(client, store, api):
-    plan_id = api.post("/api/plans", json={"inputs": PLAN}).json()["plan_id"]
+    plan_id = api.post("/api/v1/plans", json={"inputs": PLAN}).json()["plan_id"]
     csrf = csrf_of(client.get(f"/plans/{plan_id}/adjust").text)
     body = (f"csrf={csrf}&based_on=1&kind=hold&from=2026-12-20&days=7&reason=nausea%C3%28").encode()
     response = client.post(f"/plans/{plan_id}/adjust", content=body,
@@ -79,7 +79,7 @@ def test_an_adjust_form_with_undecodable_bytes_is_400_and_saves_nothing(client, 
 def test_a_json_body_that_is_not_utf8_is_400_saying_so(api, store):
     raw = json.dumps({"inputs": PLAN}).encode().replace(b"Ann Lee", b"Ann \xff Lee")
     at = raw.index(b"\xff")
-    body = one_line_error(api.post("/api/plans", content=raw, headers={"content-type": "application/json"}), 400)
+    body = one_line_error(api.post("/api/v1/plans", content=raw, headers={"content-type": "application/json"}), 400)
     assert body == {"error": "input", "field": None, "message": f"the body is not UTF-8 text: byte 0xff at position "
                                                                 f"{at} cannot be read; send JSON encoded as UTF-8"}
     assert store.patients() == []
@@ -99,22 +99,22 @@ SURROGATE_PLANS = {
 def test_a_lone_surrogate_anywhere_in_a_plan_is_400_naming_the_field(api, store, where):
     raw = json.dumps({"inputs": {**PLAN, **SURROGATE_PLANS[where]}})  # json escapes it as \ud800
     assert "\\ud8" in raw or "\\udf" in raw
-    body = one_line_error(api.post("/api/plans", content=raw, headers={"content-type": "application/json"}), 400)
+    body = one_line_error(api.post("/api/v1/plans", content=raw, headers={"content-type": "application/json"}), 400)
     assert body["error"] == "input" and body["field"] is not None
     assert "\\ud800" in body["message"] or "\\udfff" in body["message"]  # shown as its escape
     assert store.patients() == []
 
 
 @pytest.mark.parametrize("change", [
-    {"kind": "hold", "days": "7", "reason": "nausea \ud800"},
+    {"kind": "hold", "days": 7, "reason": "nausea \ud800"},
     {"kind": "retime", "time": "08:00", "reason": "dreams", "override": "window\ud800"},
     {"kind": "pause", "until": "2027-01-10", "reason": "surgery", "opioid": "trama\ud800dol",
      "last_opioid_dose": "2026-12-25"},
-    {"kind": "hold", "days": "7", "reason": "x", "colour\ud800": "blue"},
+    {"kind": "hold", "days": 7, "reason": "x", "colour\ud800": "blue"},
 ])
 def test_a_lone_surrogate_in_an_adjustment_is_400_and_saves_nothing(api, store, change):
-    plan_id = api.post("/api/plans", json={"inputs": PLAN}).json()["plan_id"]
+    plan_id = api.post("/api/v1/plans", json={"inputs": PLAN}).json()["plan_id"]
     raw = json.dumps({"based_on": 1, "adjustment": {"from": "2026-12-20", **change}})
-    response = api.post(f"/api/plans/{plan_id}/adjustments", content=raw, headers={"content-type": "application/json"})
+    response = api.post(f"/api/v1/plans/{plan_id}/adjustments", content=raw, headers={"content-type": "application/json"})
     assert one_line_error(response, 400)["error"] == "input"
     assert [read_plan(row.plan_json).revision for row in store.revisions(plan_id)] == [1]

@@ -7,7 +7,7 @@ statuses here and only here: JSON under /api, a page elsewhere, never a stack tr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 import jinja2
@@ -25,7 +25,10 @@ from titrate.version import __version__
 from titrate.web.deps import Context, context
 from titrate.web.security import MAX_BODY, Guard
 
-__all__ = ["create_app"]
+__all__ = ["API", "create_app"]
+
+#: The API's one version, in every path of its own (the OpenAPI document too).
+API = "/api/v1"
 
 
 def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock: Callable[[], datetime],
@@ -40,11 +43,11 @@ def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock
         rule_statement=forms.rule_statement, file_fields=forms.FILE_FIELDS, choice_label=forms.choice_label,
         protocol_steps=forms.protocol_steps(), mg=lambda dose: f"{format_mg(dose)} mg")
     app = FastAPI(title="titrate", version=__version__, docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json",
+                  openapi_url=f"{API}/openapi.json",
                   description="Plans low-dose naltrexone (LDN) titration; a planning aid for clinicians.")
     app.state.context = Context(store, secret, clock, default_zone, Jinja2Templates(env=environment))
     app.include_router(pages.router)
-    app.include_router(api.router, prefix="/api")
+    app.include_router(api.router, prefix=API)
     app.mount("/static", StaticFiles(packages=[("titrate.web", "static")]), name="static")
     for error_type, handler in _HANDLERS.items():
         app.add_exception_handler(error_type, handler)
@@ -52,10 +55,10 @@ def create_app(*, store: Store, secret: str, allowed_hosts: Iterable[str], clock
     return app
 
 
-def _reply(request: Request, status: int, body: dict[str, object]) -> Response:
+def _reply(request: Request, status: int, body: dict[str, object], headers: Mapping[str, str] | None = None) -> Response:
     body = {key: _writable(value) for key, value in body.items()}
     if request.url.path.startswith("/api"):
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(body, status_code=status, headers=headers)
     return context(request).page(request, "error.html", status_code=status, status=status, error=body)
 
 
@@ -72,14 +75,23 @@ async def _titrate_error(request: Request, error: Exception) -> Response:
     (starlette finds this handler through the class hierarchy)."""
     assert isinstance(error, TitrateError)
     fields = {name: getattr(error, name) for name in error.reported}
-    return _reply(request, error.http_status, {"error": error.code, **fields, "message": str(error)})
+    status = error.http_status
+    if error.api_status is not None and request.url.path.startswith(API):
+        status = error.api_status
+    return _reply(request, status, {"error": error.code, **fields, "message": str(error)})
 
 
 async def _validation(request: Request, error: Exception) -> Response:
+    """A body, path or query not as the schema says: a 400 naming the input by its own name (the last
+    name on the error's path, not pydantic's wrappers) and quoting what was sent."""
     assert isinstance(error, RequestValidationError)
     first = error.errors()[0] if error.errors() else {}
-    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or None
-    return _reply(request, 400, {"error": "input", "field": where, "message": str(first.get("msg", "bad request"))})
+    names = [str(part) for part in first.get("loc", ()) if str(part).isidentifier()
+             and part not in ("body", "query", "path")]
+    message = str(first.get("msg", "bad request"))
+    if isinstance(first.get("input"), str):
+        message += f" (got {first['input']!r})"
+    return _reply(request, 400, {"error": "input", "field": names[-1] if names else None, "message": message})
 
 
 async def _http(request: Request, error: Exception) -> Response:
@@ -89,7 +101,8 @@ async def _http(request: Request, error: Exception) -> Response:
         return _reply(request, 400, {"error": "input", "field": None, "message": (
             f"the body is not UTF-8 text: byte 0x{cause.object[cause.start]:02x} at position {cause.start} "
             "cannot be read; send JSON encoded as UTF-8")})
-    return _reply(request, error.status_code, {"error": "http", "message": str(error.detail)})
+    # headers kept: a 405 names the methods allowed (Allow)
+    return _reply(request, error.status_code, {"error": "http", "message": str(error.detail)}, error.headers)
 
 
 _HANDLERS = {TitrateError: _titrate_error, RequestValidationError: _validation, HTTPException: _http}
